@@ -1,0 +1,97 @@
+"""``redac serve``: the production server (granian, WSGI, one worker per core).
+
+Before it binds, it collects static files (hashed names for long caching) and, when the address is
+reachable from other machines, refuses an insecure configuration: DEBUG on, a site URL that is not
+HTTPS, or any warning of Django's deployment checks.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def default_workers() -> int:
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
+
+
+class Command(BaseCommand):
+    help = "Sert le site avec granian (un processus par cœur)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=default_workers())
+        parser.add_argument("--no-collectstatic", action="store_true")
+        parser.add_argument(
+            "--check-only", action="store_true",
+            help="Vérifie la configuration et s'arrête sans servir.",
+        )  # fmt: skip
+
+    def handle(self, *args, host, port, workers, no_collectstatic, check_only, **options):
+        if workers < 1:
+            raise CommandError("--workers must be >= 1")
+        if not 0 < port < 65536:
+            raise CommandError("--port must be between 1 and 65535")
+        self.refuse_insecure(host)
+        if not no_collectstatic:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        if check_only:
+            self.stdout.write("configuration OK")
+            return
+        granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or shutil.which(
+            "granian"
+        )
+        if granian is None:
+            raise CommandError("granian is not installed in this environment")
+        argv = [
+            granian, "--interface", "wsgi", "--host", host, "--port", str(port),
+            "--workers", str(workers), "--blocking-threads", "1",
+            "--http1-keep-alive", "--no-ws", "--log-level", "warning",
+            "redac.wsgi:application",
+        ]  # fmt: skip
+        self.stdout.write(f"redac: serving {settings.SITE_URL} on http://{host}:{port}/ "
+                          f"with {workers} worker(s)")  # fmt: skip
+        sys.stdout.flush()
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get(
+            "DJANGO_SETTINGS_MODULE", "redac.settings"))  # fmt: skip
+        os.execve(granian, argv, env)  # noqa: S606  (granian replaces this process)
+
+    def refuse_insecure(self, host: str) -> None:
+        if is_loopback(host):
+            return
+        problems = []
+        if settings.DEBUG:
+            problems.append("REDAC_DEBUG is on")
+        if not settings.HTTPS:
+            problems.append("REDAC_SITE_URL is not https://")
+        if "*" in settings.ALLOWED_HOSTS:
+            problems.append("REDAC_ALLOWED_HOSTS contains '*'")
+        try:
+            call_command("check", deploy=True, fail_level="WARNING", verbosity=0)
+        except Exception as exc:  # SystemCheckError lists every problem found
+            problems.append(str(exc).strip())
+        if problems:
+            raise CommandError(
+                f"refusing to serve on {host} (reachable from other machines) with an insecure "
+                "configuration: "
+                + "; ".join(problems)
+                + ". Bind to 127.0.0.1 behind a proxy, or fix the settings (docs/operations.md)."
+            )

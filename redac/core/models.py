@@ -1,0 +1,76 @@
+"""Site-wide settings and the mixins every public page type shares."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+@register_setting(icon="site")
+class SiteIdentity(BaseSiteSetting):
+    """Who the site belongs to, shown in every page's header and footer."""
+
+    name = models.CharField(
+        _("nom du site"), max_length=120, default="redac",
+        help_text=_("Le nom de l'organisation ou du journal, affiché en tête de chaque page."),
+    )  # fmt: skip
+    tagline = models.TextField(
+        _("présentation"), blank=True, max_length=600,
+        help_text=_("Un paragraphe qui dit qui vous êtes, affiché sous le nom du site."),
+    )  # fmt: skip
+    logo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("logo"),
+    )  # fmt: skip
+    contact_page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("page de contact"),
+        help_text=_("Cible du lien « Contactez-nous ! » en pied de page."),
+    )  # fmt: skip
+    legal_page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("mentions légales"),
+        help_text=_("Page des mentions légales (obligatoires pour un site français)."),
+    )  # fmt: skip
+
+    panels = [
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("tagline"), FieldPanel("logo")],
+                        heading=_("Identité")),
+        MultiFieldPanel([FieldPanel("contact_page"), FieldPanel("legal_page")],
+                        heading=_("Pages de service")),
+    ]  # fmt: skip
+
+    class Meta:
+        verbose_name = _("identité du site")
+        verbose_name_plural = _("identité du site")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VisitCounterMixin(models.Model):
+    """The number of visits a page has had (SPIP's ``visites``), fed by the visits app and carried
+    over from SPIP by the importer. Updated with SQL increments only, never read-modify-write."""
+
+    visit_count = models.PositiveIntegerField(
+        _("visites"), default=0, editable=False,
+        help_text=_("Nombre de visites, compté sans cookie."),
+    )  # fmt: skip
+
+    class Meta:
+        abstract = True
+
+
+class ImportRefMixin(models.Model):
+    """Where an imported object came from ("spip:article:12", "demo:flash:1"), so that running an
+    import (or ``redac demo``) again updates the object instead of creating it twice."""
+
+    import_ref = models.CharField(
+        _("référence d'import"), max_length=80, null=True, blank=True, unique=True,
+        editable=False,
+    )  # fmt: skip
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,437 @@
+"""The newsroom's content: sections (SPIP rubriques), articles, brèves, authors and keywords.
+
+Field names follow SPIP's vocabulary where it is the domain's own (surtitre, chapo, brève) so that an
+editor coming from SPIP, and the importer, find each field where they expect it.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from redac.core.models import ImportRefMixin, VisitCounterMixin
+
+from .blocks import BodyBlock
+
+LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
+LISTING_PAGE_SIZE = 12
+
+
+# --- Authors and keywords ------------------------------------------------------------------------
+
+
+class Author(ImportRefMixin, index.Indexed, models.Model):
+    """A byline: a person, or a collective signature such as « La rédaction »."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Personne")
+        COLLECTIVE = "collective", _("Signature collective")
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(
+        _("adresse publique"), max_length=200, unique=True, allow_unicode=False,
+        help_text=_("Partie de l'adresse de la page de l'auteur. Jamais l'identifiant de connexion."),
+    )  # fmt: skip
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    bio = models.TextField(_("biographie"), blank=True, max_length=5000)
+    website = models.URLField(_("site web"), blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("photo"),
+    )  # fmt: skip
+    user = models.OneToOneField(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="author",
+        verbose_name=_("compte"),
+        help_text=_("Le compte d'administration de cette personne, s'il y en a un (jamais public)."),
+    )  # fmt: skip
+
+    panels = [
+        FieldPanel("name"), FieldPanel("slug"), FieldPanel("kind"), FieldPanel("bio"),
+        FieldPanel("website"), FieldPanel("photo"), FieldPanel("user"),
+    ]  # fmt: skip
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("auteur")
+        verbose_name_plural = _("auteurs")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author, self.name, "auteur")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:author", kwargs={"slug": self.slug})
+
+    @property
+    def is_collective(self) -> bool:
+        return self.kind == self.Kind.COLLECTIVE
+
+
+class KeywordGroup(ImportRefMixin, models.Model):
+    """A family of keywords (SPIP "groupe de mots"): Thèmes, Pays..."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("adresse publique"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("groupe de mots-clés")
+        verbose_name_plural = _("groupes de mots-clés")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(KeywordGroup, self.name, "groupe")
+        super().save(*args, **kwargs)
+
+
+class Keyword(ImportRefMixin, index.Indexed, models.Model):
+    """A keyword (SPIP "mot-clé"), always in a group."""
+
+    group = models.ForeignKey(
+        KeywordGroup, on_delete=models.PROTECT, related_name="keywords", verbose_name=_("groupe"),
+    )  # fmt: skip
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("adresse publique"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [
+        FieldPanel("group"),
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["group__name", "name"]
+        verbose_name = _("mot-clé")
+        verbose_name_plural = _("mots-clés")
+
+    def __str__(self) -> str:
+        return f"{self.group.name} : {self.name}" if self.group_id else self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Keyword, self.name, "mot")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:keyword", kwargs={"slug": self.slug})
+
+
+def unique_slug(model, text: str, fallback: str) -> str:
+    base = slugify(text)[:180] or fallback
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+class BasePage(VisitCounterMixin, ImportRefMixin, Page):
+    """Every public page counts its visits and may come from an import."""
+
+    class Meta:
+        abstract = True
+
+
+def published(model):
+    """The one definition of "what readers may see" for a page type: live, and not restricted."""
+    return model.objects.live().public()
+
+
+def paginate(request, queryset, per_page: int = LISTING_PAGE_SIZE):
+    """A page of results; ``?page=`` values that are not a valid number give the first or last
+    page, never an error."""
+    raw = request.GET.get("page", "1")
+    return Paginator(queryset, per_page).get_page(raw if raw.isdigit() else 1)
+
+
+class HomePage(BasePage):
+    intro = models.TextField(_("introduction"), blank=True, max_length=2000)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["news.SectionPage", "news.StandardPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("page d'accueil")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_articles"] = with_listing_relations(
+            published(ArticlePage).order_by("-date")
+        )[:8]
+        context["latest_breves"] = published(BrevePage).order_by("-date")[:6]
+        return context
+
+
+class SectionPage(BasePage):
+    """A section (SPIP "rubrique"): nestable; a top-level one is a "secteur"."""
+
+    descriptif = models.TextField(
+        _("descriptif"), blank=True, max_length=2000,
+        help_text=_("Court texte de présentation de la rubrique, affiché en tête de liste."),
+    )  # fmt: skip
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("texte"))
+    logo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("logo"),
+    )  # fmt: skip
+
+    content_panels = Page.content_panels + [
+        FieldPanel("descriptif"), FieldPanel("body"), FieldPanel("logo"),
+    ]  # fmt: skip
+    search_fields = Page.search_fields + [index.SearchField("descriptif")]
+    parent_page_types = ["news.HomePage", "news.SectionPage"]
+    subpage_types = ["news.SectionPage", "news.ArticlePage", "news.BreveIndexPage"]
+
+    class Meta:
+        verbose_name = _("rubrique")
+        verbose_name_plural = _("rubriques")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["subsections"] = published(SectionPage).child_of(self)
+        context["breve_listings"] = published(BreveIndexPage).child_of(self)
+        articles = with_listing_relations(
+            published(ArticlePage).descendant_of(self).order_by("-date")
+        )
+        context["items"] = paginate(request, articles)
+        return context
+
+
+class BreveIndexPage(BasePage):
+    """The listing that holds a section's brèves (the "Brèves" of the breadcrumb)."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=2000)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["news.SectionPage"]
+    subpage_types = ["news.BrevePage"]
+
+    class Meta:
+        verbose_name = _("liste de brèves")
+        verbose_name_plural = _("listes de brèves")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        breves = published(BrevePage).child_of(self).order_by("-date")
+        context["items"] = paginate(request, breves.prefetch_related("author_links__author"))
+        return context
+
+
+class NewsItemMixin(models.Model):
+    """What articles and brèves share: a date, a body, a language, keywords and an ordered byline."""
+
+    date = models.DateTimeField(
+        _("date de publication"), default=timezone.now,
+        help_text=_("La date affichée et qui classe l'élément dans les listes."),
+    )  # fmt: skip
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("texte"))
+    lang = models.CharField(_("langue"), max_length=8, choices=LANGUAGE_CHOICES, default="fr")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def authors(self) -> list[Author]:
+        return [link.author for link in self.author_links.all()]
+
+    def siblings(self):
+        return published(type(self)).child_of(self.get_parent()) if self.depth > 1 else None
+
+    def previous_item(self):
+        """The item published just before this one in the same listing."""
+        siblings = self.siblings()
+        if siblings is None:
+            return None
+        return (
+            siblings.filter(models.Q(date__lt=self.date) | models.Q(date=self.date, pk__lt=self.pk))
+            .order_by("-date", "-pk")
+            .first()
+        )
+
+    def next_item(self):
+        siblings = self.siblings()
+        if siblings is None:
+            return None
+        return (
+            siblings.filter(models.Q(date__gt=self.date) | models.Q(date=self.date, pk__gt=self.pk))
+            .order_by("date", "pk")
+            .first()
+        )
+
+
+class ArticlePage(NewsItemMixin, BasePage):
+    """An article (SPIP "article")."""
+
+    surtitre = models.CharField(
+        _("surtitre"), max_length=255, blank=True,
+        help_text=_("Petite ligne au-dessus du titre (SPIP « surtitre »)."),
+    )  # fmt: skip
+    soustitre = models.CharField(
+        _("sous-titre"), max_length=255, blank=True,
+        help_text=_("Ligne sous le titre (SPIP « soustitre »)."),
+    )  # fmt: skip
+    descriptif = models.TextField(
+        _("descriptif"), blank=True, max_length=2000,
+        help_text=_("Résumé utilisé dans les listes, les flux et les moteurs de recherche."),
+    )  # fmt: skip
+    chapo = models.TextField(
+        _("chapeau"), blank=True, max_length=5000,
+        help_text=_("Le texte d'introduction, en gras sous le titre (SPIP « chapo »)."),
+    )  # fmt: skip
+    ps = models.TextField(
+        _("post-scriptum"), blank=True, max_length=20000,
+        help_text=_("Texte affiché après le corps de l'article."),
+    )  # fmt: skip
+    notes = models.TextField(
+        _("notes"), blank=True, max_length=20000,
+        help_text=_("Notes de bas de page saisies à part (les [[notes]] du texte s'y ajoutent)."),
+    )  # fmt: skip
+    date_redac = models.DateTimeField(
+        _("date de rédaction antérieure"), null=True, blank=True,
+        help_text=_("Si le texte a été écrit ou publié ailleurs avant (SPIP « date_redac »)."),
+    )  # fmt: skip
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("image principale"),
+    )  # fmt: skip
+    keywords = ParentalManyToManyField(Keyword, blank=True, related_name="articles",
+                                       verbose_name=_("mots-clés"))  # fmt: skip
+
+    content_panels = [
+        FieldPanel("surtitre"),
+        FieldPanel("title"),
+        FieldPanel("soustitre"),
+        FieldPanel("chapo"),
+        FieldPanel("body"),
+        FieldPanel("ps"),
+        FieldPanel("notes"),
+        InlinePanel("author_links", label=_("Auteurs"), heading=_("Auteurs")),
+        MultiFieldPanel(
+            [FieldPanel("date"), FieldPanel("date_redac"), FieldPanel("lang"),
+             FieldPanel("descriptif"), FieldPanel("lead_image"), FieldPanel("keywords")],
+            heading=_("Publication"),
+        ),
+    ]  # fmt: skip
+    search_fields = Page.search_fields + [
+        index.SearchField("surtitre"), index.SearchField("soustitre"),
+        index.SearchField("chapo"), index.SearchField("body"), index.FilterField("date"),
+    ]  # fmt: skip
+    parent_page_types = ["news.SectionPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["keywords"] = self.keywords.select_related("group")
+        return context
+
+
+class BrevePage(NewsItemMixin, BasePage):
+    """A short news item (SPIP "brève"), filed in a section's brèves listing."""
+
+    lien_titre = models.CharField(
+        _("titre du lien"), max_length=255, blank=True,
+        help_text=_("Source de l'information : titre du lien (SPIP « lien_titre »)."),
+    )  # fmt: skip
+    lien_url = models.URLField(
+        _("adresse du lien"), max_length=1000, blank=True,
+        help_text=_("Source de l'information : adresse (SPIP « lien_url »)."),
+    )  # fmt: skip
+    keywords = ParentalManyToManyField(Keyword, blank=True, related_name="breves",
+                                       verbose_name=_("mots-clés"))  # fmt: skip
+
+    content_panels = Page.content_panels + [
+        FieldPanel("body"),
+        InlinePanel("author_links", label=_("Auteurs"), heading=_("Auteurs")),
+        MultiFieldPanel([FieldPanel("lien_titre"), FieldPanel("lien_url")],
+                        heading=_("Source")),
+        MultiFieldPanel([FieldPanel("date"), FieldPanel("lang"), FieldPanel("keywords")],
+                        heading=_("Publication")),
+    ]  # fmt: skip
+    search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("date")]
+    parent_page_types = ["news.BreveIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("brève")
+        verbose_name_plural = _("brèves")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["keywords"] = self.keywords.select_related("group")
+        return context
+
+
+class StandardPage(BasePage):
+    """A plain page: contact details, legal notice ("mentions légales"), about."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=2000)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("texte"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["news.HomePage", "news.StandardPage"]
+    subpage_types = ["news.StandardPage"]
+
+    class Meta:
+        verbose_name = _("page simple")
+        verbose_name_plural = _("pages simples")
+
+
+class AuthorLinkBase(Orderable):
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="+", verbose_name=_("auteur")
+    )
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+
+class ArticleAuthor(AuthorLinkBase):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="author_links")
+
+    class Meta(AuthorLinkBase.Meta):
+        verbose_name = _("auteur de l'article")
+
+
+class BreveAuthor(AuthorLinkBase):
+    page = ParentalKey(BrevePage, on_delete=models.CASCADE, related_name="author_links")
+
+    class Meta(AuthorLinkBase.Meta):
+        verbose_name = _("auteur de la brève")
+
+
+def with_listing_relations(queryset):
+    """What a listing card shows, fetched in a fixed number of queries."""
+    return queryset.select_related("lead_image").prefetch_related("author_links__author")

@@ -1,0 +1,18 @@
+"""Test overlay: the real settings, plus what makes the suite fast and hermetic."""
+
+import os
+import tempfile
+
+os.environ.setdefault("REDAC_DATA_DIR", tempfile.mkdtemp(prefix="redac-test-"))
+os.environ.setdefault("REDAC_EMAIL_URL", "locmem://")
+
+from redac.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns without it)
