@@ -10,6 +10,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import shutil
+import signal
+import subprocess
 import sys
 
 from django.conf import settings
@@ -41,11 +43,17 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=default_workers())
         parser.add_argument("--no-collectstatic", action="store_true")
         parser.add_argument(
+            "--no-worker", action="store_true",
+            help="Ne pas lancer « redac worker » (tâches de fond) à côté du serveur.",
+        )  # fmt: skip
+        parser.add_argument(
             "--check-only", action="store_true",
             help="Vérifie la configuration et s'arrête sans servir.",
         )  # fmt: skip
 
-    def handle(self, *args, host, port, workers, no_collectstatic, check_only, **options):
+    def handle(
+        self, *args, host, port, workers, no_collectstatic, no_worker, check_only, **options
+    ):
         if workers < 1:
             raise CommandError("--workers must be >= 1")
         if not 0 < port < 65536:
@@ -67,12 +75,18 @@ class Command(BaseCommand):
             "--http1-keep-alive", "--no-ws", "--log-level", "warning",
             "redac.wsgi:application",
         ]  # fmt: skip
-        self.stdout.write(f"redac: serving {settings.SITE_URL} on http://{host}:{port}/ "
-                          f"with {workers} worker(s)")  # fmt: skip
+        self.stdout.write(
+            f"redac: serving {settings.SITE_URL} on http://{host}:{port}/ "
+            f"with {workers} worker(s)" + ("" if no_worker else " and a background worker")
+        )
         sys.stdout.flush()
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get(
-            "DJANGO_SETTINGS_MODULE", "redac.settings"))  # fmt: skip
-        os.execve(granian, argv, env)  # noqa: S606  (granian replaces this process)
+        env = dict(os.environ)
+        env.setdefault("DJANGO_SETTINGS_MODULE", "redac.settings")
+        children = [subprocess.Popen(argv, env=env)]
+        if not no_worker:
+            worker = [sys.executable, "-m", "redac.cli", "worker"]
+            children.append(subprocess.Popen(worker, env=env))
+        sys.exit(supervise(children))
 
     def refuse_insecure(self, host: str) -> None:
         if is_loopback(host):
@@ -95,3 +109,30 @@ class Command(BaseCommand):
                 + "; ".join(problems)
                 + ". Bind to 127.0.0.1 behind a proxy, or fix the settings (docs/operations.md)."
             )
+
+
+def supervise(children: list[subprocess.Popen]) -> int:
+    """Wait for the server and the worker; stop both when either stops or on SIGTERM/SIGINT
+    (granian flushes its workers, the worker releases its lease)."""
+
+    def forward(signum, frame):
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    try:
+        while all(child.poll() is None for child in children):
+            try:
+                children[0].wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+    finally:
+        forward(signal.SIGTERM, None)
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return children[0].returncode or 0
