@@ -34,7 +34,11 @@ def spip_filter(text, lang: str = ""):
         from redac.typo import propre
     except ImportError:  # the typo engine is being built in parallel (issue 3)
         return mark_safe(linebreaks(escape(text)))  # noqa: S308
-    return mark_safe(propre(str(text), lang=lang or get_language() or "fr"))  # noqa: S308
+    # issue 4: SPIP references ([->art12], <doc3|center>) resolve to imported objects.
+    from redac.spipimport.resolver import ImportedObjectsResolver
+
+    resolver = ImportedObjectsResolver()
+    return mark_safe(propre(str(text), lang=lang or get_language() or "fr", resolver=resolver))  # noqa: S308
 
 
 @register.filter(name="typo_fr")
