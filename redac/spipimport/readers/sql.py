@@ -46,6 +46,10 @@ def parse_datetime(value) -> dt.datetime | None:
     text = str(value).strip()
     if not text or text.startswith("0000"):
         return None
+    try:
+        return dt.datetime.fromisoformat(text[:19])
+    except ValueError:
+        pass
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(text[:19], fmt)
