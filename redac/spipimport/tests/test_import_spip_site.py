@@ -183,6 +183,9 @@ class TestASpip4SiteImported(TestCase):
         english = ArticlePage.objects.get(import_ref="spip:article:26")
         assert english.lang == "en" and english.title == "G20 summit"
         assert ImportRecord.objects.get(ref="spip:article:26").extra == {"trad": 1}
+        french = ArticlePage.objects.get(import_ref="spip:article:1")
+        html = self.client.get(french.url).content.decode()
+        assert f'href="{english.url}" hreflang="en"' in html  # cross-linked for readers
 
     def test_imported_texts_render_with_their_spip_references_resolved(self):
         pytest.importorskip("redac.typo")
