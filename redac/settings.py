@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "redac.core",
     "redac.news",
     "redac.flash",
+    "redac.spipimport",  # issue 4: redac import-spip
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.forms",
@@ -105,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # issue 4: old SPIP addresses (spip.php?article12, IMG/..., propres slugs) answer 301.
+    "redac.spipimport.middleware.LegacyURLMiddleware",
 ]
 
 ROOT_URLCONF = "redac.urls"

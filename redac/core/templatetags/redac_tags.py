@@ -30,7 +30,12 @@ def spip_filter(text, lang: str = ""):
     """SPIP markup (or plain text typed by an editor) -> safe HTML with French typography."""
     if not text:
         return ""
-    return mark_safe(propre(str(text), lang=lang or get_language() or "fr"))  # noqa: S308
+    # SPIP references ([->art12], <doc3|center>) resolve to imported objects (issue 4).
+    from redac.spipimport.resolver import ImportedObjectsResolver
+
+    return mark_safe(  # noqa: S308
+        propre(str(text), lang=lang or get_language() or "fr", resolver=ImportedObjectsResolver())
+    )
 
 
 def _escape_text(text: str) -> str:

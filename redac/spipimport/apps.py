@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SpipImportConfig(AppConfig):
+    name = "redac.spipimport"
+    label = "spipimport"
+    verbose_name = _("Import SPIP")

@@ -1,0 +1,1004 @@
+"""Turn what the readers return into redac's models: the SPIP import itself.
+
+Two passes, as the issue asks:
+
+1. every SPIP object becomes a redac object (sections, articles, brèves, authors, keywords,
+   images/documents, forum messages, visit history) carrying ``import_ref`` = ``spip:<type>:<id>``
+   and an :class:`ImportRecord` with the fingerprint of its source row;
+2. every text of the objects created or changed by this run is rendered once with
+   ``redac.typo`` and a recording resolver, which lists the internal references (``[->art12]``,
+   ``<doc3>``) that point at nothing, and the texts the engine could not render.
+
+Texts are stored as SPIP markup (the public site renders them through the ``|spip`` filter with
+:class:`~redac.spipimport.resolver.ImportedObjectsResolver`), so pass 2 never rewrites them: the
+references keep working because the resolver maps SPIP ids to imported objects at render time.
+
+Idempotence and resumption: objects are written in batches, each batch in one transaction with
+the objects' records; a re-run skips rows whose fingerprint is unchanged, updates the others and
+never creates an object twice (the object is found by its ``import_ref``). ``kill -9`` loses at
+most the batch in progress, which the next run redoes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.documents.models import Document as WagtailDocument
+from wagtail.images.models import Image
+from wagtail.models import GroupPagePermission, Page, Site
+
+from redac.news.models import (
+    LANGUAGE_CHOICES,
+    ArticleAuthor,
+    ArticlePage,
+    Author,
+    BreveAuthor,
+    BreveIndexPage,
+    BrevePage,
+    HomePage,
+    Keyword,
+    KeywordGroup,
+    SectionPage,
+)
+
+from . import clean, legacy
+from .models import (
+    ImportedForumMessage,
+    ImportedReferrer,
+    ImportedVisitDay,
+    ImportRecord,
+    LegacyURL,
+)
+from .readers import types as t
+
+BATCH_SIZE = 200
+IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp"}
+LANGS = {code for code, _label in LANGUAGE_CHOICES}
+ALL_TYPES = ("rubriques", "articles", "breves", "auteurs", "mots", "documents", "forums",
+             "visites", "redirects")  # fmt: skip
+REPORT_KEYS = ("rubriques", "articles", "breves", "auteurs", "groupes_mots", "mots", "documents",
+               "forums", "visits_days", "redirects")  # fmt: skip
+#: SPIP author statuses -> the Wagtail group their (inactive) account joins. Wagtail's own
+#: "Moderators" and "Editors" already carry the right page permissions: a SPIP administrator
+#: publishes (Moderators), a rédacteur writes and submits (Editors). Visitors get a group without
+#: any permission, so that they are still recognisable. Nobody becomes a superuser by import.
+STATUS_GROUPS = {"0minirezo": "Moderators", "1comite": "Editors", "6forum": "Visiteurs SPIP"}
+LOGO_FILES = {"article": "arton", "rubrique": "rubon", "breve": "breveon", "auteur": "auton",
+              "mot": "moton"}  # fmt: skip
+
+
+@dataclass
+class Report:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORT_KEYS, 0))
+    warnings: list[str] = field(default_factory=list)
+    unresolved_links: list[str] = field(default_factory=list)
+    skipped_unchanged: int = 0
+    seconds: float = 0.0
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def as_json(self) -> dict:
+        data = dict(self.counts)
+        data["warnings"] = list(self.warnings)
+        data["unresolved_links"] = list(self.unresolved_links)
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+
+def combine(*parts) -> str:
+    import hashlib
+
+    text = "|".join(str(p) for p in parts)
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SPIP stores local times without a zone: read them in the site's zone."""
+    if value is None:
+        return None
+    if timezone.is_aware(value):
+        return value
+    try:
+        return timezone.make_aware(value)
+    except Exception:  # a time skipped by a DST change: shift it by an hour
+        return timezone.make_aware(value + dt.timedelta(hours=1))
+
+
+def ref(kind: str, ident: int) -> str:
+    return f"spip:{kind}:{ident}"
+
+
+def safe_join(img_dir: Path, relative: str) -> Path | None:
+    """The file ``relative`` inside ``img_dir``, or None when the path leaves it (``../``,
+    absolute paths, symbolic links pointing elsewhere): a SPIP database is untrusted input."""
+    if not relative or relative.startswith(("/", "\\")) or "\x00" in relative:
+        return None
+    if os.path.isabs(relative) or ".." in Path(relative.replace("\\", "/")).parts:
+        return None
+    root = os.path.realpath(img_dir)
+    candidate = os.path.realpath(os.path.join(root, relative))
+    if os.path.commonpath([root, candidate]) != root or candidate == root:
+        return None
+    return Path(candidate)
+
+
+@contextmanager
+def deferred_indexing():
+    """Wagtail re-indexes every saved page for search and for its reference index (two tasks
+    per save, most of an import's time). During an import they are switched off, and the
+    objects the run touched are indexed once at the end, in bulk (:meth:`Importer._reindex`)."""
+    from django.db.models.signals import post_save
+    from modelsearch import signal_handlers as search_handlers
+    from modelsearch.index import get_indexed_models
+    from wagtail import signal_handlers as wagtail_handlers
+
+    models = [m for m in get_indexed_models() if getattr(m, "search_auto_update", True)]
+    wagtail_handlers.disconnect_reference_index_signal_handlers()
+    for model in models:
+        post_save.disconnect(search_handlers.post_save_signal_handler, sender=model)
+    try:
+        yield
+    finally:
+        wagtail_handlers.connect_reference_index_signal_handlers()
+        for model in models:
+            post_save.connect(search_handlers.post_save_signal_handler, sender=model)
+
+
+class Importer:
+    def __init__(
+        self, reader, *, img_dir: str | Path | None = None, site_url: str = "",
+        dry_run: bool = False, only: set[str] | None = None, since: dt.datetime | None = None,
+        with_trash: bool = False, progress=None,
+    ) -> None:  # fmt: skip
+        self.reader = reader
+        self.site = reader.site
+        self.img_dir = Path(img_dir) if img_dir else None
+        self.site_url = site_url or self.site.url
+        self.dry_run = dry_run
+        self.only = set(only or ALL_TYPES)
+        self.since = aware(since) if since else None
+        self.with_trash = with_trash
+        self.progress = progress or (lambda kind, done, total: None)
+        self.report = Report()
+        self.records: dict[str, tuple[str, int | None]] = {}  # ref -> (digest, object_id)
+        self.changed_texts: list[tuple[str, str, list[str]]] = []  # (ref, lang, texts)
+        self.slugs: dict[tuple[str, int], str] = {}  # (type, id) -> spip_urls slug
+        self.sections: dict[int, SectionPage] = {}
+        self.rubrique_parent: dict[int, int] = {}
+        self.breve_listings: dict[int, BreveIndexPage] = {}
+        self.logos: dict[tuple[str, int], int] = {}  # (objet, id) -> image id
+        self.author_ids: dict[int, int] = {}
+        self.keyword_ids: dict[int, int] = {}
+        self._lang_warned: set[str] = set()
+        self._virtual_articles: list[t.Article] = []
+        self._keyword_objs: dict | None = None
+        self.touched: list[tuple[str, int]] = []
+        self._restricted: list = []
+        self._url_rows: list[t.UrlRow] = []
+
+    # --- driver ----------------------------------------------------------------------------------
+    def run(self) -> Report:
+        start = time.monotonic()
+        self.records = {
+            r: (d, o) for r, d, o in ImportRecord.objects.filter(ref__startswith="spip:")
+            .values_list("ref", "digest", "object_id").iterator()
+        }  # fmt: skip
+        # what earlier runs imported, for the steps this run does not redo (--only, unchanged)
+        for key, (_d, object_id) in self.records.items():
+            kind, _, ident = key[len("spip:") :].partition(":")
+            if object_id is None or not ident.isdigit():
+                continue
+            if kind == "mot":
+                self.keyword_ids[int(ident)] = object_id
+            elif kind == "auteur":
+                self.author_ids[int(ident)] = object_id
+        for extra, object_id in ImportRecord.objects.filter(
+            ref__startswith="spip:", extra__mode="logoon"
+        ).values_list("extra", "object_id"):
+            for objet, ident in extra.get("links", []):
+                self.logos[(objet, int(ident))] = object_id
+        with deferred_indexing():
+            if self.dry_run:
+                # Everything runs, then rolls back: the report says what a real run would do.
+                try:
+                    with transaction.atomic():
+                        self._run_all()
+                        raise _DryRunDone
+                except _DryRunDone:
+                    pass
+            else:
+                self._run_all()
+                self._reindex()
+        self.report.seconds = time.monotonic() - start
+        return self.report
+
+    def _run_all(self) -> None:
+        for row in self.reader.urls():
+            if row.url and row.type:
+                # the most recent slug wins (SPIP answers all of them, redirecting to the latest)
+                self.slugs[(row.type, row.object_id)] = row.url
+        self._url_rows = list(self.reader.urls())
+        self.home = self._ensure_home()
+        steps = [
+            ("mots", self.import_keywords),
+            ("auteurs", self.import_authors),
+            ("documents", self.import_documents),
+            ("rubriques", self.import_rubriques),
+            ("articles", self.import_articles),
+            ("breves", self.import_breves),
+            ("forums", self.import_forums),
+            ("visites", self.import_visits),
+            ("redirects", self.import_redirects),
+        ]
+        for name, step in steps:
+            if name in self.only:
+                step()
+            elif name in ("rubriques",):
+                self._load_sections()  # later steps need the section pages
+        self.check_texts()
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def _reindex(self) -> None:
+        """Search and reference indexes for what this run created or changed."""
+        from modelsearch.backends import get_search_backends
+        from modelsearch.index import class_is_indexed
+        from wagtail.models import ReferenceIndex
+
+        by_model: dict[str, list[int]] = defaultdict(list)
+        for label, pk in self.touched:
+            by_model[label].append(pk)
+        from django.apps import apps
+
+        for label, pks in by_model.items():
+            model = apps.get_model(label)
+            for start in range(0, len(pks), 500):
+                objs = list(model.objects.filter(pk__in=pks[start : start + 500]))
+                if class_is_indexed(model):
+                    for backend in get_search_backends(with_auto_update=True):
+                        backend.add_bulk(model, objs)
+                for obj in objs:
+                    ReferenceIndex.create_or_update_for_object(obj)
+
+    def _unchanged(self, key: str, digest: str) -> bool:
+        found = self.records.get(key)
+        if found and found[0] == digest and found[1] is not None:
+            self.report.skipped_unchanged += 1
+            return True
+        return False
+
+    def _record(self, key: str, digest: str, obj, *, status: str = "", extra=None) -> None:
+        label = f"{obj._meta.app_label}.{obj._meta.model_name}"
+        ImportRecord.objects.update_or_create(
+            ref=key, defaults={"digest": digest, "model": label, "object_id": obj.pk,
+                               "spip_status": status, "extra": extra or {}},
+        )  # fmt: skip
+        self.records[key] = (digest, obj.pk)
+        self.touched.append((label, obj.pk))
+
+    def _batches(self, rows, kind: str):
+        rows = list(rows)
+        total = len(rows)
+        for start in range(0, total, BATCH_SIZE):
+            with transaction.atomic():
+                yield from rows[start : start + BATCH_SIZE]
+            self.progress(kind, min(start + BATCH_SIZE, total), total)
+
+    def _lang(self, lang: str) -> str:
+        lang = (lang or self.site.lang or "fr").split("_")[0].lower()
+        if lang in LANGS:
+            return lang
+        if lang not in self._lang_warned:
+            self._lang_warned.add(lang)
+            self.report.warn(f"langue « {lang} » inconnue de redac : contenus importés en français")
+        return "fr"
+
+    def _ensure_home(self) -> Page:
+        home = HomePage.objects.first()
+        if home is not None:
+            return home
+        root = Page.get_first_root_node()
+        home = HomePage(title=clean.plain_title(self.site.name) or "Accueil", slug="accueil",
+                        intro=clean.plain_text(self.site.slogan, max_length=2000))  # fmt: skip
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True,
+                                site_name=home.title)  # fmt: skip
+        else:
+            placeholder = site.root_page
+            site.root_page, site.site_name = home, home.title
+            site.save()
+            if type(placeholder.specific) is Page and not placeholder.get_children().exists():
+                placeholder.delete()
+        from redac.core.models import SiteIdentity
+
+        identity = SiteIdentity.for_site(Site.objects.get(root_page=home))
+        identity.name = home.title[:120]
+        identity.tagline = clean.plain_text(self.site.description, max_length=600)
+        identity.save()
+        return home
+
+    def _slug(self, parent: Page, kind: str, ident: int, title: str, current: Page | None) -> str:
+        base = slugify(self.slugs.get((kind, ident), "") or title)[:70].strip("-")
+        base = base or f"{kind}-{ident}"
+        if current is not None and current.slug == base:
+            return base
+        taken = set(parent.get_children().filter(slug__startswith=base)
+                    .exclude(pk=getattr(current, "pk", None)).values_list("slug", flat=True))  # fmt: skip
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def _existing(self, model, key: str):
+        found = self.records.get(key)
+        if found and found[1] is not None:
+            obj = model.objects.filter(pk=found[1]).first()
+            if obj is not None:
+                return obj
+        return model.objects.filter(import_ref=key).first() if hasattr(model, "import_ref") \
+            else None  # fmt: skip
+
+    def _save_page(self, parent: Page, page: Page, *, is_new: bool, status: str,
+                   date: dt.datetime | None) -> Page:  # fmt: skip
+        """Create or update a page; ``publie`` is live, everything else a draft. A ``prop``
+        (submitted) page is submitted to the default moderation workflow, as a rédacteur's
+        proposal is in redac."""
+        live = status == "publie"
+        if is_new:
+            page.live = live
+            page.has_unpublished_changes = not live
+            if live:
+                page.first_published_at = page.last_published_at = date or timezone.now()
+            parent.add_child(instance=page)
+        else:
+            if live and not page.live:
+                page.first_published_at = page.first_published_at or date or timezone.now()
+                page.last_published_at = date or timezone.now()
+            page.live = live
+            page.has_unpublished_changes = not live
+            page.save()
+        if status == "prop":
+            self._submit_for_moderation(page)
+        return page
+
+    def _submit_for_moderation(self, page: Page) -> None:
+        if page.workflow_in_progress:
+            return
+        workflow = page.get_workflow()
+        if workflow is None:
+            return
+        page.save_revision(log_action=False)
+        workflow.start(page, None)
+
+    def _logo(self, objet: str, ident: int) -> int | None:
+        return self.logos.get((objet, ident))
+
+    # --- keywords --------------------------------------------------------------------------------
+    def import_keywords(self) -> None:
+        groups = list(self.reader.keyword_groups())
+        group_ids: dict[int, int] = {}
+        for row in self._batches(groups, "groupes_mots"):
+            key, digest = ref("groupe", row.id), t.digest(row)
+            if self._unchanged(key, digest):
+                group_ids[row.id] = self.records[key][1]
+                continue
+            group = self._existing(KeywordGroup, key) or KeywordGroup(import_ref=key)
+            group.name = clean.plain_title(row.title, self.site.lang, max_length=200) or \
+                f"Groupe {row.id}"  # fmt: skip
+            group.description = clean.clean_text(row.descriptif or row.texte)
+            group.save()
+            self._record(key, digest, group)
+            group_ids[row.id] = group.pk
+            self.report.counts["groupes_mots"] += 1
+        keywords = list(self.reader.keywords())
+        fallback = None
+        for row in self._batches(keywords, "mots"):
+            key, digest = ref("mot", row.id), t.digest(row)
+            if self._unchanged(key, digest):
+                self.keyword_ids[row.id] = self.records[key][1]
+                continue
+            group_id = group_ids.get(row.group_id)
+            if group_id is None:
+                if fallback is None:
+                    fallback, _ = KeywordGroup.objects.get_or_create(
+                        import_ref="spip:groupe:0", defaults={"name": "Mots sans groupe"}
+                    )
+                group_id = fallback.pk
+                self.report.warn(f"mot {row.id} : groupe {row.group_id} absent, classé dans "
+                                 "« Mots sans groupe »")  # fmt: skip
+            keyword = self._existing(Keyword, key) or Keyword(import_ref=key)
+            keyword.group_id = group_id
+            keyword.name = clean.plain_title(row.title, self.site.lang, max_length=200) or \
+                f"Mot {row.id}"  # fmt: skip
+            keyword.description = clean.clean_text(row.descriptif or row.texte)
+            keyword.save()
+            self._record(key, digest, keyword)
+            self.keyword_ids[row.id] = keyword.pk
+            self.report.counts["mots"] += 1
+        self._load_keyword_ids()
+
+    def _keywords(self, spip_ids: list[int]) -> list[Keyword]:
+        if self._keyword_objs is None:
+            self._keyword_objs = Keyword.objects.in_bulk(list(self.keyword_ids.values()))
+        objs = (self._keyword_objs.get(self.keyword_ids.get(k)) for k in spip_ids)
+        return [obj for obj in objs if obj is not None]
+
+    def _load_keyword_ids(self) -> None:
+        for key, (_d, object_id) in self.records.items():
+            if key.startswith("spip:mot:") and object_id is not None:
+                self.keyword_ids.setdefault(int(key.rsplit(":", 1)[1]), object_id)
+
+    # --- authors ---------------------------------------------------------------------------------
+    def import_authors(self) -> None:
+        rows = list(self.reader.auteurs())
+        restricted: list[tuple[t.Auteur, object]] = []
+        for row in self._batches(rows, "auteurs"):
+            key, digest = ref("auteur", row.id), t.digest(row)
+            if row.status == "5poubelle":
+                continue
+            if self._unchanged(key, digest):
+                self.author_ids[row.id] = self.records[key][1]
+                continue
+            author = self._existing(Author, key) or Author(import_ref=key)
+            author.name = clean.plain_title(row.name, row.lang or self.site.lang,
+                                            max_length=200) or f"Auteur {row.id}"  # fmt: skip
+            author.bio = clean.clean_text(row.bio)[:5000]
+            author.website = clean.safe_url(row.url_site, schemes=("http", "https"))
+            if row.url_site and not author.website:
+                self.report.warn(
+                    f"auteur {row.id} : adresse de site refusée ({row.url_site[:80]!r})"
+                )
+            if self._logo("auteur", row.id):
+                author.photo_id = self._logo("auteur", row.id)
+            if row.login and row.status in STATUS_GROUPS:
+                author.user = self._account(row, author)
+            author.save()
+            self._record(key, digest, author, status=row.status)
+            self.author_ids[row.id] = author.pk
+            self.report.counts["auteurs"] += 1
+            if row.status == "0minirezo" and row.rubrique_ids and author.user is not None:
+                restricted.append((row, author.user))
+        for key, (_d, object_id) in self.records.items():
+            if key.startswith("spip:auteur:") and object_id is not None:
+                self.author_ids.setdefault(int(key.rsplit(":", 1)[1]), object_id)
+        self._restricted = restricted
+
+    def _account(self, row: t.Auteur, author: Author):
+        """An inactive account without a password: the person asks for a new one (password
+        reset) before logging in; SPIP's password hashes are never imported."""
+        User = get_user_model()
+        user = author.user
+        if user is None:
+            base = slugify(row.login)[:140] or f"spip-{row.id}"
+            username = base
+            while User.objects.filter(username=username).exists():
+                username = f"{base}-spip{row.id}" if username == base else f"{username}x"
+            user = User(username=username, is_active=False)
+            user.set_unusable_password()
+        email = clean.plain_text(row.email, max_length=254)
+        user.email = email if "@" in email and " " not in email else ""
+        first, _, last = clean.plain_title(row.name, row.lang or "fr").partition(" ")
+        user.first_name, user.last_name = first[:150], last[:150]
+        user.save()
+        group_name = STATUS_GROUPS[row.status]
+        if row.status == "0minirezo" and row.rubrique_ids:
+            group_name = "Editors"  # restricted admins publish only in their sections (below)
+        group, _ = Group.objects.get_or_create(name=group_name)
+        user.groups.add(group)
+        return user
+
+    def _grant_sections(self) -> None:
+        """SPIP's "administrateurs restreints" keep publishing rights on their sections only:
+        one group per section, with Wagtail page permissions on that section's subtree."""
+        for row, user in getattr(self, "_restricted", []):
+            for rubrique_id in row.rubrique_ids:
+                section = self.sections.get(rubrique_id)
+                if section is None:
+                    continue
+                group, _ = Group.objects.get_or_create(
+                    name=f"Administrateurs SPIP : {section.title}"[:150]
+                )
+                for codename in ("add_page", "change_page", "publish_page"):
+                    permission = Permission.objects.get(content_type__app_label="wagtailcore",
+                                                        codename=codename)  # fmt: skip
+                    GroupPagePermission.objects.get_or_create(group=group, page=section,
+                                                              permission=permission)  # fmt: skip
+                admin_access = Permission.objects.get(content_type__app_label="wagtailadmin",
+                                                      codename="access_admin")  # fmt: skip
+                group.permissions.add(admin_access)
+                user.groups.add(group)
+
+    # --- documents -------------------------------------------------------------------------------
+    def import_documents(self) -> None:
+        rows = list(self.reader.documents())
+        if self.img_dir is None and rows:
+            self.report.warn("pas de dossier IMG (--img) : documents et logos non importés")
+        for row in self._batches(rows, "documents"):
+            self._import_document(row)
+        # logos of SPIP < 4 are files named after the object (IMG/arton12.jpg)
+        old_logos = self.site.spip_generation < 3 or (0 < self.site.schema_version < 2021000000)
+        if self.img_dir is not None and old_logos:
+            self._import_logo_files()
+
+    def _import_document(self, row: t.Document) -> None:
+        key = ref("document", row.id)
+        is_logo = row.mode in ("logoon",)
+        if row.mode == "logooff":
+            return  # the hover logo: redac has no use for it
+        if row.distant:
+            self.report.warn(f"document {row.id} : document distant ({row.fichier[:80]}) non "
+                             "copié")  # fmt: skip
+            return
+        if self.img_dir is None:
+            return
+        path = safe_join(self.img_dir, row.fichier)
+        if path is None:
+            self.report.warn(f"document {row.id} : chemin refusé, hors du dossier IMG "
+                             f"({row.fichier[:80]!r})")  # fmt: skip
+            return
+        if not path.is_file():
+            self.report.warn(f"document {row.id} : fichier absent (IMG/{row.fichier[:80]})")
+            return
+        digest = combine(t.digest(row), path.stat().st_size)
+        if not self._unchanged(key, digest):
+            obj = self._save_file(key, row, path)
+            if obj is None:
+                return
+            if self.dry_run:
+                self.report.counts["documents"] += 1
+                return
+            extra = {"titre": row.title, "descriptif": row.descriptif, "credits": row.credits,
+                     "fichier": row.fichier, "mode": row.mode,
+                     "links": [list(link) for link in row.links]}  # fmt: skip
+            self._record(key, digest, obj, extra=extra)
+            self.report.counts["documents"] += 1
+        object_id = self.records[key][1]
+        if is_logo:
+            for objet, ident in row.links:
+                self.logos[(objet, ident)] = object_id
+
+    def _save_file(self, key: str, row: t.Document, path: Path):
+        is_image = row.extension in IMAGE_EXTENSIONS
+        model = Image if is_image else WagtailDocument
+        found = self.records.get(key)
+        obj = model.objects.filter(pk=found[1]).first() if found and found[1] else None
+        title = clean.plain_title(row.title, self.site.lang) or path.name
+        if self.dry_run:
+            return model(pk=0, title=title)
+        if obj is None or obj.file.size != path.stat().st_size:
+            obj = obj or model()
+            with open(path, "rb") as fh:
+                obj.file = File(fh, name=path.name)
+                obj.title = title
+                if is_image:
+                    obj.description = clean.plain_text(row.alt, max_length=255)
+                try:
+                    obj.save()
+                except Exception as exc:  # a corrupt image: reported, not fatal
+                    self.report.warn(f"document {row.id} : fichier illisible ({exc})")
+                    return None
+        else:
+            obj.title = title
+            if is_image:
+                obj.description = clean.plain_text(row.alt, max_length=255)
+            obj.save()
+        return obj
+
+    def _import_logo_files(self) -> None:
+        """SPIP 1.9–3 logos: ``IMG/arton12.jpg``, ``IMG/rubon3.png``..."""
+        if self.img_dir is None or not self.img_dir.is_dir():
+            return
+        prefixes = {prefix: objet for objet, prefix in LOGO_FILES.items()}
+        for entry in sorted(os.scandir(self.img_dir), key=lambda e: e.name):
+            stem, _, ext = entry.name.rpartition(".")
+            if ext.lower() not in IMAGE_EXTENSIONS or not entry.is_file(follow_symlinks=False):
+                continue
+            for prefix, objet in prefixes.items():
+                if stem.startswith(prefix) and stem[len(prefix) :].isdigit():
+                    ident = int(stem[len(prefix) :])
+                    row = t.Document(id=0, fichier=entry.name, extension=ext.lower(),
+                                     mode="logoon", links=[(objet, ident)])  # fmt: skip
+                    key = f"spip:logo:{objet}:{ident}"
+                    path = safe_join(self.img_dir, entry.name)
+                    if path is None:
+                        continue
+                    digest = combine(t.digest(row), path.stat().st_size)
+                    if not self._unchanged(key, digest):
+                        obj = self._save_file(key, row, path)
+                        if obj is None:
+                            continue
+                        self._record(
+                            key, digest, obj, extra={"mode": "logoon", "links": [[objet, ident]]}
+                        )
+                        self.report.counts["documents"] += 1
+                    self.logos[(objet, ident)] = self.records[key][1]
+
+    # --- sections --------------------------------------------------------------------------------
+    def import_rubriques(self) -> None:
+        rows = list(self.reader.rubriques())
+        by_id = {row.id: row for row in rows}
+        self.rubrique_parent = {row.id: row.parent_id for row in rows}
+
+        def depth(row, seen=()):
+            if row.parent_id == 0 or row.parent_id not in by_id or row.id in seen:
+                return 0
+            return 1 + depth(by_id[row.parent_id], (*seen, row.id))
+
+        # parents first; siblings in SPIP's order ("1. Titre" numbers, then title)
+        rows.sort(key=lambda r: (depth(r), clean.title_number(r.title) or 0, r.title, r.id))
+        self._load_sections()
+        for row in self._batches(rows, "rubriques"):
+            key = ref("rubrique", row.id)
+            digest = combine(t.digest(row), self._logo("rubrique", row.id))
+            if self._unchanged(key, digest) and row.id in self.sections:
+                continue
+            if row.parent_id and row.parent_id not in self.sections:
+                self.report.warn(f"rubrique {row.id} : rubrique parente {row.parent_id} absente, "
+                                 "placée à la racine")  # fmt: skip
+            parent = self.sections.get(row.parent_id) if row.parent_id else None
+            parent = parent or self.home
+            page = self._existing(SectionPage, key)
+            is_new = page is None
+            if is_new:
+                page = SectionPage(import_ref=key)
+            lang = self._lang(row.lang)
+            page.title = clean.plain_title(row.title, lang) or f"Rubrique {row.id}"
+            page.slug = self._slug(parent, "rubrique", row.id, page.title,
+                                   None if is_new else page)  # fmt: skip
+            page.descriptif = clean.clean_text(row.descriptif)
+            page.body = [("spip", clean.clean_text(row.texte))] if row.texte.strip() else []
+            page.logo_id = self._logo("rubrique", row.id)
+            page.show_in_menus = row.parent_id == 0
+            status = "publie" if row.status == "publie" else "prepa"
+            if not is_new and page.get_parent().pk != parent.pk:
+                page.move(parent, pos="last-child")
+                page.refresh_from_db()
+                self._apply_section_fields(page, row, lang, parent)
+            page = self._save_page(parent, page, is_new=is_new, status=status,
+                                   date=aware(row.date))  # fmt: skip
+            self._record(key, digest, page, status=row.status)
+            self.sections[row.id] = page
+            self.changed_texts.append((key, lang, [row.descriptif, row.texte]))
+            self.report.counts["rubriques"] += 1
+        self._grant_sections()
+
+    def _apply_section_fields(self, page, row, lang, parent) -> None:
+        page.title = clean.plain_title(row.title, lang) or f"Rubrique {row.id}"
+        page.descriptif = clean.clean_text(row.descriptif)
+        page.body = [("spip", clean.clean_text(row.texte))] if row.texte.strip() else []
+        page.logo_id = self._logo("rubrique", row.id)
+
+    def _load_sections(self) -> None:
+        if self.sections:
+            return
+        for page in SectionPage.objects.filter(import_ref__startswith="spip:rubrique:"):
+            self.sections[int(page.import_ref.rsplit(":", 1)[1])] = page
+        if not self.rubrique_parent:
+            self.rubrique_parent = {r.id: r.parent_id for r in self.reader.rubriques()}
+
+    def _sector(self, rubrique_id: int) -> int:
+        seen = set()
+        while self.rubrique_parent.get(rubrique_id, 0) and rubrique_id not in seen:
+            seen.add(rubrique_id)
+            rubrique_id = self.rubrique_parent[rubrique_id]
+        return rubrique_id
+
+    def _breve_listing(self, rubrique_id: int) -> BreveIndexPage | None:
+        sector_id = self._sector(rubrique_id)
+        if sector_id in self.breve_listings:
+            return self.breve_listings[sector_id]
+        sector = self.sections.get(sector_id)
+        if sector is None:
+            return None
+        listing = BreveIndexPage.objects.child_of(sector).first()
+        if listing is None:
+            listing = BreveIndexPage(title="Brèves", slug=self._slug(sector, "breves", 0,
+                                                                      "breves", None))  # fmt: skip
+            listing.live, listing.has_unpublished_changes = True, False
+            listing.first_published_at = listing.last_published_at = timezone.now()
+            sector.add_child(instance=listing)
+        self.breve_listings[sector_id] = listing
+        return listing
+
+    # --- articles and brèves ---------------------------------------------------------------------
+    def _wanted_status(self, status: str, key: str) -> str | None:
+        if status == "poubelle" and not self.with_trash:
+            return None
+        return status if status in ("publie", "prop", "prepa", "refuse") else "prepa"
+
+    def _too_old(self, *dates) -> bool:
+        if self.since is None:
+            return False
+        return all((aware(d) or self.since) < self.since for d in dates)
+
+    def import_articles(self) -> None:
+        rows = list(self.reader.articles())
+        for row in self._batches(rows, "articles"):
+            key = ref("article", row.id)
+            status = self._wanted_status(row.status, key)
+            if status is None or self._too_old(row.date, row.date_modif):
+                continue
+            if row.redirect_target:
+                self._virtual_articles.append(row)
+                continue
+            digest = combine(t.digest(row), self._logo("article", row.id))
+            if self._unchanged(key, digest):
+                continue
+            parent = self.sections.get(row.rubrique_id)
+            if parent is None:
+                self.report.warn(f"article {row.id} : rubrique {row.rubrique_id} absente, "
+                                 "article non importé")  # fmt: skip
+                continue
+            page = self._existing(ArticlePage, key)
+            is_new = page is None
+            if is_new:
+                page = ArticlePage(import_ref=key)
+            elif page.get_parent().pk != parent.pk:
+                page.move(parent, pos="last-child")
+                page = ArticlePage.objects.get(pk=page.pk)
+            lang = self._lang(row.lang)
+            page.title = clean.plain_title(row.title, lang) or f"Article {row.id}"
+            page.slug = self._slug(parent, "article", row.id, page.title,
+                                   None if is_new else page)  # fmt: skip
+            page.surtitre = clean.plain_title(row.surtitre, lang)
+            page.soustitre = clean.plain_title(row.soustitre, lang)
+            page.descriptif = clean.clean_text(row.descriptif)
+            page.chapo = clean.clean_text(row.chapo)
+            page.body = [("spip", clean.clean_text(row.texte))] if row.texte.strip() else []
+            page.ps = clean.clean_text(row.ps)
+            page.date = aware(row.date) or aware(row.date_modif) or timezone.now()
+            page.date_redac = aware(row.date_redac)
+            page.lang = lang
+            page.visit_count = max(row.visites, 0)
+            page.lead_image_id = self._logo("article", row.id)
+            page.keywords = self._keywords(row.keyword_ids)
+            page.author_links = [ArticleAuthor(author_id=self.author_ids[a], sort_order=n)
+                                 for n, a in enumerate(row.author_ids) if a in self.author_ids]  # fmt: skip
+            page = self._save_page(parent, page, is_new=is_new, status=status, date=page.date)
+            extra = {"trad": row.trad_id} if row.trad_id else {}
+            self._record(key, digest, page, status=row.status, extra=extra)
+            self.changed_texts.append((key, lang, [row.chapo, row.texte, row.ps, row.descriptif]))
+            self.report.counts["articles"] += 1
+
+    def import_breves(self) -> None:
+        rows = list(self.reader.breves())
+        for row in self._batches(rows, "breves"):
+            key = ref("breve", row.id)
+            status = self._wanted_status(row.status, key)
+            if status is None or self._too_old(row.date):
+                continue
+            digest = t.digest(row)
+            if self._unchanged(key, digest):
+                continue
+            parent = self._breve_listing(row.rubrique_id)
+            if parent is None:
+                self.report.warn(f"brève {row.id} : rubrique {row.rubrique_id} absente, "
+                                 "brève non importée")  # fmt: skip
+                continue
+            page = self._existing(BrevePage, key)
+            is_new = page is None
+            if is_new:
+                page = BrevePage(import_ref=key)
+            elif page.get_parent().pk != parent.pk:
+                page.move(parent, pos="last-child")
+                page = BrevePage.objects.get(pk=page.pk)
+            lang = self._lang(row.lang)
+            page.title = clean.plain_title(row.title, lang) or f"Brève {row.id}"
+            page.slug = self._slug(parent, "breve", row.id, page.title,
+                                   None if is_new else page)  # fmt: skip
+            page.body = [("spip", clean.clean_text(row.texte))] if row.texte.strip() else []
+            page.lien_titre = clean.plain_title(row.lien_titre, lang)
+            page.lien_url = clean.safe_url(row.lien_url, schemes=("http", "https"))
+            if row.lien_url.strip() and not page.lien_url:
+                self.report.warn(f"brève {row.id} : lien refusé ({row.lien_url[:80]!r})")
+            page.date = aware(row.date) or timezone.now()
+            page.lang = lang
+            page.keywords = self._keywords(row.keyword_ids)
+            page.author_links = [BreveAuthor(author_id=self.author_ids[a], sort_order=n)
+                                 for n, a in enumerate(row.author_ids) if a in self.author_ids]  # fmt: skip
+            page = self._save_page(parent, page, is_new=is_new, status=status, date=page.date)
+            self._record(key, digest, page, status=row.status)
+            self.changed_texts.append((key, lang, [row.texte]))
+            self.report.counts["breves"] += 1
+
+    # --- forums ----------------------------------------------------------------------------------
+    def import_forums(self) -> None:
+        rows = list(self.reader.forums())
+        page_ids = {}
+        for key, (_d, object_id) in self.records.items():
+            kind = key.split(":")[1]
+            if kind in ("article", "breve", "rubrique"):
+                page_ids[key] = object_id
+        for row in self._batches(rows, "forums"):
+            key, digest = ref("forum", row.id), t.digest(row)
+            if self._too_old(row.date) or self._unchanged(key, digest):
+                continue
+            object_ref = ref(row.objet or "site", row.object_id)
+            message, _ = ImportedForumMessage.objects.update_or_create(
+                spip_id=row.id,
+                defaults={
+                    "thread_spip_id": row.thread_id, "object_ref": object_ref,
+                    "page_id": page_ids.get(object_ref), "date": aware(row.date),
+                    "title": clean.plain_title(row.title, self.site.lang),
+                    "text": clean.clean_text(row.texte),
+                    "author_name": clean.plain_text(row.author_name, max_length=255),
+                    "author_email": self._email(row.author_email),
+                    "author_url": clean.safe_url(row.author_url),
+                    "author_site_name": clean.plain_text(row.author_site_name, max_length=255),
+                    "author_id": self.author_ids.get(row.auteur_id),
+                    "status": clean.plain_text(row.status, max_length=20),
+                },
+            )  # fmt: skip
+            self._record(key, digest, message, status=row.status)
+            self.report.counts["forums"] += 1
+        # threads: link replies to their parents once every message exists
+        by_spip = dict(ImportedForumMessage.objects.values_list("spip_id", "pk"))
+        for row in rows:
+            if row.parent_id and row.parent_id in by_spip and row.id in by_spip:
+                ImportedForumMessage.objects.filter(pk=by_spip[row.id]).exclude(
+                    parent_id=by_spip[row.parent_id]
+                ).update(parent_id=by_spip[row.parent_id])
+
+    @staticmethod
+    def _email(raw: str) -> str:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        email = clean.plain_text(raw, max_length=254)
+        try:
+            validate_email(email)
+        except ValidationError:
+            return ""
+        return email
+
+    # --- visits ----------------------------------------------------------------------------------
+    def import_visits(self) -> None:
+        days = list(self.reader.visit_days())
+        referrers = list(self.reader.referrers())
+        import hashlib
+
+        fingerprint = hashlib.sha1(usedforsecurity=False)
+        for day in days:
+            fingerprint.update(f"{day.objet}:{day.object_id}:{day.date}:{day.visits};".encode())
+        for r in referrers:
+            fingerprint.update(f"{r.objet}:{r.object_id}:{r.url}:{r.visits};".encode())
+        digest = fingerprint.hexdigest()
+        if self._unchanged("spip:visits:all", digest):
+            return
+        with transaction.atomic():
+            for start in range(0, len(days), 1000):
+                chunk = [ImportedVisitDay(object_ref=ref(d.objet, d.object_id), date=d.date,
+                                          visits=max(d.visits, 0))
+                         for d in days[start : start + 1000]]  # fmt: skip
+                ImportedVisitDay.objects.bulk_create(
+                    chunk, update_conflicts=True, unique_fields=["object_ref", "date"],
+                    update_fields=["visits"])  # fmt: skip
+            merged: dict[tuple[str, str], int] = defaultdict(int)
+            for r in referrers:
+                url = clean.plain_text(r.url, max_length=255)
+                if url:
+                    merged[(ref(r.objet, r.object_id), url)] += max(r.visits, 0)
+            items = [
+                ImportedReferrer(object_ref=o, url=u, visits=v) for (o, u), v in merged.items()
+            ]
+            for start in range(0, len(items), 1000):
+                ImportedReferrer.objects.bulk_create(
+                    items[start : start + 1000], update_conflicts=True,
+                    unique_fields=["object_ref", "url"], update_fields=["visits"])  # fmt: skip
+            ImportRecord.objects.update_or_create(
+                ref="spip:visits:all",
+                defaults={"digest": digest, "model": "spipimport.importedvisitday",
+                          "object_id": 0})  # fmt: skip
+        self.records["spip:visits:all"] = (digest, 0)
+        self.report.counts["visits_days"] = len(days)
+
+    # --- redirects -------------------------------------------------------------------------------
+    def import_redirects(self) -> None:
+        wanted: dict[str, tuple[str, str]] = {}  # key -> (target_ref, target_url)
+        for key in self.records:
+            parts = key.split(":")
+            if len(parts) != 3:
+                continue
+            _spip, kind, ident = parts
+            if kind in ("article", "breve", "rubrique", "mot", "auteur"):
+                wanted[legacy.canonical(kind, int(ident))] = (key, "")
+            elif kind == "document":
+                pass
+        for record in ImportRecord.objects.filter(ref__startswith="spip:document:"):
+            fichier = (record.extra or {}).get("fichier")
+            if fichier:
+                wanted[legacy.img_key(fichier)] = (record.ref, "")
+        for row in self._url_rows:
+            kind = row.type
+            if kind in ("article", "breve", "rubrique", "mot", "auteur") and row.url:
+                target = ref(kind, row.object_id)
+                if target in self.records or kind == "article":
+                    wanted.setdefault(legacy.slug_key(kind, row.url), (target, ""))
+        for row in getattr(self, "_virtual_articles", []):
+            target_ref, target_url = self._virtual_target(row.redirect_target)
+            if not (target_ref or target_url):
+                self.report.warn(f"article {row.id} : redirection vers une adresse refusée "
+                                 f"({row.redirect_target[:80]!r})")  # fmt: skip
+                continue
+            wanted[legacy.canonical("article", row.id)] = (target_ref, target_url)
+            slug = self.slugs.get(("article", row.id))
+            if slug:
+                wanted[legacy.slug_key("article", slug)] = (target_ref, target_url)
+        existing = dict(
+            (k, (r, u)) for k, r, u in LegacyURL.objects.values_list("key", "target_ref",
+                                                                     "target_url").iterator()
+        )  # fmt: skip
+        new = [LegacyURL(key=k, target_ref=r, target_url=u) for k, (r, u) in wanted.items()
+               if k not in existing]  # fmt: skip
+        changed = [(k, r, u) for k, (r, u) in wanted.items()
+                   if k in existing and existing[k] != (r, u)]  # fmt: skip
+        with transaction.atomic():
+            for start in range(0, len(new), 1000):
+                LegacyURL.objects.bulk_create(new[start : start + 1000], ignore_conflicts=True)
+            for k, r, u in changed:
+                LegacyURL.objects.filter(key=k).update(target_ref=r, target_url=u)
+        self.report.counts["redirects"] = len(new) + len(changed)
+
+    def _virtual_target(self, target: str) -> tuple[str, str]:
+        """A redirect article's target: an internal shortcut (``art12``, ``rubrique3``) or a URL."""
+        import re
+
+        match = re.match(r"^(art|article|br|breve|rub|rubrique|mot|aut|auteur)\s*(\d+)$",
+                         target.strip(), re.I)  # fmt: skip
+        if match:
+            kind = {"art": "article", "br": "breve", "rub": "rubrique",
+                    "aut": "auteur"}.get(match.group(1).lower(), match.group(1).lower())  # fmt: skip
+            return ref(kind, int(match.group(2))), ""
+        return "", clean.safe_url(target)
+
+    # --- pass 2: texts ---------------------------------------------------------------------------
+    def check_texts(self) -> None:
+        try:
+            from redac.typo import render
+        except ImportError:
+            if self.changed_texts:
+                self.report.warn("moteur de texte (redac.typo) indisponible : liens internes "
+                                 "non vérifiés")  # fmt: skip
+            return
+        from .resolver import RecordingResolver
+
+        known = set(self.records)
+
+        def exists(target: str) -> bool:
+            return target in known
+
+        seen: set[str] = set()
+        for source_ref, lang, texts in self.changed_texts:
+            recorder = RecordingResolver(exists)
+            for text in texts:
+                if not text:
+                    continue
+                try:
+                    render(text, lang=lang, resolver=recorder)
+                except Exception as exc:  # the engine must never stop an import
+                    self.report.warn(f"{source_ref} : texte illisible ({type(exc).__name__})")
+            for missing in recorder.missing:
+                entry = f"{source_ref} -> {missing}"
+                if entry not in seen:
+                    seen.add(entry)
+                    self.report.unresolved_links.append(entry)
+
+
+class _DryRunDone(Exception):
+    pass
