@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "redac.core",
     "redac.news",
     "redac.flash",
+    "redac.search",  # issue 7: French full-text search (label "redac_search")
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.forms",

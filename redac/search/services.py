@@ -1,0 +1,208 @@
+"""``search(query, filters, page)``: the one search API, over PostgreSQL and SQLite.
+
+Why not Wagtail's search backend: on SQLite, Wagtail's database backend uses FTS5 with neither
+stemming nor accent folding ("retraite" does not find "retraites"), and on PostgreSQL it uses one
+configuration for every language with no way to add ``unaccent``. redac's readers type French without
+accents. So this app keeps the smallest index that does what they need — one table, filled from the
+publish signals — and asks each database to do what it does best:
+
+* PostgreSQL: a generated weighted ``tsvector`` in the ``french_unaccent`` configuration (migration
+  0002), queried with ``plainto_tsquery`` (plain words ANDed: no syntax for a hostile query to
+  abuse), ranked with ``ts_rank_cd``.
+* SQLite: FTS5 over text folded and stemmed in Python (``analysis.py``, Snowball French); every
+  query term is a quoted token of word characters only, so FTS5 operators (``"``, ``NEAR(``, ``*``,
+  ``-``, ``OR``) typed by a reader are inert. Ranked with ``bm25`` (title 10, chapo 4, body 1).
+
+Relevance first, then recency: scores are rounded so that near-equal matches go newest first.
+Snippets are built here from the original text (escaped, then matches wrapped in ``<mark>``);
+FTS5's ``snippet()`` would show folded, stemmed words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from . import analysis
+from .index import FTS_TABLE
+from .models import SearchEntry
+
+MAX_QUERY_CHARS = 200  # longer queries are cut (security case 23): no sensible search is longer
+MAX_TERMS = 12
+PAGE_SIZE = 10
+SNIPPET_WORDS = 36
+
+
+@dataclass
+class Filters:
+    kinds: list[str] = field(default_factory=list)
+    section_path: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass
+class Hit:
+    entry: SearchEntry
+    title: SafeString
+    snippet: SafeString
+
+
+@dataclass
+class Results:
+    query: str
+    terms: list[str]
+    page: object  # django.core.paginator.Page of Hit
+    count: int
+
+
+def normalise_query(raw: str) -> str:
+    return " ".join((raw or "")[: MAX_QUERY_CHARS * 4].split())[:MAX_QUERY_CHARS]
+
+
+def query_terms(query: str) -> list[str]:
+    seen = []
+    for term in analysis.terms(query):
+        if term not in seen:
+            seen.append(term)
+    return seen[:MAX_TERMS]
+
+
+def _filter_sql(filters: Filters):
+    where, params = [], []
+    if filters.kinds:
+        placeholders = ", ".join(["%s"] * len(filters.kinds))
+        where.append(f"e.kind IN ({placeholders})")
+        params += list(filters.kinds)
+    if filters.section_path:
+        where.append("e.path LIKE %s")
+        params.append(filters.section_path.replace("%", "").replace("_", "") + "%")
+    if filters.date_from:
+        where.append("e.date >= %s")
+        params.append(dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=dt.UTC))
+    if filters.date_to:
+        where.append("e.date < %s")
+        params.append(dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min,
+                                          tzinfo=dt.UTC))  # fmt: skip
+    return where, params
+
+
+def _sqlite_query(terms, filters):
+    match = " AND ".join(f'"{term}"' for term in terms)
+    where, params = _filter_sql(filters)
+    clause = " AND ".join([f"{FTS_TABLE} MATCH %s", *where])
+    base = (
+        f"FROM {FTS_TABLE} JOIN redac_search_searchentry e ON e.id = {FTS_TABLE}.rowid "
+        f"WHERE {clause}"
+    )
+    select = (
+        f"SELECT e.id, round(bm25({FTS_TABLE}, 10.0, 4.0, 1.0), 2) AS score {base} "
+        "ORDER BY score, e.date DESC, e.id DESC LIMIT %s OFFSET %s"
+    )
+    return f"SELECT count(*) {base}", select, [match, *params]
+
+
+def _postgres_query(terms, filters):
+    # The stems are re-joined and analysed again by PostgreSQL's own french_unaccent configuration;
+    # Python's terms only decide whether there is anything to search for.
+    where, params = _filter_sql(filters)
+    clause = " AND ".join(["e.search_vector @@ q.query", *where])
+    base = (
+        "FROM redac_search_searchentry e, "
+        "plainto_tsquery('french_unaccent'::regconfig, %s) AS q(query) "
+        f"WHERE {clause}"
+    )
+    select = (
+        "SELECT e.id, round(ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', e.search_vector, q.query, 1)"
+        "::numeric, 3) AS score " + base + " ORDER BY score DESC, e.date DESC NULLS LAST, e.id DESC"
+        " LIMIT %s OFFSET %s"
+    )
+    return f"SELECT count(*) {base}", select, params
+
+
+class _LazyHits:
+    """A sequence the Paginator can count and slice, running one SQL query per slice."""
+
+    def __init__(self, count_sql, select_sql, params, count_fn):
+        self.count_sql, self.select_sql, self.params = count_sql, select_sql, params
+        self._count = None
+        self._count_fn = count_fn
+
+    def count(self):
+        if self._count is None:
+            with connection.cursor() as cursor:
+                cursor.execute(self.count_sql, self.params)
+                self._count = cursor.fetchone()[0]
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        start, stop = item.start or 0, item.stop
+        with connection.cursor() as cursor:
+            cursor.execute(self.select_sql, [*self.params, stop - start, start])
+            ids = [row[0] for row in cursor.fetchall()]
+        entries = SearchEntry.objects.in_bulk(ids)
+        return [self._count_fn(entries[i]) for i in ids if i in entries]
+
+
+def highlight(text: str, terms: set[str], *, words: int | None = None) -> SafeString:
+    """Escaped ``text`` with the words whose stem is searched wrapped in ``<mark>``; with
+    ``words``, only a window of that many words around the first dense group of matches."""
+    spans = list(analysis.word_spans(text))
+    start_char, end_char = 0, len(text)
+    if words is not None and spans:
+        hits = [i for i, (_, _, term) in enumerate(spans) if term in terms]
+        if hits:
+            best = max(hits, key=lambda i: sum(1 for j in hits if i <= j < i + words))
+            first = max(0, best - words // 4)
+        else:
+            first = 0
+        last = min(len(spans), first + words) - 1
+        start_char = spans[first][0] if first > 0 else 0
+        end_char = spans[last][1] if last < len(spans) - 1 else len(text)
+    out, cursor = [], start_char
+    if start_char > 0:
+        out.append("… ")
+    for start, end, term in spans:
+        if start < start_char or end > end_char or term not in terms:
+            continue
+        out.append(escape(text[cursor:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        cursor = end
+    out.append(escape(text[cursor:end_char]))
+    if end_char < len(text):
+        out.append(" …")
+    return mark_safe("".join(out))  # noqa: S308  (every piece of text above is escaped)
+
+
+def search(raw_query: str, filters: Filters | None = None, page: int | str = 1,
+           per_page: int = PAGE_SIZE) -> Results:  # fmt: skip
+    """Published items matching every word of the query (stemmed, accents ignored)."""
+    filters = filters or Filters()
+    query = normalise_query(raw_query)
+    terms = query_terms(query)
+    if not terms:
+        return Results(query, [], Paginator([], per_page).get_page(1), 0)
+    term_set = set(terms)
+
+    def to_hit(entry: SearchEntry) -> Hit:
+        text = "\n".join(filter(None, [entry.chapo, entry.body]))
+        return Hit(entry, highlight(entry.title, term_set),
+                   highlight(text[:20_000], term_set, words=SNIPPET_WORDS))  # fmt: skip
+
+    if connection.vendor == "postgresql":
+        count_sql, select_sql, params = _postgres_query(terms, filters)
+        params = [query, *params]
+    else:
+        count_sql, select_sql, params = _sqlite_query(terms, filters)
+    hits = _LazyHits(count_sql, select_sql, params, to_hit)
+    number = page if isinstance(page, int) else (int(page) if str(page).isdigit() else 1)
+    paginated = Paginator(hits, per_page).get_page(max(1, min(number, 10_000_000)))
+    return Results(query, terms, paginated, hits.count())
