@@ -66,3 +66,27 @@ def word_spans(text: str):
         word = fold(match.group())
         term = None if len(word) < 2 or word in STOP_WORDS else stem(word)
         yield match.start(), match.end(), term
+
+
+def query_words(text: str, limit: int = 12) -> list[list[str]]:
+    """The query's words (folded), each with its singular/plural twin.
+
+    Snowball's French stemmer does not always give a singular and its plural the same stem
+    ("loyer" -> "loi" but "loyers" -> "loyer"; "vélos" keeps its s), and readers type either.
+    Each query word therefore also matches its twin (+s, or without its final s/x): cheap, the same
+    on both databases, and documents are indexed unchanged.
+    """
+    groups: list[list[str]] = []
+    seen: set[str] = set()
+    for word in _WORD.findall(fold(text)):
+        if len(word) < 2 or word in STOP_WORDS or word in seen:
+            continue
+        seen.add(word)
+        if word.endswith(("s", "x")) and len(word) > 3:
+            twin = word[:-1]
+        else:
+            twin = word + "s"
+        groups.append([word, twin])
+        if len(groups) >= limit:
+            break
+    return groups

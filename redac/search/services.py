@@ -65,12 +65,10 @@ def normalise_query(raw: str) -> str:
     return " ".join((raw or "")[: MAX_QUERY_CHARS * 4].split())[:MAX_QUERY_CHARS]
 
 
-def query_terms(query: str) -> list[str]:
-    seen = []
-    for term in analysis.terms(query):
-        if term not in seen:
-            seen.append(term)
-    return seen[:MAX_TERMS]
+def query_terms(query: str) -> list[list[str]]:
+    """Per query word, the stems that satisfy it (the word's and its singular/plural twin's)."""
+    return [sorted({analysis.stem(w) for w in words})
+            for words in analysis.query_words(query, MAX_TERMS)]  # fmt: skip
 
 
 def _filter_sql(filters: Filters):
@@ -92,8 +90,8 @@ def _filter_sql(filters: Filters):
     return where, params
 
 
-def _sqlite_query(terms, filters):
-    match = " AND ".join(f'"{term}"' for term in terms)
+def _sqlite_query(groups, filters):
+    match = " AND ".join("(" + " OR ".join(f'"{stem}"' for stem in stems) + ")" for stems in groups)
     where, params = _filter_sql(filters)
     clause = " AND ".join([f"{FTS_TABLE} MATCH %s", *where])
     base = (
@@ -107,16 +105,17 @@ def _sqlite_query(terms, filters):
     return f"SELECT count(*) {base}", select, [match, *params]
 
 
-def _postgres_query(terms, filters):
-    # The stems are re-joined and analysed again by PostgreSQL's own french_unaccent configuration;
-    # Python's terms only decide whether there is anything to search for.
+def _postgres_query(words, filters):
+    # Each word and its twin go through PostgreSQL's own french_unaccent configuration with
+    # plainto_tsquery (plain text in, no operator syntax); the word groups are ANDed.
+    tsquery = " && ".join(
+        "(" + " || ".join(["plainto_tsquery('french_unaccent'::regconfig, %s)"] * len(group)) + ")"
+        for group in words
+    )
     where, params = _filter_sql(filters)
     clause = " AND ".join(["e.search_vector @@ q.query", *where])
-    base = (
-        "FROM redac_search_searchentry e, "
-        "plainto_tsquery('french_unaccent'::regconfig, %s) AS q(query) "
-        f"WHERE {clause}"
-    )
+    base = f"FROM redac_search_searchentry e, (SELECT {tsquery} AS query) AS q WHERE {clause}"
+    params = [word for group in words for word in group] + params
     select = (
         "SELECT e.id, round(ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', e.search_vector, q.query, 1)"
         "::numeric, 3) AS score " + base + " ORDER BY score DESC, e.date DESC NULLS LAST, e.id DESC"
@@ -187,10 +186,10 @@ def search(raw_query: str, filters: Filters | None = None, page: int | str = 1,
     """Published items matching every word of the query (stemmed, accents ignored)."""
     filters = filters or Filters()
     query = normalise_query(raw_query)
-    terms = query_terms(query)
-    if not terms:
+    groups = query_terms(query)
+    if not groups:
         return Results(query, [], Paginator([], per_page).get_page(1), 0)
-    term_set = set(terms)
+    term_set = {stem for stems in groups for stem in stems}
 
     def to_hit(entry: SearchEntry) -> Hit:
         text = "\n".join(filter(None, [entry.chapo, entry.body]))
@@ -198,11 +197,11 @@ def search(raw_query: str, filters: Filters | None = None, page: int | str = 1,
                    highlight(text[:20_000], term_set, words=SNIPPET_WORDS))  # fmt: skip
 
     if connection.vendor == "postgresql":
-        count_sql, select_sql, params = _postgres_query(terms, filters)
-        params = [query, *params]
+        count_sql, select_sql, params = _postgres_query(analysis.query_words(query, MAX_TERMS),
+                                                        filters)  # fmt: skip
     else:
-        count_sql, select_sql, params = _sqlite_query(terms, filters)
+        count_sql, select_sql, params = _sqlite_query(groups, filters)
     hits = _LazyHits(count_sql, select_sql, params, to_hit)
     number = page if isinstance(page, int) else (int(page) if str(page).isdigit() else 1)
     paginated = Paginator(hits, per_page).get_page(max(1, min(number, 10_000_000)))
-    return Results(query, terms, paginated, hits.count())
+    return Results(query, sorted(term_set), paginated, hits.count())
