@@ -1,8 +1,7 @@
 """Index maintenance: Wagtail's publish/unpublish/move signals and Django's delete signals.
 
 ``page_published`` carries the revision's content, so what is indexed is what readers now see;
-drafts never send it. Restricting an already-published page (a view restriction added later) is
-caught at the next publish, unpublish or ``redac rebuild_search_index``.
+drafts never send it. Adding or removing a view restriction re-checks the page and its subtree.
 """
 
 from __future__ import annotations
@@ -38,6 +37,16 @@ def _page_deleted(sender, instance, **kwargs):
         remove(PAGE_KINDS[sender], instance.pk)
 
 
+def _restriction_changed(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    from .index import index_subtree
+
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        index_subtree(page)
+
+
 def _author_saved(sender, instance, **kwargs):
     from .index import index_author
 
@@ -62,5 +71,11 @@ def connect():
         post_delete.connect(
             _page_deleted, sender=model, dispatch_uid=f"redac_search_del_{model.__name__}"
         )
+    from wagtail.models import PageViewRestriction
+
+    post_save.connect(_restriction_changed, sender=PageViewRestriction,
+                      dispatch_uid="redac_search_restriction_saved")  # fmt: skip
+    post_delete.connect(_restriction_changed, sender=PageViewRestriction,
+                        dispatch_uid="redac_search_restriction_deleted")  # fmt: skip
     post_save.connect(_author_saved, sender=Author, dispatch_uid="redac_search_author_saved")
     post_delete.connect(_author_deleted, sender=Author, dispatch_uid="redac_search_author_deleted")

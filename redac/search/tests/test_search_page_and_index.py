@@ -67,6 +67,15 @@ def test_a_private_page_is_not_indexed(actualite):
     assert _urls("speleologie") == []
 
 
+def test_restricting_a_published_page_removes_it(actualite):
+    page = _article(actualite, "bientot-prive", "Muséographie confidentielle", "Texte.")
+    assert _urls("museographie") == ["/actualite/bientot-prive/"]
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type="login")
+    assert _urls("museographie") == []
+    restriction.delete()
+    assert _urls("museographie") == ["/actualite/bientot-prive/"]
+
+
 def test_rebuild_indexes_everything_published(actualite):
     _article(actualite, "reconstruit", "Astronomie populaire", "Les étoiles filantes.")
     counts = rebuild()
