@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "search.json"
-ARTICLES = 20_000
+ARTICLES = int(os.environ.get("REDAC_BENCH_ARTICLES", "20000"))
 QUERIES = 200
 PG_ADMIN_URL = os.environ.get("REDAC_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_DB = "redac_i7_bench"
@@ -51,14 +51,39 @@ FILLER = """le la les un une des du de et à en pour avec sur dans par qui que e
 cette ces leur nos plus moins très aussi encore déjà selon après avant depuis pendant""".split()
 
 
+SYLLABLES = "ba ro ti del mon vi char pel an cour ri ne sa gou fer lin po tra mi es".split()
+
+
+def _vocabulary() -> tuple[list[str], list[float]]:
+    """Word frequencies follow Zipf's law, as in real text: function words first, the topic words
+    (the ones queries use) among the first two thousand ranks, then a long tail of rarer words
+    (synthetic, built from syllables). A flat distribution would make every query word appear in
+    half the archive, which no newsroom's archive looks like."""
+    rng = random.Random(3)
+    synthetic = sorted({"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+                        for _ in range(12_000)})  # fmt: skip
+    rng.shuffle(synthetic)
+    head = WORDS + synthetic[:1800]
+    rng.shuffle(head)
+    vocab = FILLER + head + synthetic[1800:]
+    weights, total = [], 0.0
+    for rank in range(len(vocab)):
+        total += 1.0 / (rank + 1)
+        weights.append(total)
+    return vocab, weights
+
+
+VOCAB, CUM_WEIGHTS = _vocabulary()
+
+
 def sentence(rng: random.Random, n: int) -> str:
-    words = [rng.choice(WORDS) if rng.random() < 0.45 else rng.choice(FILLER) for _ in range(n)]
+    words = rng.choices(VOCAB, cum_weights=CUM_WEIGHTS, k=n)
     return " ".join(words).capitalize() + "."
 
 
 def make_queries(rng: random.Random) -> list[dict]:
-    """200 queries: one word, two or three words, unaccented, plural, rare, no-hit, filtered,
-    second page."""
+    """200 queries: one word, two or three words, unaccented capitals, plural, a rarer word,
+    filtered by type and date, second page."""
     from unicodedata import combining, normalize
 
     def unaccent(s):
@@ -78,7 +103,7 @@ def make_queries(rng: random.Random) -> list[dict]:
         elif kind == 4:
             q = {"q": rng.choice(WORDS) + "s"}
         elif kind == 5:
-            q = {"q": f"zorglub{i} {rng.choice(WORDS)}"}  # no hit
+            q = {"q": rng.choice(VOCAB[2000:6000])}  # a rarer word
         elif kind == 6:
             q = {"q": rng.choice(WORDS), "kinds": ["article"], "days": 90}
         else:

@@ -60,12 +60,17 @@ def analysed(text: str) -> str:
     return " ".join(terms(text))
 
 
+@lru_cache(maxsize=200_000)
+def term_of(word: str) -> str | None:
+    """The index term of one original word (None for a stop word)."""
+    folded = fold(word)
+    return None if len(folded) < 2 or folded in STOP_WORDS else stem(folded)
+
+
 def word_spans(text: str):
     """(start, end, term or None) for each word of the original text, for highlighting."""
     for match in _WORD.finditer(text):
-        word = fold(match.group())
-        term = None if len(word) < 2 or word in STOP_WORDS else stem(word)
-        yield match.start(), match.end(), term
+        yield match.start(), match.end(), term_of(match.group())
 
 
 def query_words(text: str, limit: int = 12) -> list[list[str]]:
