@@ -126,8 +126,8 @@ def _postgres_query(words, filters):
     base = f"FROM redac_search_searchentry e, (SELECT {tsquery} AS query) AS q WHERE {clause}"
     params = [word for group in words for word in group] + params
     # Only placeholders and fixed SQL are concatenated here; every value is a parameter.
-    select = (  # noqa: S608
-        "SELECT c.id, CASE WHEN c.recent <= %s THEN round(ts_rank('{0.1, 0.2, 0.4, 1.0}', "
+    select = (
+        "SELECT c.id, CASE WHEN c.recent <= %s THEN round(ts_rank('{0.1, 0.2, 0.4, 1.0}', "  # noqa: S608
         "c.search_vector, c.query, 1)::numeric, 3) ELSE -1 END AS score FROM ("
         "SELECT e.id, e.date, e.search_vector, q.query, "
         "row_number() OVER (ORDER BY e.date DESC NULLS LAST, e.id DESC) AS recent "
