@@ -184,6 +184,7 @@ def worker(backend: str) -> dict:
         "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
         "max_ms": round(timings[-1], 2),
         "mean_ms": round(statistics.fmean(timings), 2),
+        "load_average_1m_after": round(os.getloadavg()[0], 1),
     }
 
 
