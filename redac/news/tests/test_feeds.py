@@ -90,7 +90,7 @@ def test_items_carry_full_text_bylines_categories_and_permalink_guids(client, de
     _, feed = _parse(client, "/feeds/rss/")
     gares = next(e for e in feed.entries if e.title.startswith("Les gares"))
     assert gares.link == f"{SITE}/actualite/gares-de-proximite/"
-    assert gares.id == gares.link and gares.guidislink is False or gares.id == gares.link
+    assert gares.id == gares.link  # the guid is the permalink
     assert "Nous avons rencontré des usagers" in gares.content[0].value
     assert [a["name"] for a in gares.authors] == ["Claire Fontaine", "La rédaction"]
     assert {t.term for t in gares.tags} == {"Services publics", "Transports", "France"}
@@ -116,11 +116,7 @@ def test_feeds_are_cacheable_and_dated(client, demo):
     response = client.get("/feeds/rss/")
     assert "public" in response["Cache-Control"] and "max-age" in response["Cache-Control"]
     assert response.has_header("Last-Modified")
-    assert (
-        "Set-Cookie" not in response.headers
-        and "Vary" not in response.headers
-        or "Cookie" not in response.headers.get("Vary", "")
-    )
+    assert "Set-Cookie" not in response.headers  # nothing per-user: the page cache may keep it
 
 
 def test_spip_backend_address_redirects_to_the_site_feed(client, demo):
