@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "redac.news",
     "redac.flash",
     "redac.spipimport",  # issue 4: redac import-spip
+    "redac.search",  # issue 7: French full-text search (label "redac_search")
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.forms",

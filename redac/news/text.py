@@ -1,0 +1,179 @@
+"""What feeds, search and page metadata need from an item's body: plain text, and safe HTML.
+
+The SPIP engine ``redac.typo`` (``plain()`` and ``propre()``) is being finished on another branch.
+Until it lands, a conservative fallback strips SPIP's markup characters for plain text and escapes
+SPIP text for HTML (it then reads as typed, never as markup). When typo is on main the fallback
+branches can go: every caller goes through the two functions below.
+
+Everything returned as HTML is cleaned with nh3 (DESIGN.md: nh3 for anything leaving the trusted
+editor), with absolute ``https`` URLs on the configured site (security case 56): feed readers and
+e-mail digests have no base URL to resolve relative links against.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin
+
+import nh3
+from django.conf import settings
+from django.utils.html import escape, linebreaks, strip_tags
+
+# Characters SPIP uses as markup ({gras}, {{{intertitre}}}, [lien->url], [[note]], -* lists, |tables).
+_SPIP_LINK = re.compile(r"\[([^\[\]]*?)->[^\[\]]*\]")
+_SPIP_MARKUP = re.compile(r"\{+|\}+|\[\[|\]\]|<[^>]{0,200}>|^-[*#]+\s?|^\|+|\|+$|\|", re.M)
+_SPACES = re.compile(r"[ \t\u00a0]+")
+# XML 1.0 forbids most C0 control characters; feeds and sitemaps must stay well-formed (case 54).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "em", "figcaption", "figure",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "q", "s", "small",
+    "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "abbr": {"title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+}
+
+
+def site_root() -> str:
+    return settings.SITE_URL.rstrip("/")
+
+
+def absolute_url(path: str) -> str:
+    """``/a/b/`` -> ``https://site/a/b/`` on the configured public address (never the request
+    host, which a client chooses and a cache would then serve to everyone)."""
+    return urljoin(site_root() + "/", path or "/")
+
+
+def xml_safe(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text or "")
+
+
+def clean_html(fragment: str) -> str:
+    """Allow-listed, absolute-URL HTML: no script, no event handler, no javascript:/data: URL."""
+    return xml_safe(
+        nh3.clean(
+            fragment or "",
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+            url_relative=("rewrite_with_base", site_root() + "/"),
+            link_rel=None,
+        )
+    )
+
+
+def spip_plain(text: str) -> str:
+    try:
+        from redac.typo import plain
+    except ImportError:
+        text = _SPIP_LINK.sub(r"\1", text or "")
+        return html.unescape(_SPIP_MARKUP.sub(" ", text))
+    return plain(text)
+
+
+def spip_html(text: str, lang: str = "fr") -> str:
+    try:
+        from redac.typo import propre
+    except ImportError:
+        return str(linebreaks(escape(text or "")))
+    return propre(text or "", lang=lang)
+
+
+def _normalise_space(text: str) -> str:
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _blocks(page):
+    body = getattr(page, "body", None)
+    return list(body) if body else []
+
+
+def item_plain_text(page, *, include_chapo: bool = False) -> str:
+    """The body (and, if asked, the chapo) as plain text, for search and descriptions."""
+    parts = []
+    if include_chapo and getattr(page, "chapo", ""):
+        parts.append(spip_plain(page.chapo))
+    for block in _blocks(page):
+        kind, value = block.block_type, block.value
+        if kind == "paragraph":
+            from wagtail.rich_text import expand_db_html
+
+            parts.append(html.unescape(strip_tags(expand_db_html(value.source))))
+        elif kind == "spip":
+            parts.append(spip_plain(str(value)))
+        elif kind == "quote":
+            parts.append(str(value.get("text", "")))
+            if value.get("source"):
+                parts.append(str(value["source"]))
+        elif kind == "image" and value.get("caption"):
+            parts.append(str(value["caption"]))
+    return xml_safe(_normalise_space("\n".join(parts)))
+
+
+def _image_html(value) -> str:
+    image = value.get("image")
+    if image is None:
+        return ""
+    rendition = image.get_rendition("width-1200")
+    caption = value.get("caption") or ""
+    figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return (
+        f'<figure><img src="{escape(absolute_url(rendition.url))}" alt="{escape(value.get("alt") or "")}"'
+        f' width="{rendition.width}" height="{rendition.height}">{figcaption}</figure>'
+    )
+
+
+def item_html(page) -> str:
+    """The rendered body (chapo first), sanitised, with absolute URLs: a feed's full text."""
+    lang = getattr(page, "lang", "fr") or "fr"
+    parts = []
+    if getattr(page, "chapo", ""):
+        parts.append(spip_html(page.chapo, lang))
+    for block in _blocks(page):
+        kind, value = block.block_type, block.value
+        if kind == "paragraph":
+            from wagtail.rich_text import expand_db_html
+
+            parts.append(expand_db_html(value.source))
+        elif kind == "spip":
+            parts.append(spip_html(str(value), lang))
+        elif kind == "quote":
+            source = value.get("source")
+            cite = f"<cite>{escape(source)}</cite>" if source else ""
+            parts.append(f"<blockquote><p>{escape(value.get('text', ''))}</p>{cite}</blockquote>")
+        elif kind == "image":
+            parts.append(_image_html(value))
+        elif kind == "embed" and value is not None:
+            url = getattr(value, "url", "") or ""
+            if url:
+                parts.append(f'<p><a href="{escape(url)}">{escape(url)}</a></p>')
+    return clean_html("\n".join(p for p in parts if p))
+
+
+def summary(page, length: int = 300) -> str:
+    """The description readers see first: descriptif, then chapo, then the body's opening."""
+    for field in ("search_description", "descriptif", "chapo"):
+        value = getattr(page, field, "") or ""
+        if value.strip():
+            return truncate_words(spip_plain(value) if field != "search_description" else value,
+                                  length)  # fmt: skip
+    return truncate_words(item_plain_text(page), length)
+
+
+def truncate_words(text: str, length: int) -> str:
+    text = _normalise_space(xml_safe(text)).replace("\n", " ")
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + "…"

@@ -1,0 +1,147 @@
+"""Keeping the index in step with what readers may see.
+
+``index_page`` is the only way a page enters the index and it re-checks ``published()`` (live and
+public), so a draft, a private page or an unpublished page can never be found. Called from Wagtail's
+publish/unpublish/delete/move signals (signals.py) and by ``redac rebuild_search_index``.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+
+from redac.news.models import ArticlePage, Author, BrevePage, SectionPage, published
+from redac.news.text import item_plain_text, spip_plain
+
+from . import analysis
+from .models import SearchEntry
+
+MAX_BODY_CHARS = 200_000  # a tsvector is limited to 1 MB; nobody searches past this anyway
+PAGE_KINDS = {
+    ArticlePage: SearchEntry.Kind.ARTICLE,
+    BrevePage: SearchEntry.Kind.BREVE,
+    SectionPage: SearchEntry.Kind.SECTION,
+}
+FTS_TABLE = "redac_search_fts"
+
+
+def is_sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def _page_path(page) -> str:
+    parts = page.get_url_parts()
+    return parts[2] if parts else ""
+
+
+def _top_section_title(page) -> str:
+    section = page.get_ancestors(inclusive=True).type(SectionPage).filter(depth=3).first()
+    return section.title if section else ""
+
+
+def entry_fields_for_page(page) -> dict:
+    kind = PAGE_KINDS[type(page)]
+    subtitle = " ".join(filter(None, [getattr(page, "surtitre", ""),
+                                      getattr(page, "soustitre", "")]))  # fmt: skip
+    if kind == SearchEntry.Kind.SECTION:
+        chapo = page.descriptif
+    else:
+        chapo = spip_plain(getattr(page, "chapo", "") or getattr(page, "descriptif", "") or "")
+    body = item_plain_text(page)
+    extra = []
+    if kind != SearchEntry.Kind.SECTION:
+        extra = [a.name for a in page.authors] + [k.name for k in page.keywords.all()]
+        if getattr(page, "ps", ""):
+            body += "\n" + spip_plain(page.ps)
+    return {
+        "title": page.title[:600],
+        "subtitle": subtitle[:600],
+        "chapo": chapo or "",
+        "body": body[:MAX_BODY_CHARS],
+        "tags": " ".join(extra),
+        "url": _page_path(page),
+        "date": getattr(page, "date", None) or page.last_published_at,
+        "path": page.path,
+        "section_title": _top_section_title(page),
+    }
+
+
+def _save(kind: str, object_id: int, fields: dict) -> SearchEntry:
+    entry, _ = SearchEntry.objects.update_or_create(kind=kind, object_id=object_id, defaults=fields)
+    if is_sqlite():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [entry.pk])  # noqa: S608
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE} (rowid, title, chapo, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
+                [entry.pk, analysis.analysed(fields["title"] + " " + fields.get("subtitle", "")), analysis.analysed(fields["chapo"]),
+                 analysis.analysed(fields["body"] + " " + fields.get("tags", ""))],
+            )  # fmt: skip
+    return entry
+
+
+def remove(kind: str, object_id: int) -> None:
+    ids = list(
+        SearchEntry.objects.filter(kind=kind, object_id=object_id).values_list("pk", flat=True)
+    )
+    if not ids:
+        return
+    SearchEntry.objects.filter(pk__in=ids).delete()
+    if is_sqlite():
+        with connection.cursor() as cursor:
+            cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [[i] for i in ids])  # noqa: S608
+
+
+@transaction.atomic
+def index_page(page) -> bool:
+    """Index a page if readers may see it, remove it otherwise. True when it is now indexed."""
+    page = page.specific
+    model = type(page)
+    if model not in PAGE_KINDS:
+        return False
+    kind = PAGE_KINDS[model]
+    if not published(model).filter(pk=page.pk).exists():
+        remove(kind, page.pk)
+        return False
+    _save(kind, page.pk, entry_fields_for_page(page))
+    return True
+
+
+def remove_page(page) -> None:
+    model = type(page.specific) if hasattr(page, "specific") else type(page)
+    if model in PAGE_KINDS:
+        remove(PAGE_KINDS[model], page.pk)
+
+
+@transaction.atomic
+def index_author(author: Author) -> None:
+    _save(SearchEntry.Kind.AUTHOR, author.pk, {
+        "title": author.name, "chapo": author.bio or "", "body": "", "tags": "",
+        "url": author.get_absolute_url(), "date": None, "path": "", "section_title": "",
+    })  # fmt: skip
+
+
+def index_subtree(page) -> int:
+    """Re-index a page and its descendants (after a move, the URLs and paths change)."""
+    count = 0
+    for descendant in page.get_descendants(inclusive=True).specific():
+        count += index_page(descendant)
+    return count
+
+
+def rebuild() -> dict[str, int]:
+    """Empty the index and index everything readers may see."""
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
+        if is_sqlite():
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+        counts = {}
+        for model, kind in PAGE_KINDS.items():
+            pages = published(model)
+            if model is not SectionPage:
+                pages = pages.prefetch_related("author_links__author", "keywords")
+            counts[kind] = sum(index_page(page) for page in pages)
+        authors = list(Author.objects.all())
+        for author in authors:
+            index_author(author)
+        counts[SearchEntry.Kind.AUTHOR] = len(authors)
+    return counts
