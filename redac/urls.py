@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("redac.news.urls")),
+    path("", include("redac.delivery.urls")),
 ]
 
 if settings.DEBUG:
