@@ -142,8 +142,8 @@ def test_moving_a_page_removes_its_old_address_and_updates_both_listings(reader,
     assert old.status in (301, 404) and old.header("x-cache") != "HIT"
     if old.status == 301:
         assert old.header("location").endswith(article.url)
-    assert article.title not in reader.get(old_parent_url).text.split("<main")[1]
-    assert article.title in reader.get("/culture/").text
+    assert "régies publiques" not in reader.get(old_parent_url).text.split("<main")[1]
+    assert "régies publiques" in reader.get("/culture/").text
     assert reader.get(article.url).status == 200
 
 
