@@ -185,8 +185,12 @@ if REDAC_PAGE_CACHE["URL"] and not REDAC_PAGE_CACHE["URL"].startswith(("redis://
     raise ImproperlyConfigured("REDAC_CACHE_URL: expected redis://host:6379/0 or rediss://...")
 _cdn_purge_url = env_str("REDAC_CDN_PURGE_URL", "")
 WAGTAILFRONTENDCACHE = (
-    {"default": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-                 "LOCATION": _cdn_purge_url}}  # fmt: skip
+    {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": _cdn_purge_url,
+        }
+    }  # fmt: skip
     if _cdn_purge_url
     else {}
 )

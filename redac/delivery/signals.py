@@ -74,9 +74,13 @@ def on_site_wide_change(sender, instance, **kwargs):
     if not _site_wide(sender):
         return
     if sender.__name__ in ("FlashItem", "CampaignBanner"):
-        if kwargs.get("signal") is post_delete and getattr(instance, "live", False):
-            invalidate_everything(reason=f"{sender.__name__} {instance.pk} deleted")
-        return  # saves of drafts change nothing readers see; publication has its own signal
+        # A live item deleted, or saved whole (an import, a script: the admin publishes through
+        # revisions, which save with update_fields and fire `published`). Draft saves change
+        # nothing readers see.
+        whole_save = kwargs.get("signal") is post_save and kwargs.get("update_fields") is None
+        if getattr(instance, "live", False) and (kwargs.get("signal") is post_delete or whole_save):
+            invalidate_everything(reason=f"{sender.__name__} {instance.pk} changed")
+        return
     invalidate_everything(reason=f"{sender.__name__} {instance.pk} changed")
 
 

@@ -85,9 +85,11 @@ class Entry:
             )  # fmt: skip
         # RFC 9110 15.4.5: a 304 repeats the validators and the caching headers, nothing else.
         keep = {"cache-control", "vary", "content-security-policy", "expires"}
-        self.not_modified = [(k, v) for k, v in self.headers if k.lower() in keep] + validators + [
-            ("X-Cache", "HIT")
-        ]
+        self.not_modified = (
+            [(k, v) for k, v in self.headers if k.lower() in keep]
+            + validators
+            + [("X-Cache", "HIT")]
+        )
 
     @property
     def size(self) -> int:
@@ -116,8 +118,10 @@ class Entry:
             "last_modified": self.last_modified, "modified_at": self.modified_at,
             "expires_at": self.expires_at, "sizes": [None if b is None else len(b) for b in bodies],
         }  # fmt: skip
-        return json.dumps(head, separators=(",", ":")).encode() + b"\n" + b"".join(
-            b for b in bodies if b
+        return (
+            json.dumps(head, separators=(",", ":")).encode()
+            + b"\n"
+            + b"".join(b for b in bodies if b)
         )
 
     @classmethod
@@ -527,8 +531,9 @@ class RedisStore(BaseStore):
         for prefix in prefixes:
             indexes.extend(
                 k.decode("latin-1")
-                for k in self.redis.scan_iter(match=self.prefix + "path:" + _glob_escape(prefix)
-                                              + "*", count=1000)  # fmt: skip
+                for k in self.redis.scan_iter(
+                    match=self.prefix + "path:" + _glob_escape(prefix) + "*", count=1000
+                )  # fmt: skip
             )
         found = []
         pipe = self.redis.pipeline()

@@ -15,8 +15,16 @@ def test_second_anonymous_visit_is_a_hit_with_the_same_bytes_and_headers(reader,
     assert first.status == second.status == 200
     assert first.header("x-cache") == "MISS" and second.header("x-cache") == "HIT"
     assert first.body == second.body
-    for name in ("content-type", "content-security-policy", "permissions-policy",
-                 "x-frame-options", "referrer-policy", "cache-control", "etag", "vary"):
+    for name in (
+        "content-type",
+        "content-security-policy",
+        "permissions-policy",
+        "x-frame-options",
+        "referrer-policy",
+        "cache-control",
+        "etag",
+        "vary",
+    ):
         assert first.header(name) == second.header(name), name
     assert "Accueil" in second.text or "<html" in second.text
 
@@ -120,4 +128,7 @@ def test_every_worker_shares_the_cache_through_the_data_directory(reader, demo, 
     other_worker = FileStore(page_cache.root, max_bytes=page_cache.max_bytes,
                              memory_bytes=1024 * 1024, check_interval=0.05)  # fmt: skip
     entry = other_worker.get(("http://testserver", "/", ""))
-    assert entry is not None and entry.body == conf.get_store().get(("http://testserver", "/", "")).body
+    assert (
+        entry is not None
+        and entry.body == conf.get_store().get(("http://testserver", "/", "")).body
+    )

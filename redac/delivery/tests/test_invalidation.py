@@ -201,14 +201,19 @@ def test_a_page_linked_from_the_flash_ticker_empties_the_whole_cache(reader, dem
 
 def test_a_flash_item_expiring_is_not_shown_by_cached_pages(reader, demo, page_cache):
     item = FlashItem.objects.visible().first()
-    item.expire_at = timezone.now() + timezone.timedelta(seconds=1)
+    item.expire_at = timezone.now() + timezone.timedelta(minutes=5)
     item.save()
-    from redac.delivery import schedule
-
-    schedule.forget()
     reader.get("/culture/")
     entry = page_cache.get(("http://testserver", "/culture/", ""))
     assert entry.expires_at <= item.expire_at.timestamp() + 0.001
+
+
+def test_a_live_flash_item_saved_directly_empties_the_cache(reader, demo, page_cache):
+    warm(reader, "/culture/")
+    item = FlashItem.objects.visible().first()
+    item.title = "Titre corrigé par un script"
+    item.save()
+    assert "Titre corrigé par un script" in reader.get("/culture/").text
 
 
 def test_a_page_going_live_on_schedule_is_shown(reader, demo, page_cache):

@@ -28,7 +28,9 @@ def test_a_cached_page_is_published_as_index_html_and_gzip(reader, demo, publish
     response = reader.get("/actualite/")
     index = publish_dir / "actualite" / "index.html"
     assert index.read_bytes() == response.body
-    assert gzip.decompress((publish_dir / "actualite" / "index.html.gz").read_bytes()) == response.body
+    assert (
+        gzip.decompress((publish_dir / "actualite" / "index.html.gz").read_bytes()) == response.body
+    )
     assert (publish_dir / "index.html").exists() is False  # only what was requested
     reader.get("/")
     assert (publish_dir / "index.html").read_bytes() == reader.get("/").body
@@ -39,7 +41,9 @@ def test_only_plain_anonymous_pages_are_published(reader, demo, publish_dir, cli
     reader.get("/nulle-part/")
     client.force_login(personas["admin"])
     reader.get("/culture/", cookies={"sessionid": client.cookies["sessionid"].value})
-    published = sorted(str(p.relative_to(publish_dir)) for p in publish_dir.rglob("*") if p.is_file())
+    published = sorted(
+        str(p.relative_to(publish_dir)) for p in publish_dir.rglob("*") if p.is_file()
+    )
     assert published == []
 
 
@@ -126,7 +130,15 @@ def nginx(tmp_path, publish_dir):
         f"http {{\n include /etc/nginx/mime.types;\n access_log {run}/logs/access.log;\n"
         f" include {run}/site.conf;\n}}\n"
     )
-    base = [NGINX, "-p", str(run), "-e", str(run / "logs" / "error.log"), "-c", str(run / "nginx.conf")]
+    base = [
+        NGINX,
+        "-p",
+        str(run),
+        "-e",
+        str(run / "logs" / "error.log"),
+        "-c",
+        str(run / "nginx.conf"),
+    ]
     check = subprocess.run(base + ["-t"], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     process = subprocess.Popen(base + ["-g", "daemon off;"], stderr=subprocess.PIPE)
@@ -157,8 +169,12 @@ def test_nginx_serves_published_pages_without_asking_redac(reader, demo, nginx, 
     status, headers, body = fetch(nginx + "/actualite/")
     assert status == 200 and body == page.body
     assert headers["X-Cache"] == "STATIC" and FakeRedac.hits == []
-    assert headers["Content-Security-Policy"] == PUBLIC_CSP == page.header("content-security-policy")
-    assert "s-maxage=" in headers["Cache-Control"] and headers["Content-Type"].startswith("text/html")
+    assert (
+        headers["Content-Security-Policy"] == PUBLIC_CSP == page.header("content-security-policy")
+    )
+    assert "s-maxage=" in headers["Cache-Control"] and headers["Content-Type"].startswith(
+        "text/html"
+    )
     status, headers, body = fetch(nginx + "/actualite/", {"Accept-Encoding": "gzip"})
     assert headers["Content-Encoding"] == "gzip" and gzip.decompress(body) == page.body
     etag = fetch(nginx + "/actualite/")[1]["ETag"]
