@@ -468,7 +468,7 @@ class RedisStore(BaseStore):
     whole; a counter is the generation token."""
 
     _PUT = """
-    if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+    if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end
     redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
     redis.call('SADD', KEYS[3], KEYS[2])
     redis.call('EXPIRE', KEYS[3], ARGV[3])
@@ -497,7 +497,7 @@ class RedisStore(BaseStore):
     def _keys(self, key):
         host, path, page = key
         index = self.prefix + "path:" + path
-        return index, index + "\n" + host + "\n" + page
+        return index, self.prefix + "page:" + path + "\n" + host + "\n" + page
 
     def _load(self, key):
         import redis
