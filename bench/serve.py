@@ -51,10 +51,11 @@ def wait_for(port: int, timeout: float = 60) -> None:
     raise SystemExit(f"nothing listens on {port} after {timeout}s")
 
 
-def get(url: str, headers=None) -> tuple[int, dict, bytes]:
+def get(url: str, headers=None):
+    """(status, headers (case-insensitive), body)."""
     request = urllib.request.Request(url, headers=headers or {})
     with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, dict(response.headers), response.read()
+        return response.status, response.headers, response.read()
 
 
 def parse_wrk(output: str) -> dict:
@@ -138,6 +139,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--work-dir", help="reuse the demo built by an earlier run in this folder")
     options = parser.parse_args()
     # A terminated benchmark must still stop the servers it started (the finally clause below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -145,13 +147,17 @@ def main() -> None:
         if not os.path.exists(tool):
             raise SystemExit(f"{tool} is missing: apt-get install nginx-light wrk")
 
-    work = Path(tempfile.mkdtemp(prefix="redac-bench-serve-"))
+    reuse = bool(options.work_dir)
+    work = Path(options.work_dir or tempfile.mkdtemp(prefix="redac-bench-serve-"))
     data, publish = work / "data", work / "public"
+    for leftover in ("www", "nginx", "public"):
+        shutil.rmtree(work / leftover, ignore_errors=True)
     env = dict(os.environ, REDAC_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="redac.settings",
                REDAC_PUBLISH_DIR=str(publish), REDAC_LOG_LEVEL="ERROR")  # fmt: skip
     env.pop("DATABASE_URL", None)
     print(f"== building the demo site in {data}", flush=True)
-    subprocess.run([str(BIN / "redac"), "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    if not reuse:
+        subprocess.run([str(BIN / "redac"), "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([str(BIN / "redac"), "collectstatic", "--noinput", "-v0"], env=env, check=True)
 
     # This process also runs Django (for the publication), on the same data.

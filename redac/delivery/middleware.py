@@ -62,6 +62,11 @@ def is_shareable(request, response) -> bool:
         return False
     if getattr(request, "is_preview", False):
         return False
+    # LocaleMiddleware may render the interface in the reader's browser language; the cache key has
+    # no language, so only pages in the site's own language are shared (else an English browser
+    # would decide the language of the cached page for everybody).
+    if response.get("Content-Language", settings.LANGUAGE_CODE) != settings.LANGUAGE_CODE:
+        return False
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return False

@@ -132,3 +132,14 @@ def test_every_worker_shares_the_cache_through_the_data_directory(reader, demo, 
         entry is not None
         and entry.body == conf.get_store().get(("http://testserver", "/", "")).body
     )
+
+
+def test_a_browser_in_another_language_never_decides_the_cached_language(reader, demo, page_cache):
+    english = reader.get("/culture/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert english.status == 200
+    if english.header("content-language") == "en":
+        assert page_cache.cached_paths() == []
+    french = reader.get("/culture/", headers={"Accept-Language": "fr-FR"})
+    assert french.header("content-language") == "fr"
+    assert reader.get("/culture/").header("x-cache") == "HIT"
+    assert 'lang="fr"' in reader.get("/culture/").text
