@@ -65,12 +65,20 @@ class WsgiClient:
             captured["headers"] = response_headers
             return lambda data: None
 
-        result = self.app(environ, start_response)
+        # As Django's test client does, around each request: the test's transaction owns the
+        # connection, which close_old_connections would otherwise close (PostgreSQL).
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
         try:
-            body = b"".join(result)
+            result = self.app(environ, start_response)
+            try:
+                body = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
         finally:
-            if hasattr(result, "close"):
-                result.close()
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         headers = {}
         for name, value in captured["headers"]:
             headers.setdefault(name.lower(), value)
@@ -105,11 +113,4 @@ def publish_dir(page_cache, tmp_path):
 @pytest.fixture
 def reader(page_cache):
     """An anonymous visitor of the WSGI application as granian runs it (CachedApp(Django))."""
-    # Django's own test client does this too: the test's transaction owns the connection.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield WsgiClient(CachedApp(WSGIHandler(), enabled=True))
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    return WsgiClient(CachedApp(WSGIHandler(), enabled=True))
