@@ -77,3 +77,17 @@ def personas(db):
     assert not outsider.has_perm("wagtailadmin.access_admin")
     assert Permission.objects.filter(codename="access_admin").exists()
     return {"editor": editor, "admin": admin, "outsider": outsider}
+
+
+@pytest.fixture(autouse=True)
+def _forget_site_wide_fragments():
+    """redac.delivery keeps site-wide fragments (menu, flash ticker, banner) per worker, keyed by
+    the page-cache generation; a test's rolled-back transaction does not change that generation,
+    so each test starts with none remembered."""
+    from redac.delivery import chrome, schedule
+
+    chrome.forget()
+    schedule.forget()
+    yield
+    chrome.forget()
+    schedule.forget()

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "redac.flash",
     "redac.spipimport",  # issue 4: redac import-spip
     "redac.search",  # issue 7: French full-text search (label "redac_search")
+    "redac.delivery",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.forms",
@@ -99,6 +101,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "redac.core.middleware.SecurityHeadersMiddleware",
+    "redac.delivery.middleware.DeliveryMiddleware",  # marks shareable responses (page cache)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +170,33 @@ CACHES = {
         "LOCATION": str(DATA_DIR / "cache" / "django"),
     },
 }
+
+# --- Page cache, static publishing, CDN (redac.delivery; docs/performance.md) -------------------
+REDAC_PAGE_CACHE = {
+    "ENABLED": env_bool("REDAC_PAGE_CACHE", True),
+    "ROOT": DATA_DIR / "cache" / "pages",
+    "URL": env_str("REDAC_CACHE_URL", ""),
+    "TTL": env_int("REDAC_PAGE_CACHE_TTL", 86400, minimum=1),
+    "ERROR_TTL": 30,
+    "CDN_MAX_AGE": env_int("REDAC_CDN_MAX_AGE", 300, minimum=0),
+    "MAX_BYTES": env_int("REDAC_PAGE_CACHE_MAX_MB", 512, minimum=1) * 1024 * 1024,
+    "MEMORY_BYTES": env_int("REDAC_PAGE_CACHE_MEMORY_MB", 64, minimum=0) * 1024 * 1024,
+    "CHECK_INTERVAL": 0.1,
+    "PUBLISH_DIR": env_str("REDAC_PUBLISH_DIR", ""),
+}
+if REDAC_PAGE_CACHE["URL"] and not REDAC_PAGE_CACHE["URL"].startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("REDAC_CACHE_URL: expected redis://host:6379/0 or rediss://...")
+_cdn_purge_url = env_str("REDAC_CDN_PURGE_URL", "")
+WAGTAILFRONTENDCACHE = (
+    {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": _cdn_purge_url,
+        }
+    }  # fmt: skip
+    if _cdn_purge_url
+    else {}
+)
 
 # --- Tasks (django-tasks): immediate until the background worker lands ---------------------------
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("redac.news.urls")),
     path("", include("redac.search.urls")),  # issue 7: /recherche/
+    path("", include("redac.delivery.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,4 +1,8 @@
-"""WSGI entry point, served by granian through ``redac serve``."""
+"""WSGI entry point, served by granian through ``redac serve``.
+
+Django is wrapped in the page cache's fast path (redac.delivery.wsgi): a cached page is answered
+before any Django code runs.
+"""
 
 import os
 
@@ -6,4 +10,6 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redac.settings")
 
-application = get_wsgi_application()
+from redac.delivery.wsgi import CachedApp  # noqa: E402  (needs the settings module set)
+
+application = CachedApp(get_wsgi_application())

@@ -49,6 +49,11 @@ class SiteIdentity(BaseSiteSetting):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def base_queryset(cls):
+        # Every page's footer reads contact_page.live and legal_page.live: fetch them with it.
+        return super().base_queryset().select_related("contact_page", "legal_page", "logo")
+
 
 class VisitCounterMixin(models.Model):
     """The number of visits a page has had (SPIP's ``visites``), fed by the visits app and carried

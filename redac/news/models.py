@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -157,6 +158,48 @@ class BasePage(VisitCounterMixin, ImportRefMixin, Page):
     class Meta:
         abstract = True
 
+    def get_view_restrictions(self):
+        """Wagtail checks the page and its ancestors for restrictions on every view; when the
+        page was found by :func:`route_in_one_query`, its ancestors are already known."""
+        chain = getattr(self, "_redac_ancestors", None)
+        if chain is None or self.alias_of_id or any(p.alias_of_id for p in chain):
+            return super().get_view_restrictions()
+        from wagtail.models import PageViewRestriction
+
+        return PageViewRestriction.objects.filter(page_id__in=[self.pk, *(p.pk for p in chain)])
+
+
+def route_in_one_query(home, path_components):
+    """The live page at ``path_components`` under ``home`` and its ancestors, in one query for the
+    whole tree walk (Wagtail's default route costs two queries per level). Returns None when a page
+    on the way routes by itself (RoutablePageMixin...) or nothing matches: Wagtail's own route then
+    decides, so behaviour never differs, only the query count."""
+    from django.db.models import Q
+
+    if not path_components or len(path_components) > 20:
+        return None
+    condition = Q()
+    for level, slug in enumerate(path_components, start=1):
+        condition |= Q(depth=home.depth + level, slug=slug)
+    rows = Page.objects.filter(condition, path__startswith=home.path).order_by("depth")
+    chain, parent = [home], home
+    for row in rows:
+        if row.depth == parent.depth + 1 and row.path.startswith(parent.path):
+            if row.slug == path_components[row.depth - home.depth - 1]:
+                row._cached_parent_obj = parent
+                chain.append(row)
+                parent = row
+    if len(chain) != len(path_components) + 1:
+        return None
+    for page in chain[1:]:
+        specific_class = page.specific_class
+        if specific_class is None or specific_class.route is not Page.route:
+            return None
+    target = chain[-1].specific
+    target._cached_parent_obj = chain[-2]
+    target._redac_ancestors = chain[:-1]
+    return target
+
 
 def published(model):
     """The one definition of "what readers may see" for a page type: live, and not restricted."""
@@ -179,6 +222,17 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = _("page d'accueil")
+
+    def route(self, request, path_components):
+        from django.http import Http404
+        from wagtail.url_routing import RouteResult
+
+        target = route_in_one_query(self, path_components)
+        if target is None:
+            return super().route(request, path_components)
+        if not target.live:
+            raise Http404
+        return RouteResult(target)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -257,12 +311,26 @@ class NewsItemMixin(models.Model):
     class Meta:
         abstract = True
 
-    @property
+    @cached_property
     def authors(self) -> list[Author]:
-        return [link.author for link in self.author_links.all()]
+        """The byline, in order: one query (none in listings that prefetch it)."""
+        links = self.author_links.all()
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if self.pk and "author_links" not in prefetched and hasattr(links, "select_related"):
+            links = links.select_related("author")
+        return [link.author for link in links]
+
+    @cached_property
+    def _siblings(self):
+        if self.depth <= 1:
+            return None
+        # Same parent, found by tree path: no query for the parent itself.
+        return published(type(self)).filter(
+            depth=self.depth, path__startswith=self.path[: -self.steplen]
+        )
 
     def siblings(self):
-        return published(type(self)).child_of(self.get_parent()) if self.depth > 1 else None
+        return self._siblings
 
     def previous_item(self):
         """The item published just before this one in the same listing."""

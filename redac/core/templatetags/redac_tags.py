@@ -62,17 +62,21 @@ def typo_html_filter(html, lang: str = ""):
 
 @register.inclusion_tag("components/flash_ticker.html", takes_context=True)
 def flash_ticker(context):
+    from redac.delivery.chrome import site_wide
     from redac.flash.models import FLASH_TICKER_SIZE, FlashItem
 
-    items = list(FlashItem.objects.visible().select_related("link_page")[:FLASH_TICKER_SIZE])
+    items = site_wide("flash_ticker", lambda: list(
+        FlashItem.objects.visible().select_related("link_page")[:FLASH_TICKER_SIZE]))  # fmt: skip
     return {"items": items, "request": context.get("request")}
 
 
 @register.inclusion_tag("components/campaign_banner.html", takes_context=True)
 def campaign_banner(context):
+    from redac.delivery.chrome import site_wide
     from redac.flash.models import CampaignBanner
 
-    banner = CampaignBanner.objects.active().select_related("link_page", "image").first()
+    banner = site_wide("campaign_banner", lambda: CampaignBanner.objects.active().select_related(
+        "link_page", "image").first())  # fmt: skip
     return {"banner": banner, "request": context.get("request")}
 
 
@@ -81,23 +85,35 @@ def breadcrumb(context, page=None, extra: str = ""):
     """Home > ... > the current page's parent, from the page tree (the current page is last)."""
     ancestors = []
     if page is not None and getattr(page, "depth", 0) > 1:
-        ancestors = list(page.get_ancestors().filter(depth__gt=1).specific(defer=True))
+        known = getattr(page, "_redac_ancestors", None)  # found while routing (news.models)
+        if known is not None:
+            ancestors = [p for p in known if p.depth > 1]
+        else:
+            ancestors = list(page.get_ancestors().filter(depth__gt=1).specific(defer=True))
     return {"ancestors": ancestors, "page": page, "extra": extra,
             "request": context.get("request")}  # fmt: skip
 
 
 @register.inclusion_tag("components/main_nav.html", takes_context=True)
 def main_nav(context):
+    import copy
+
     from wagtail.models import Site
+
+    from redac.delivery.chrome import site_wide
 
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     sections = []
     if site is not None:
-        sections = list(site.root_page.get_children().live().public().in_menu())
+        sections = site_wide(f"main_nav:{site.pk}", lambda: list(
+            site.root_page.get_children().live().public().in_menu()))  # fmt: skip
     current = context.get("page")
     # The top-level section the current page lives in, marked for assistive technologies.
     current_path = getattr(current, "path", "")
+    marked = []
     for section in sections:
+        section = copy.copy(section)  # the list is shared by every request of this worker
         section.is_current = bool(current_path) and current_path.startswith(section.path)
-    return {"sections": sections}
+        marked.append(section)
+    return {"sections": marked}

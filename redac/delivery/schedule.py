@@ -1,0 +1,66 @@
+"""Changes that happen by the clock rather than by an editor's action: a flash item expiring, a
+campaign banner starting or ending. No signal fires then, so every cached page carries the time of
+the next such change as its latest expiry, and the first request Django sees after that time (a
+cache miss, a visit beacon, an editor) empties the page cache, the published files and the CDN.
+Scheduled *publishing* of pages and snippets goes through Wagtail's ``publish_scheduled``, which
+fires the ordinary signals (redac.delivery.signals).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from django.apps import apps
+from django.db.models import Min, Q
+from django.utils import timezone
+
+from . import conf
+
+#: How long a computed value is trusted without re-reading the database.
+RECHECK_SECONDS = 300
+_cache: dict = {"value": None, "token": None, "computed": 0.0}
+
+
+def _compute(now: float) -> float:
+    moment = timezone.now()
+    candidates = []
+    FlashItem = apps.get_model("flash", "FlashItem")
+    CampaignBanner = apps.get_model("flash", "CampaignBanner")
+    candidates.append(
+        FlashItem.objects.filter(live=True, expire_at__gt=moment).aggregate(m=Min("expire_at"))["m"]
+    )
+    banners = CampaignBanner.objects.filter(live=True).aggregate(
+        starts=Min("starts_at", filter=Q(starts_at__gt=moment)),
+        ends=Min("ends_at", filter=Q(ends_at__gt=moment)),
+    )
+    candidates += [banners["starts"], banners["ends"]]
+    times = [c.timestamp() for c in candidates if c is not None]
+    return min(times) if times else math.inf
+
+
+def next_scheduled_change() -> float:
+    """Unix time of the next clock-driven change to what every page shows (or far in the future)."""
+    now = time.time()
+    token = conf.get_store().token()
+    value = _cache["value"]
+    if (value is None or value <= now or token != _cache["token"]
+            or now - _cache["computed"] > RECHECK_SECONDS):  # fmt: skip
+        value = _compute(now)
+        _cache.update(value=value, token=token, computed=now)
+    return value if value != math.inf else now + conf.config()["TTL"]
+
+
+def apply_due_changes() -> None:
+    """Called on every request Django handles: once the change we told caches about has come,
+    empty them (once per process; a second empty cache costs nothing)."""
+    value = _cache["value"]
+    if value is not None and value <= time.time():
+        _cache["value"] = None
+        from .invalidation import invalidate_everything
+
+        invalidate_everything(reason="heure programmée d'un flash ou d'une bannière")
+
+
+def forget() -> None:
+    _cache.update(value=None, token=None, computed=0.0)

@@ -1,0 +1,93 @@
+"""Wagtail and Django signals -> precise invalidation (redac.delivery.invalidation).
+
+Scheduled publishing (``redac publish_scheduled``) goes through the same Wagtail signals, so a page
+or flash item going live on schedule is invalidated like a manual publication.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
+
+from .invalidation import invalidate, invalidate_everything, invalidate_for_page, listing_refs
+
+
+def _is_page(sender) -> bool:
+    return isinstance(sender, type) and issubclass(sender, Page)
+
+
+@receiver(pre_save)
+def remember_listings_before_publish(sender, instance, update_fields=None, **kwargs):
+    """Publishing saves the whole page: before it does, note the keyword and author pages that list
+    the page now, so that a keyword removed by this publication is purged too."""
+    if _is_page(sender) and instance.pk and update_fields is None:
+        instance._redac_listings_before = listing_refs(instance)
+
+
+@receiver(page_published)
+def on_page_published(sender, instance, **kwargs):
+    invalidate_for_page(instance, extra_paths=getattr(instance, "_redac_listings_before", ()))
+
+
+@receiver(page_unpublished)
+def on_page_unpublished(sender, instance, **kwargs):
+    invalidate_for_page(instance)
+
+
+@receiver(post_page_move)
+def on_page_moved(sender, instance, parent_page_before=None, url_path_before="", **kwargs):
+    from .invalidation import url_path_to_paths
+
+    old_paths = url_path_to_paths(url_path_before) if url_path_before else []
+    invalidate_for_page(instance, old_path=old_paths[0] if old_paths else None,
+                        old_parent=parent_page_before)  # fmt: skip
+
+
+@receiver(pre_delete)
+def on_page_deleted(sender, instance, **kwargs):
+    if _is_page(sender):
+        invalidate_for_page(instance)
+
+
+def _site_wide(sender) -> bool:
+    return f"{sender._meta.app_label}.{sender.__name__}" in {
+        "flash.FlashItem", "flash.CampaignBanner", "news.Author", "news.Keyword",
+        "news.KeywordGroup", "core.SiteIdentity",
+    }  # fmt: skip
+
+
+@receiver(published)
+@receiver(unpublished)
+def on_snippet_published(sender, instance, **kwargs):
+    """A flash item or campaign banner shows on every page: everything goes."""
+    if _site_wide(type(instance)):
+        invalidate_everything(reason=f"{type(instance).__name__} {instance.pk}")
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def on_site_wide_change(sender, instance, **kwargs):
+    """Author and keyword names appear in bylines and keyword lists of many pages, the site
+    identity on all of them; a live flash or banner deleted disappears from all of them."""
+    if not _site_wide(sender):
+        return
+    if sender.__name__ in ("FlashItem", "CampaignBanner"):
+        # A live item deleted, or saved whole (an import, a script: the admin publishes through
+        # revisions, which save with update_fields and fire `published`). Draft saves change
+        # nothing readers see.
+        whole_save = kwargs.get("signal") is post_save and kwargs.get("update_fields") is None
+        if getattr(instance, "live", False) and (kwargs.get("signal") is post_delete or whole_save):
+            invalidate_everything(reason=f"{sender.__name__} {instance.pk} changed")
+        return
+    invalidate_everything(reason=f"{sender.__name__} {instance.pk} changed")
+
+
+@receiver(post_save, sender="wagtailredirects.Redirect")
+@receiver(post_delete, sender="wagtailredirects.Redirect")
+def on_redirect_changed(sender, instance, **kwargs):
+    """A cached 404 at a path that now redirects (or the reverse) must go."""
+    path = instance.old_path or ""
+    if path.startswith("/"):
+        invalidate([path, path.rstrip("/") + "/", path.rstrip("/") or "/"])

@@ -1,0 +1,54 @@
+"""An uncached article three levels below home renders in a bounded number of queries: the route,
+byline, keywords, breadcrumb, footer and site-wide fragments are fetched, not looked up one by one."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from redac.news.models import ArticlePage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deep_article(demo):
+    article = ArticlePage.objects.get(slug="europe-services-publics")
+    assert article.url == "/actualite/international/europe-services-publics/"
+    assert article.authors and article.keywords.exists()
+    return article
+
+
+def test_an_article_three_levels_down_renders_in_at_most_12_queries(
+    client, deep_article, page_cache, django_assert_max_num_queries
+):
+    client.get("/")  # another page first: the worker has its site-wide fragments, not this page
+    with django_assert_max_num_queries(12):
+        response = client.get(deep_article.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Yacine Morel" in html and "Allemagne" in html  # byline and keywords are there
+    assert 'class="breadcrumb"' in html and ">International<" in html
+
+
+def test_even_a_cold_worker_stays_under_20_queries(client, deep_article, page_cache):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(deep_article.url).status_code == 200
+    assert len(queries) <= 20, [q["sql"][:120] for q in queries.captured_queries]
+
+
+def test_the_breadcrumb_and_menu_are_the_same_as_wagtails_own_lookups(client, deep_article):
+    html = client.get(deep_article.url).content.decode()
+    breadcrumb = html.split('class="breadcrumb"')[1].split("</nav>")[0]
+    assert (
+        breadcrumb.index('href="/"')
+        < breadcrumb.index('href="/actualite/"')
+        < breadcrumb.index('href="/actualite/international/"')
+    )
+    assert 'aria-current="true">Actualité<' in html
+
+
+def test_routing_still_404s_for_drafts_and_unknown_paths(client, deep_article):
+    deep_article.unpublish()
+    assert client.get(deep_article.url).status_code == 404
+    assert client.get("/actualite/international/inconnu/").status_code == 404
+    assert client.get("/actualite/inconnu/europe-services-publics/").status_code == 404
