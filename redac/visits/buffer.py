@@ -52,8 +52,10 @@ class _Ticket:
 
 
 class VisitBuffer:
-    def __init__(self, batch_seconds: float | None = None):
+    def __init__(self, batch_seconds: float | None = None, record=record_hits):
         self._batch_seconds = batch_seconds
+        self._record = record
+        self._uses_database = record is record_hits  # tests inject a recorder without a database
         self._condition = threading.Condition()
         self._pending: list[_Ticket] = []
         self._thread: threading.Thread | None = None
@@ -117,14 +119,15 @@ class VisitBuffer:
                     del self._pending[:MAX_BATCH]
                 self._commit(batch)
         finally:
-            connection.close()
+            if self._uses_database:
+                connection.close()
 
     def _commit(self, batch: list[_Ticket]) -> None:
         hits = [ticket.hit for ticket in batch]
         ok = False
         for attempt in range(ATTEMPTS):
             try:
-                record_hits(hits)
+                self._record(hits)
                 ok = True
                 break
             except IntegrityError:
@@ -139,7 +142,8 @@ class VisitBuffer:
                 hits = [hit for hit in hits if hit.page_id in existing]
             except DatabaseError:
                 logger.exception("visits: batch of %d failed (attempt %d)", len(hits), attempt + 1)
-                connection.close()  # a broken connection is reopened on the next attempt
+                if self._uses_database:
+                    connection.close()  # a broken connection is reopened on the next attempt
                 time.sleep(0.05 * (attempt + 1))
             except Exception:
                 logger.exception("visits: batch of %d failed", len(hits))
@@ -148,7 +152,7 @@ class VisitBuffer:
         for ticket in batch:
             ticket.ok = ok
             ticket.done.set()
-        if ok:
+        if ok and self._uses_database:
             self._forget_past_visitor_keys()
 
     def _forget_past_visitor_keys(self) -> None:
