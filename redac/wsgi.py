@@ -7,3 +7,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redac.settings")
 
 application = get_wsgi_application()
+
+# redac.visits: visit beacons are answered before Django's middleware (see visits/fastpath.py).
+from redac.visits.fastpath import BeaconFastPath  # noqa: E402
+
+application = BeaconFastPath(application)

@@ -91,12 +91,24 @@ def _parse_page_id(value) -> int | None:
     return None
 
 
-def _count(request, page_id: int, referrer: str, model: type | None) -> HttpResponse:
-    """Bots, opted-out readers: 204 and nothing written (telling a bot it was ignored helps no
-    one). Others wait for their batch; 503 if it could not be committed."""
-    meta = request.META
+class Outcome:
+    """What to answer to a beacon: a status and, for errors, a French message."""
+
+    __slots__ = ("status", "message")
+
+    def __init__(self, status: int, message: str = ""):
+        self.status = status
+        self.message = message
+
+
+ACCEPTED = Outcome(204)
+
+
+def count_visit(meta, page_id: int, referrer: str, model: type | None) -> Outcome:
+    """Bots, prefetches, opted-out readers: 204 and nothing written (telling a bot it was ignored
+    helps no one). Others wait for their batch to commit; 503 if it could not be."""
     if is_bot(meta) or refuses_tracking(meta):
-        return None
+        return ACCEPTED
     day = timezone.localdate()
     hit = services.Hit(
         page_id=page_id,
@@ -107,42 +119,54 @@ def _count(request, page_id: int, referrer: str, model: type | None) -> HttpResp
         ts=time.time(),
     )
     if not visit_buffer.submit(hit):
-        response = _error(503, "Visite non enregistrée, réessayez.")
+        return Outcome(503, "Visite non enregistrée, réessayez.")
+    return ACCEPTED
+
+
+def handle_beacon(meta, read) -> Outcome:
+    """The whole beacon, independent of Django's request object so that the WSGI fast path
+    (``redac.visits.fastpath``) and the Django view share it. ``read(n)`` reads the body."""
+    try:
+        declared = int(meta.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return Outcome(400, "Content-Length invalide.")
+    if declared > MAX_BODY_BYTES:
+        return Outcome(413, "Corps de requête trop grand.")
+    body = read(declared) if declared else b""  # never past Content-Length: it would block
+    if len(body) > MAX_BODY_BYTES:
+        return Outcome(413, "Corps de requête trop grand.")
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return Outcome(400, 'Corps JSON attendu : {"page": <id>, "referrer": "<url>"}.')
+    if not isinstance(payload, dict):
+        return Outcome(400, "Objet JSON attendu.")
+    page_id = _parse_page_id(payload.get("page"))
+    referrer = payload.get("referrer", "") or ""
+    if page_id is None:
+        return Outcome(400, "Identifiant de page invalide.")
+    if not isinstance(referrer, str) or len(referrer) > MAX_REFERRER_CHARS:
+        return Outcome(400, "Provenance invalide.")
+    page = live_page(page_id)
+    if page is None:
+        return Outcome(400, "Page inconnue.")
+    return count_visit(meta, page_id, referrer, page[1])
+
+
+def _response(outcome: Outcome) -> HttpResponse:
+    if outcome.status == 204:
+        return _no_store(HttpResponse(status=204))
+    response = _error(outcome.status, outcome.message)
+    if outcome.status == 503:
         response["Retry-After"] = "1"
-        return response
-    return None
+    return response
 
 
 @csrf_exempt  # a cookieless beacon: there is no session to forge a request against
 def beacon(request):
     if request.method != "POST":
         return _no_store(HttpResponse(status=405, headers={"Allow": "POST"}))
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return _error(400, "Content-Length invalide.")
-    if declared > MAX_BODY_BYTES:
-        return _error(413, "Corps de requête trop grand.")
-    body = request.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        return _error(413, "Corps de requête trop grand.")
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, 'Corps JSON attendu : {"page": <id>, "referrer": "<url>"}.')
-    if not isinstance(payload, dict):
-        return _error(400, "Objet JSON attendu.")
-    page_id = _parse_page_id(payload.get("page"))
-    referrer = payload.get("referrer", "") or ""
-    if page_id is None:
-        return _error(400, "Identifiant de page invalide.")
-    if not isinstance(referrer, str) or len(referrer) > MAX_REFERRER_CHARS:
-        return _error(400, "Provenance invalide.")
-    page = live_page(page_id)
-    if page is None:
-        return _error(400, "Page inconnue.")
-    failure = _count(request, page_id, referrer, page[1])
-    return failure or _no_store(HttpResponse(status=204))
+    return _response(handle_beacon(request.META, request.read))
 
 
 def pixel(request, page_id: int):
@@ -150,7 +174,7 @@ def pixel(request, page_id: int):
     page = live_page(page_id)
     if page is None:
         return _error(404, "Page inconnue.")
-    _count(request, page_id, "", page[1])
+    count_visit(request.META, page_id, "", page[1])
     return _no_store(HttpResponse(PIXEL, content_type="image/gif"))
 
 

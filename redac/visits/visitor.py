@@ -27,6 +27,7 @@ import ipaddress
 import os
 import re
 import secrets
+import socket
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -39,17 +40,32 @@ IPV6_PREFIX = 48
 
 #: Crawlers, link previewers, monitoring and HTTP libraries: not readers. The list follows the
 #: families that matter in practice (COUNTER Code of Practice robots list, Matomo DeviceDetector);
-#: anything announcing itself as an automaton is excluded, as is an empty User-Agent.
-BOT_PATTERN = re.compile(
-    r"bot\b|bot/|crawl|spider|slurp|scrap|archiver|fetcher|preview|monitor|checker|validator"
-    r"|headless|phantomjs|selenium|puppeteer|playwright|lighthouse|pagespeed|pingdom|uptime"
-    r"|facebookexternalhit|embedly|whatsapp|telegram|discord|slack|skype|bitly|nuzzel|feed|rss"
-    r"|curl|wget|httpie|python|aiohttp|httpx|requests|go-http|java/|okhttp|libwww|perl|ruby"
-    r"|php/|node-fetch|axios|scrapy|apache-httpclient|postman|insomnia|\bhttp client"
-    r"|google-read-aloud|mediapartners|adsbot|bingpreview|petalbot|semrush|ahrefs"
-    r"|mj12|dotbot|bytespider|gptbot|ccbot|amazonbot|applebot",
-    re.IGNORECASE,
-)
+#: anything announcing itself as an automaton is excluded, as is an empty User-Agent. Substrings of
+#: the lower-cased User-Agent (a regex with this many alternatives cost ~0.2 ms a beacon).
+BOT_TOKENS = (
+    "crawl", "spider", "slurp", "scrap", "archiver", "fetcher", "preview", "monitor", "checker",
+    "validator", "headless", "phantomjs", "selenium", "puppeteer", "playwright", "lighthouse",
+    "pagespeed", "pingdom", "uptime", "facebookexternalhit", "embedly", "whatsapp", "telegram",
+    "discord", "slack", "skype", "bitly", "nuzzel", "feed", "rss", "curl", "wget", "httpie",
+    "python", "aiohttp", "httpx", "requests", "go-http", "java/", "okhttp", "libwww", "perl",
+    "ruby", "php/", "node-fetch", "axios", "apache-httpclient", "postman", "insomnia",
+    "http client", "google-read-aloud", "mediapartners", "adsbot", "petalbot", "semrush",
+    "ahrefs", "mj12", "bytespider", "gptbot", "ccbot", "amazonbot", "applebot",
+)  # fmt: skip
+#: "bot" as a word ending ("Googlebot", "bingbot/2.0"), not inside a brand name ("CUBOT" phones).
+BOT_WORD = re.compile(r"bot(?:\b|/)")
+
+
+@lru_cache(maxsize=4096)
+def is_bot_user_agent(user_agent: str) -> bool:
+    """Cached: real traffic repeats a few hundred User-Agent strings over and over."""
+    if len(user_agent) < 10:
+        return True
+    lowered = user_agent.lower()
+    if "bot" in lowered and BOT_WORD.search(lowered):
+        return True
+    return any(token in lowered for token in BOT_TOKENS)
+
 
 #: Search engines, grouped under one label each whatever their country domain (SPIP groups them).
 SEARCH_ENGINES = {
@@ -71,8 +87,7 @@ INTERNAL_LABEL = "Navigation interne"
 
 def is_bot(meta) -> bool:
     """True for automated clients and for speculative loads the reader never saw."""
-    user_agent = meta.get("HTTP_USER_AGENT", "")
-    if len(user_agent) < 10 or BOT_PATTERN.search(user_agent):
+    if is_bot_user_agent(meta.get("HTTP_USER_AGENT", "")[:1000]):
         return True
     purpose = " ".join(
         meta.get(header, "")
@@ -93,39 +108,56 @@ def _trusted_networks(spec: tuple[str, ...]):
     return tuple(ipaddress.ip_network(item, strict=False) for item in spec)
 
 
-def _is_trusted(address, networks) -> bool:
-    return any(address in network for network in networks)
+@lru_cache(maxsize=1024)
+def _is_trusted(address: str, spec: tuple[str, ...]) -> bool:
+    """Cached by string: the addresses asked about are mostly the few proxies themselves."""
+    parsed = _parse(address)
+    return parsed is not None and any(parsed in net for net in _trusted_networks(spec))
 
 
-def client_address(meta) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+def _parse(text: str):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def client_address(meta) -> str | None:
     """The reader's address: the socket's peer, or, only when that peer is a trusted proxy, the
     right-most address of X-Forwarded-For that is not itself a trusted proxy (left-most entries are
     whatever the client chose to send)."""
-    try:
-        peer = ipaddress.ip_address(meta.get("REMOTE_ADDR", "").strip())
-    except ValueError:
-        return None
-    networks = _trusted_networks(tuple(settings.VISITS_TRUSTED_PROXIES))
-    if not networks or not _is_trusted(peer, networks):
-        return peer
+    peer = meta.get("REMOTE_ADDR", "").strip()
+    spec = tuple(settings.VISITS_TRUSTED_PROXIES)
+    if not spec or not _is_trusted(peer, spec):
+        return peer if _valid(peer) else None
     forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     for candidate in reversed(forwarded):
-        try:
-            address = ipaddress.ip_address(candidate)
-        except ValueError:
+        if not _valid(candidate):
             return peer
-        if not _is_trusted(address, networks):
-            return address
+        if not _is_trusted(candidate, spec):
+            return candidate
     return peer
 
 
-def truncated(address) -> str:
-    if address is None:
+def _valid(text: str) -> bool:
+    try:
+        socket.inet_pton(socket.AF_INET6 if ":" in text else socket.AF_INET, text)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def truncated(address: str | None) -> str:
+    """The address without its last IPv4 octet / last 80 IPv6 bits (string work for IPv4: the
+    ipaddress module costs more than the rest of the beacon)."""
+    if not address:
         return ""
-    if address.version == 6 and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    prefix = IPV4_PREFIX if address.version == 4 else IPV6_PREFIX
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
+    if ":" not in address:
+        return address.rsplit(".", 1)[0] + ".0"
+    parsed = ipaddress.ip_address(address)
+    if parsed.ipv4_mapped:
+        return truncated(str(parsed.ipv4_mapped))
+    return str(ipaddress.ip_network(f"{parsed}/{IPV6_PREFIX}", strict=False).network_address)
 
 
 class DailySecret:
@@ -188,6 +220,11 @@ def visitor_key(meta, page_id: int, day: dt.date) -> str:
 
 
 def referrer_label(referrer: str, own_hosts: set[str]) -> str:
+    return _referrer_label(referrer, frozenset(own_hosts))
+
+
+@lru_cache(maxsize=4096)
+def _referrer_label(referrer: str, own_hosts: frozenset[str]) -> str:
     """A referrer URL reduced to what the statistics show: a domain (without ``www.``), a search
     engine's group label, the internal-navigation label, or "" for none/unreadable."""
     if not referrer:
