@@ -37,21 +37,25 @@ print(",".join(str(p.pk) for p in ArticlePage.objects.order_by("pk")))
 def base_env(data_dir: Path, database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REDAC_", "DJANGO_"))}
     env.update(
-        DJANGO_SETTINGS_MODULE="redac.settings_test",  # plain static storage: no collectstatic
+        # The test overlay's plain static storage needs no collectstatic (the beacon and the count
+        # render no template); the benchmark passes DJANGO_SETTINGS_MODULE=redac.settings.
+        DJANGO_SETTINGS_MODULE="redac.settings_test",
         REDAC_DATA_DIR=str(data_dir),
         DATABASE_URL=database_url,
         REDAC_TRUSTED_PROXIES="127.0.0.1",
         REDAC_LOG_LEVEL="ERROR",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
 class Database:
     """The server's database, seen from the test: a SQLite file or a PostgreSQL database."""
 
-    def __init__(self, tmp_dir: Path, name: str):
-        self.postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    def __init__(self, tmp_dir: Path, name: str, postgres: bool | None = None):
+        if postgres is None:
+            postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+        self.postgres = postgres
         if self.postgres:
             self.admin_url = "postgresql://postgres@127.0.0.1:5432/postgres"
             self.name = name
@@ -93,10 +97,10 @@ class Database:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-def prepare_site(data_dir: Path, database: Database) -> list[int]:
+def prepare_site(data_dir: Path, database: Database, **env: str) -> list[int]:
     """Migrate and create three live articles; returns their page ids."""
     result = subprocess.run(
-        [sys.executable, "-c", SETUP_SCRIPT], env=base_env(data_dir, database.url),
+        [sys.executable, "-c", SETUP_SCRIPT], env=base_env(data_dir, database.url, **env),
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     if result.returncode != 0:
