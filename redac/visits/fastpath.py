@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.http.request import split_domain_port, validate_host
 
 from redac.core.middleware import PERMISSIONS_POLICY, PUBLIC_CSP
@@ -45,10 +45,15 @@ class BeaconFastPath:
         if not self._host_allowed(environ):
             return self.application(environ, start_response)  # Django answers 400 as usual
         close_old_connections()  # what Django's request_started signal would do
+        had_connection = connection.connection is not None
         try:
             outcome = handle_beacon(environ, environ["wsgi.input"].read)
         finally:
             close_old_connections()  # ... and request_finished
+            if not had_connection and connection.connection is not None:
+                # Validating an uncached page id opened one: beacons run on many threads, and
+                # keeping a database connection per thread would exhaust PostgreSQL's.
+                connection.close()
         headers = list(COMMON_HEADERS)
         if outcome.status == 204:
             body = b""

@@ -24,6 +24,15 @@ def register_statistics_menu_item():
     )
 
 
+@hooks.register("register_permissions")
+def register_statistics_permission():
+    """Lets an admin grant « Peut consulter les statistiques » to a group (Paramètres > Groupes);
+    superusers have it already."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(content_type__app_label="visits", codename="view_statistics")
+
+
 @hooks.register("register_page_header_buttons")
 def page_statistics_button(page, user, view_name=None, next_url=None):
     if page.pk and user.has_perm(STATISTICS_PERMISSION):

@@ -85,3 +85,16 @@ def test_the_audience_tab_is_hidden_from_editors_without_the_permission(client, 
     response = client.get(f"/admin/pages/{figures.pk}/edit/")
     assert response.status_code == 200
     assert "lemonde.fr" not in response.content.decode()
+
+
+def test_the_statistics_permission_can_be_granted_to_a_group(client, personas, figures):
+    from django.contrib.auth.models import Group, Permission
+
+    editors = Group.objects.get(name="Editors")
+    client.force_login(personas["admin"])
+    group_form = client.get(f"/admin/groups/edit/{editors.pk}/").content.decode()
+    permission = Permission.objects.get(codename="view_statistics")
+    assert f'value="{permission.pk}"' in group_form
+    editors.permissions.add(permission)
+    client.force_login(personas["editor"])
+    assert client.get(DASHBOARD).status_code == 200

@@ -18,9 +18,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 #: Threads per worker running Django. Visit beacons (redac.visits) block a thread for a few
 #: milliseconds while their batch commits, using almost no CPU, so one thread per worker would
-#: serialise them: 64 lets a worker hold 64 beacons in one batch. Page rendering stays CPU-bound
-#: under the GIL whatever this number is.
-BLOCKING_THREADS = 64
+#: serialise them: 32 lets a worker gather 32 beacons in one batch. Page rendering stays CPU-bound
+#: under the GIL whatever this number is. Not more: on PostgreSQL each thread that queries keeps a
+#: connection for REDAC_DB_CONN_MAX_AGE, and 2 workers x 32 threads stay under PostgreSQL's
+#: default max_connections (100).
+BLOCKING_THREADS = 32
 
 
 def is_loopback(host: str) -> bool:
