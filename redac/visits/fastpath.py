@@ -44,13 +44,18 @@ class BeaconFastPath:
             return self.application(environ, start_response)
         if not self._host_allowed(environ):
             return self.application(environ, start_response)  # Django answers 400 as usual
-        close_old_connections()  # what Django's request_started signal would do
+        # What Django's request_started/finished signals do; never inside a transaction, which
+        # only happens when a test calls this directly (closing would end the test's transaction).
+        in_transaction = connection.in_atomic_block
+        if not in_transaction:
+            close_old_connections()
         had_connection = connection.connection is not None
         try:
             outcome = handle_beacon(environ, environ["wsgi.input"].read)
         finally:
-            close_old_connections()  # ... and request_finished
-            if not had_connection and connection.connection is not None:
+            if not in_transaction:
+                close_old_connections()
+            if not in_transaction and not had_connection and connection.connection is not None:
                 # Validating an uncached page id opened one: beacons run on many threads, and
                 # keeping a database connection per thread would exhaust PostgreSQL's.
                 connection.close()

@@ -23,6 +23,9 @@ from django.utils.translation import gettext_lazy as _
 #: that a steady rate of one visit per day gives a score of about one (SPIP inc/popularites.php).
 POPULARITY_POINTS_PER_VISIT = math.log(2) / 0.5
 POPULARITY_HALF_LIFE_SECONDS = 12 * 3600
+#: 0.5 ** 1000 ~ 1e-301 is zero for any purpose, and still a normal double (PostgreSQL raises
+#: "value out of range: underflow" beyond): a score untouched for 500 days is capped there.
+MAX_HALVINGS = 1000
 
 
 class DailyPageVisits(models.Model):
@@ -86,12 +89,19 @@ class PageStatsQuerySet(models.QuerySet):
         """Annotates ``popularity``: the stored score decayed to ``now``, computed in SQL so that
         ordering by it needs no Python pass over every page."""
         now = time.time() if now is None else now
-        decay = models.Func(
-            models.Value(0.5),
-            (models.Value(now) - models.F("updated_ts"))
-            / models.Value(POPULARITY_HALF_LIFE_SECONDS),
-            function="POWER",
+        halvings = (models.Value(now) - models.F("updated_ts")) / models.Value(
+            float(POPULARITY_HALF_LIFE_SECONDS)
+        )
+        capped = models.Case(
+            models.When(
+                models.Q(updated_ts__lt=now - MAX_HALVINGS * POPULARITY_HALF_LIFE_SECONDS),
+                then=models.Value(float(MAX_HALVINGS)),
+            ),
+            default=halvings,
             output_field=models.FloatField(),
+        )
+        decay = models.Func(
+            models.Value(0.5), capped, function="POWER", output_field=models.FloatField()
         )
         return self.annotate(popularity=models.F("score") * decay)
 

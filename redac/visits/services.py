@@ -32,6 +32,7 @@ from wagtail.models import Page
 from redac.core.models import VisitCounterMixin
 
 from .models import (
+    MAX_HALVINGS,
     POPULARITY_HALF_LIFE_SECONDS,
     POPULARITY_POINTS_PER_VISIT,
     DailyPageVisits,
@@ -122,15 +123,19 @@ def _add_to_page_stats(per_page: dict[int, int], now: float) -> None:
         return
     table = _qn(PageStats._meta.db_table)
     rows = [(page_id, n, n * POPULARITY_POINTS_PER_VISIT, now) for page_id, n in per_page.items()]
+    half_life = float(POPULARITY_HALF_LIFE_SECONDS)
+    # Halvings since the last update, capped: PostgreSQL raises on underflow where SQLite gives 0.
+    elapsed = f"(excluded.updated_ts - {table}.updated_ts) / %s"
     with connection.cursor() as cursor:
         for chunk in _chunks(rows):
             values = ",".join(["(%s, %s, %s, %s)"] * len(chunk))
             cursor.execute(
                 f"INSERT INTO {table} (page_id, total, score, updated_ts) VALUES {values} "  # noqa: S608
                 f"ON CONFLICT (page_id) DO UPDATE SET total = {table}.total + excluded.total, "
-                f"score = {table}.score * POWER(%s, (excluded.updated_ts - {table}.updated_ts) / %s)"
-                f" + excluded.score, updated_ts = excluded.updated_ts",
-                [p for row in chunk for p in row] + [0.5, float(POPULARITY_HALF_LIFE_SECONDS)],
+                f"score = {table}.score * POWER(%s, CASE WHEN {elapsed} > %s THEN %s ELSE {elapsed}"
+                f" END) + excluded.score, updated_ts = excluded.updated_ts",
+                [p for row in chunk for p in row]
+                + [0.5, half_life, MAX_HALVINGS, MAX_HALVINGS, half_life],
             )
 
 

@@ -83,3 +83,12 @@ def test_unpublished_pages_never_appear_in_most_read(demo, client):
     visits(breve, 9)
     breve.unpublish()
     assert breve.title not in client.get("/").content.decode().split("Les plus lus")[-1]
+
+
+def test_a_score_untouched_for_years_decays_to_zero_without_error(demo):
+    breve = demo["breves"]["petition-guichets"]
+    PageStats.objects.create(page_id=breve.pk, total=5, score=3.0, updated_ts=0.0)
+    assert [score for _, score in popular_pages()] == [pytest.approx(0.0)]
+    record_hits([hit(breve, "d" * 32, 1_800_000_000.0)])
+    stats = PageStats.objects.get(page_id=breve.pk)
+    assert stats.popularity_at(stats.updated_ts) == pytest.approx(K)
