@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "redac.search",  # issue 7: French full-text search (label "redac_search")
     "redac.delivery",
     "wagtail.contrib.frontend_cache",
+    "redac.visits",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.forms",
@@ -302,6 +303,16 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 LOGIN_URL = "wagtailadmin_login"
+
+# --- Visits (redac.visits): cookieless audience measurement, docs/privacy.md ------------------
+# Proxies whose X-Forwarded-For is believed (IPs or CIDR networks); empty = the socket address only.
+VISITS_TRUSTED_PROXIES = env_list("REDAC_TRUSTED_PROXIES", [])
+# Do Not Track / Global Privacy Control: such readers are not counted (the readers' opt-out).
+VISITS_HONOUR_DNT = env_bool("REDAC_VISITS_HONOUR_DNT", True)
+# Group commit: how long (ms) the writer waits for more beacons before committing a batch.
+VISITS_BATCH_MS = env_int("REDAC_VISITS_BATCH_MS", 5, minimum=0, maximum=1000)
+# Daily series and referrers older than this many months are deleted (CNIL: at most 25).
+VISITS_RETENTION_MONTHS = env_int("REDAC_VISITS_RETENTION_MONTHS", 25, minimum=1, maximum=25)
 
 # --- Logging -------------------------------------------------------------------------------------
 LOGGING = {

@@ -9,6 +9,7 @@ from redac.core import views as core_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/visits/", include("redac.visits.urls")),
     path("", include("redac.news.urls")),
     path("", include("redac.search.urls")),  # issue 7: /recherche/
     path("", include("redac.delivery.urls")),

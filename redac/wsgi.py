@@ -11,5 +11,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redac.settings")
 
 from redac.delivery.wsgi import CachedApp  # noqa: E402  (needs the settings module set)
+from redac.visits.fastpath import BeaconFastPath  # noqa: E402
 
-application = CachedApp(get_wsgi_application())
+# Outermost first: visit beacons (visits/fastpath.py), then cached pages (delivery/wsgi.py), are
+# answered before Django's middleware; everything else reaches Django.
+application = BeaconFastPath(CachedApp(get_wsgi_application()))

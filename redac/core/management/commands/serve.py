@@ -19,6 +19,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+#: Threads per worker running Django. Visit beacons (redac.visits) block a thread for a few
+#: milliseconds while their batch commits, using almost no CPU, so one thread per worker would
+#: serialise them: 32 lets a worker gather 32 beacons in one batch. Page rendering stays CPU-bound
+#: under the GIL whatever this number is. Not more: on PostgreSQL each thread that queries keeps a
+#: connection for REDAC_DB_CONN_MAX_AGE, and 2 workers x 32 threads stay under PostgreSQL's
+#: default max_connections (100).
+BLOCKING_THREADS = 32
+
 
 def is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -72,7 +80,7 @@ class Command(BaseCommand):
             raise CommandError("granian is not installed in this environment")
         argv = [
             granian, "--interface", "wsgi", "--host", host, "--port", str(port),
-            "--workers", str(workers), "--blocking-threads", "1",
+            "--workers", str(workers), "--blocking-threads", str(BLOCKING_THREADS),
             "--http1-keep-alive", "--no-ws", "--log-level", "warning",
             "redac.wsgi:application",
         ]  # fmt: skip
