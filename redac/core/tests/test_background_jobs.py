@@ -82,7 +82,7 @@ def test_redac_serve_runs_the_site_and_a_background_worker(tmp_path):
     if "DATABASE_URL" in env:
         del env["DATABASE_URL"]  # this test migrates its own SQLite file
     subprocess.run([sys.executable, "-m", "redac.cli", "migrate", "-v0"], env=env, check=True,
-                   timeout=180)  # fmt: skip
+                   timeout=600)  # fmt: skip
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "redac.cli", "serve", "--port", str(port), "--workers", "1",
