@@ -17,6 +17,7 @@ with an S3 storage the URLs point at the bucket and these views are not used.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import Http404
 from django.utils.cache import patch_cache_control
 from django.views.static import serve
@@ -25,8 +26,17 @@ from django.views.static import serve
 RENDITION_MAX_AGE = 24 * 3600
 
 
+def _serve_confined(request, path, folder):
+    """``static.serve`` answers 400 to a path that climbs out of its folder; to a reader every
+    such path is simply not there (security case 28)."""
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT / folder)
+    except SuspiciousFileOperation:
+        raise Http404 from None
+
+
 def rendition(request, path):
-    response = serve(request, path, document_root=settings.MEDIA_ROOT / "images")
+    response = _serve_confined(request, path, "images")
     patch_cache_control(response, public=True, max_age=RENDITION_MAX_AGE)
     return response
 
@@ -37,7 +47,7 @@ def original_image(request, path):
     user = request.user
     if not (user.is_authenticated and user.has_perm("wagtailadmin.access_admin")):
         raise Http404
-    response = serve(request, path, document_root=settings.MEDIA_ROOT / "original_images")
+    response = _serve_confined(request, path, "original_images")
     patch_cache_control(response, private=True, max_age=0)
     return response
 

@@ -259,3 +259,15 @@ def test_case_61_crafted_embed_entity_in_rich_text_never_becomes_an_iframe(
     client.logout()
     html = client.get(article.url).content.decode()
     assert "evil.example" not in html and not event_handlers(html)
+
+
+def test_case_60_attribute_breakout_in_a_spip_table_cell_is_escaped(client, demo):
+    section = SectionPage.objects.live().first()
+    table = f'| {{{{Titre}}}} | {{{{Valeur}}}} |\n| a | {ATTRIBUTE_BREAKOUT} |\n| b | <td class="{ATTRIBUTE_BREAKOUT}"> |'
+    page = section.add_child(instance=ArticlePage(title="Tableau", body=[("spip", table)]))
+    page.save_revision().publish()
+    html = client.get(page.url).content.decode()
+    soup = BeautifulSoup(html, "html5lib")
+    assert soup.select("main table td"), "the SPIP markup made a table"
+    assert not event_handlers(html)
+    assert any("onmouseover" in td.text for td in soup.select("main table td"))
