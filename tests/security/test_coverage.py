@@ -14,7 +14,7 @@ CASE_TEST = re.compile(r"test_case_(\d\d)_")
 TABLE_ROW = re.compile(r"^\|\s*(\d{1,2})\s*\|[^|]*\|\s*([^|]*?)\s*\|\s*([^|]*?)\s*\|\s*$")
 
 
-def tested_cases() -> dict[int, list[str]]:
+def cases_with_tests() -> dict[int, list[str]]:
     """Case number -> test functions (defined or re-exported) in tests/security/."""
     found: dict[int, list[str]] = {}
     for path in SECURITY_TESTS.glob("test_*.py"):
@@ -40,7 +40,7 @@ def documented_cases() -> dict[int, tuple[str, str]]:
 
 
 def test_every_case_1_to_64_is_tested_or_pending_on_a_named_issue():
-    tested, documented = tested_cases(), documented_cases()
+    tested, documented = cases_with_tests(), documented_cases()
     missing = []
     for case in range(1, 65):
         if case in tested:
@@ -56,7 +56,7 @@ def test_the_table_lists_all_64_cases_once():
 
 
 def test_every_case_marked_covered_has_its_tests_and_vice_versa():
-    tested, documented = tested_cases(), documented_cases()
+    tested, documented = cases_with_tests(), documented_cases()
     for case, (tests_column, status) in documented.items():
         if status.lower() == "covered":
             assert case in tested, f"case {case} is 'covered' in docs/security.md but has no test"
