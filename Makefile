@@ -12,7 +12,7 @@ export REDAC_DATA_DIR ?= $(CURDIR)/data
 # The address printed for the admin login matches where `make demo` serves.
 export REDAC_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: demo serve install install-test test test-sqlite test-postgres lint bench clean
+.PHONY: demo serve install install-test test test-sqlite test-postgres lint bench clean security-scan
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ lint: install-test
 
 bench: install-test
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Offline scanner (wapiti, own venv) against the demo served on 127.0.0.1; see docs/security.md.
+security-scan: install
+	scripts/security-scan.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "redac.core.middleware.SecurityHeadersMiddleware",
     "redac.delivery.middleware.DeliveryMiddleware",  # marks shareable responses (page cache)
+    "redac.core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -237,6 +238,14 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# --- Uploads (security cases 35-43, redac/core/uploads.py) ---------------------------------------
+# Content checked against the extension, server-generated names, GPS removed from originals.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "redac.core.uploads.SafeImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "redac.core.uploads.SafeDocumentForm"
+# Every document is downloaded ("attachment") except PDF, which readers expect to open in the
+# browser: its magic bytes are checked at upload and Wagtail serves it with
+# "Content-Security-Policy: default-src 'none'" and nosniff, so it cannot run script in our origin.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAILEMBEDS_FINDERS = [

@@ -1,24 +1,26 @@
-from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from redac.core import media as core_media
 from redac.core import views as core_views
 
 urlpatterns = [
+    # Before Wagtail's own route: the image preview with bounded filter specs (security case 42).
+    path(
+        "admin/images/<int:image_id>/preview/<str:filter_spec>/", core_media.bounded_image_preview
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/visits/", include("redac.visits.urls")),
+    # Public renditions only; originals for editors only (redac/core/media.py, security case 29).
+    path("media/images/<path:path>", core_media.rendition),
+    path("media/original_images/<path:path>", core_media.original_image),
     path("", include("redac.news.urls")),
     path("", include("redac.search.urls")),  # issue 7: /recherche/
     path("", include("redac.delivery.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
 

@@ -10,7 +10,8 @@ byte-for-byte the same way.
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.utils.translation import gettext as _
 
 #: Public pages: no inline script or style, nothing framed from elsewhere, no plugins.
 PUBLIC_CSP = "; ".join(
@@ -73,3 +74,49 @@ class SecurityHeadersMiddleware:
         elif settings.X_FRAME_OPTIONS == "DENY":
             response["X-Frame-Options"] = "SAMEORIGIN"
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """Answer 413 from the declared ``Content-Length`` alone, before anything reads the body
+    (security case 39, cf. Wagtail CVE-2023-28837).
+
+    Django bounds the non-file fields of a form (``DATA_UPLOAD_MAX_MEMORY_SIZE``) but streams any
+    file part to a temporary file whatever its size, and Wagtail compares the size with
+    ``WAGTAIL*_MAX_UPLOAD_SIZE`` only once the whole file is on disk. Upload endpoints of the admin
+    get the upload limit plus room for the multipart envelope; every other URL gets the largest
+    of the limits, so no endpoint accepts a 2 GB body. A body sent without a length (chunked)
+    is bounded by the proxy in front (``client_max_body_size``, docs/operations.md)."""
+
+    #: Multipart envelope and the form's other fields.
+    MARGIN = 1024 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def limit_for(path: str) -> int:
+        images = getattr(settings, "WAGTAILIMAGES_MAX_UPLOAD_SIZE", None) or 0
+        documents = getattr(settings, "WAGTAILDOCS_MAX_UPLOAD_SIZE", None) or 0
+        if path.startswith("/admin/images/"):
+            return images + RequestBodyLimitMiddleware.MARGIN
+        if path.startswith("/admin/documents/"):
+            return documents + RequestBodyLimitMiddleware.MARGIN
+        return max(images, documents, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) + (
+            RequestBodyLimitMiddleware.MARGIN
+        )
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > self.limit_for(request.path):
+            response = HttpResponse(
+                _("Le fichier envoyé est trop volumineux.") + "\n",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+            # The unread body must not be taken for the next request on a kept-alive connection.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
