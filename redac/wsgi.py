@@ -10,9 +10,11 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redac.settings")
 
-from redac.delivery.wsgi import CachedApp  # noqa: E402  (needs the settings module set)
+django_application = get_wsgi_application()  # sets Django up; the wrappers import models
+
+from redac.delivery.wsgi import CachedApp  # noqa: E402
 from redac.visits.fastpath import BeaconFastPath  # noqa: E402
 
 # Outermost first: visit beacons (visits/fastpath.py), then cached pages (delivery/wsgi.py), are
 # answered before Django's middleware; everything else reaches Django.
-application = BeaconFastPath(CachedApp(get_wsgi_application()))
+application = BeaconFastPath(CachedApp(django_application))
