@@ -77,3 +77,26 @@ def personas(db):
     assert not outsider.has_perm("wagtailadmin.access_admin")
     assert Permission.objects.filter(codename="access_admin").exists()
     return {"editor": editor, "admin": admin, "outsider": outsider}
+
+
+# --- Readers who write (issue 8): the « Messages » group and a section editor ------------------
+
+
+@pytest.fixture
+def messages_member(db):
+    """A volunteer in the « Messages » group: reads the contact inbox, nothing else."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("accueil", "accueil@example.org", "motdepasse-accueil-1")
+    user.groups.add(Group.objects.get(name="Messages"))
+    return user
+
+
+@pytest.fixture
+def form_stamp():
+    """A form timestamp issued a minute ago, so that submissions pass the minimum fill time."""
+    import time
+
+    from redac.core.lib.antispam import issue_stamp
+
+    return issue_stamp(time.time() - 60)

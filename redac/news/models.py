@@ -174,7 +174,7 @@ class HomePage(BasePage):
     intro = models.TextField(_("introduction"), blank=True, max_length=2000)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["news.SectionPage", "news.StandardPage"]
+    subpage_types = ["news.SectionPage", "news.StandardPage", "contact.ContactPage"]
     max_count = 1
 
     class Meta:
