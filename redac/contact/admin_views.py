@@ -112,7 +112,7 @@ def export_csv(request):
     rows = (
         [timezone.localtime(m.created_at).strftime("%Y-%m-%d %H:%M"), m.subject, m.name, m.email,
          m.message, "oui" if m.is_handled else "non"]
-        for m in queryset.iterator()
+        for m in queryset.iterator(chunk_size=500)
     )  # fmt: skip
     return csv_response("messages.csv", ["reçu le", "sujet", "nom", "adresse", "message", "traité"],
                         rows)  # fmt: skip

@@ -49,7 +49,8 @@ def _contact_export(email: str) -> list[dict]:
 def _contact_erase(email: str) -> int:
     from .models import ContactMessage, OutgoingMail
 
-    count, _ = ContactMessage.objects.for_person(email).delete()  # mails go by cascade
+    _, per_model = ContactMessage.objects.for_person(email).delete()  # mails go by cascade
+    count = per_model.get(ContactMessage._meta.label, 0)
     OutgoingMail.objects.filter(reply_to__iexact=email).delete()
     OutgoingMail.objects.filter(to__iexact=email).delete()
     return count

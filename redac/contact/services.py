@@ -201,7 +201,8 @@ def purge_expired_messages(now=None) -> int:
     """Delete messages older than the retention period (and their mails, by cascade), and sent
     or abandoned notification mails of any kind after the same period."""
     now = now or timezone.now()
-    count, _ = ContactMessage.objects.older_than_retention(now).delete()
+    _, per_model = ContactMessage.objects.older_than_retention(now).delete()
+    count = per_model.get(ContactMessage._meta.label, 0)
     cutoff = now - dt.timedelta(days=settings.REDAC_CONTACT_RETENTION_DAYS)
     OutgoingMail.objects.filter(
         created_at__lt=cutoff, status__in=[OutgoingMail.Status.SENT, OutgoingMail.Status.ABANDONED]
