@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("redac.news.urls")),
+    path("", include("redac.comments.urls")),  # issue 8: reader comments
+    path("", include("redac.newsletter.urls")),  # issue 8: newsletter sign-up
 ]
 
 if settings.DEBUG:
