@@ -103,7 +103,6 @@ MIDDLEWARE = [
     "redac.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -173,6 +172,9 @@ CACHES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # --- Languages -----------------------------------------------------------------------------------
+# The public site speaks the site's language, whatever the reader's browser asks for (no
+# LocaleMiddleware: a French newsroom's pages must not switch their chrome to English, and cached
+# pages must not vary on Accept-Language). Each admin user picks their own language in Wagtail.
 LANGUAGE_CODE = env_choice("REDAC_LANGUAGE", ["fr", "en"], "fr")
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES

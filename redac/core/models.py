@@ -74,3 +74,49 @@ class ImportRefMixin(models.Model):
 
     class Meta:
         abstract = True
+
+
+class WorkerLease(models.Model):
+    """Which background worker currently runs the periodic jobs (see ``redac.core.jobs``)."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    owner = models.CharField(max_length=100)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("bail du processus de fond")
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.owner}"
+
+    @classmethod
+    def acquire(cls, name: str, owner: str, ttl: float, now=None) -> bool:
+        """Take or renew the lease: true when ``owner`` holds it for the next ``ttl`` seconds.
+
+        One conditional UPDATE (or the first INSERT), so two workers can never both win."""
+        import datetime as dt
+
+        from django.db import IntegrityError, transaction
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        expires = now + dt.timedelta(seconds=ttl)
+        updated = (
+            cls.objects.filter(name=name)
+            .filter(models.Q(owner=owner) | models.Q(expires_at__lt=now))
+            .update(owner=owner, expires_at=expires)
+        )
+        if updated:
+            return True
+        if cls.objects.filter(name=name).exists():
+            return False
+        try:
+            with transaction.atomic():
+                cls.objects.create(name=name, owner=owner, expires_at=expires)
+        except IntegrityError:
+            return False
+        return True
+
+    @classmethod
+    def release(cls, name: str, owner: str) -> None:
+        cls.objects.filter(name=name, owner=owner).delete()

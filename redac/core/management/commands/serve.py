@@ -10,7 +10,10 @@ from __future__ import annotations
 import ipaddress
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -41,11 +44,17 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=default_workers())
         parser.add_argument("--no-collectstatic", action="store_true")
         parser.add_argument(
+            "--no-worker", action="store_true",
+            help="Ne pas lancer « redac worker » (tâches de fond) à côté du serveur.",
+        )  # fmt: skip
+        parser.add_argument(
             "--check-only", action="store_true",
             help="Vérifie la configuration et s'arrête sans servir.",
         )  # fmt: skip
 
-    def handle(self, *args, host, port, workers, no_collectstatic, check_only, **options):
+    def handle(
+        self, *args, host, port, workers, no_collectstatic, no_worker, check_only, **options
+    ):
         if workers < 1:
             raise CommandError("--workers must be >= 1")
         if not 0 < port < 65536:
@@ -67,12 +76,20 @@ class Command(BaseCommand):
             "--http1-keep-alive", "--no-ws", "--log-level", "warning",
             "redac.wsgi:application",
         ]  # fmt: skip
-        self.stdout.write(f"redac: serving {settings.SITE_URL} on http://{host}:{port}/ "
-                          f"with {workers} worker(s)")  # fmt: skip
+        self.stdout.write(
+            f"redac: serving {settings.SITE_URL} on http://{host}:{port}/ "
+            f"with {workers} worker(s)" + ("" if no_worker else " and a background worker")
+        )
         sys.stdout.flush()
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get(
-            "DJANGO_SETTINGS_MODULE", "redac.settings"))  # fmt: skip
-        os.execve(granian, argv, env)  # noqa: S606  (granian replaces this process)
+        env = dict(os.environ)
+        env.setdefault("DJANGO_SETTINGS_MODULE", "redac.settings")
+        # Each child leads its own process group, so that a stuck shutdown can be ended whole
+        # (granian's worker processes included) and signals reach each child exactly once.
+        children = [subprocess.Popen(argv, env=env, start_new_session=True)]
+        if not no_worker:
+            worker = [sys.executable, "-m", "redac.cli", "worker"]
+            children.append(subprocess.Popen(worker, env=env, start_new_session=True))
+        sys.exit(supervise(children))
 
     def refuse_insecure(self, host: str) -> None:
         if is_loopback(host):
@@ -95,3 +112,36 @@ class Command(BaseCommand):
                 + "; ".join(problems)
                 + ". Bind to 127.0.0.1 behind a proxy, or fix the settings (docs/operations.md)."
             )
+
+
+def supervise(children: list[subprocess.Popen], grace: float = 15.0) -> int:
+    """Wait for the server and the worker; stop both when either stops or on SIGTERM/SIGINT.
+
+    Each child gets one SIGTERM (granian drains its workers, the worker releases its lease); a
+    child still running after ``grace`` seconds is killed with its whole process group: granian
+    can hang when told to stop while its workers are still booting."""
+    stopping = False
+
+    def request_stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    while not stopping and all(child.poll() is None for child in children):
+        try:
+            children[0].wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            pass
+    for child in children:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    code = children[0].returncode
+    return 0 if stopping or code in (0, -signal.SIGTERM) else code

@@ -1,0 +1,67 @@
+"""``redac worker``: runs the periodic background jobs (``redac.core.jobs``) forever.
+
+``redac serve`` starts one next to granian; deployments that separate web and background work run
+it on their own. Several workers are safe: only the holder of the database lease runs jobs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+import uuid
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from redac.core.jobs import registered_jobs, reset_schedule, run_due_jobs
+from redac.core.models import WorkerLease
+
+LEASE = "jobs"
+LEASE_TTL = 30.0
+TICK = 1.0
+
+
+class Command(BaseCommand):
+    help = "Exécute les tâches de fond périodiques (publication programmée, envois…)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Run every job once and exit.")
+
+    def handle(self, *args, once=False, **options):
+        jobs = registered_jobs()
+        if once:
+            for name in run_due_jobs(force=True):
+                self.stdout.write(f"ran {name}")
+            return
+        owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write(f"redac worker {owner}: {len(jobs)} job(s): {', '.join(sorted(jobs))}")
+        self.stdout.flush()
+        holding = False
+        last_renew = 0.0
+        while not stopping:
+            now = time.monotonic()
+            if now - last_renew >= LEASE_TTL / 3 or not holding:
+                try:
+                    got = WorkerLease.acquire(LEASE, owner, LEASE_TTL)
+                except Exception as exc:  # database briefly unavailable: try again later
+                    self.stderr.write(f"redac worker: lease check failed: {exc}")
+                    got = False
+                finally:
+                    close_old_connections()
+                if got and not holding:
+                    reset_schedule()  # a new leader catches up everything missed
+                holding, last_renew = got, now
+            if holding:
+                run_due_jobs()
+            time.sleep(TICK)
+        if holding:
+            WorkerLease.release(LEASE, owner)

@@ -1,0 +1,122 @@
+"""Periodic jobs run without cron, by exactly one worker at a time."""
+
+import datetime as dt
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from django.utils import timezone
+
+from redac.core import jobs
+from redac.core.models import WorkerLease
+
+
+@pytest.fixture
+def clean_registry(monkeypatch):
+    monkeypatch.setattr(jobs, "_registry", {})
+    monkeypatch.setattr(jobs, "_discovered", True)
+
+
+@pytest.mark.django_db
+def test_a_job_runs_when_due_and_waits_its_interval(clean_registry):
+    calls = []
+    jobs.periodic("test.count", every=10)(lambda: calls.append(1))
+    assert jobs.run_due_jobs(now=1000.0) == ["test.count"]
+    assert jobs.run_due_jobs(now=1005.0) == []
+    assert jobs.run_due_jobs(now=1010.0) == ["test.count"]
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_failing_job_does_not_stop_the_others(clean_registry, caplog):
+    ran = []
+
+    def broken():
+        raise RuntimeError("boom")
+
+    jobs.periodic("test.broken", every=1)(broken)
+    jobs.periodic("test.fine", every=1)(lambda: ran.append(1))
+    assert set(jobs.run_due_jobs(now=1.0)) == {"test.broken", "test.fine"}
+    assert ran == [1]
+    assert "test.broken failed" in caplog.text
+
+
+@pytest.mark.django_db
+def test_every_job_is_due_after_a_restart(clean_registry):
+    jobs.periodic("test.slow", every=3600)(lambda: None)
+    jobs.run_due_jobs(now=10.0)
+    assert jobs.run_due_jobs(now=20.0) == []
+    jobs.reset_schedule()
+    assert jobs.run_due_jobs(now=20.0) == ["test.slow"]
+
+
+def test_interval_must_be_positive(clean_registry):
+    with pytest.raises(ValueError):
+        jobs.periodic("test.bad", every=0)
+
+
+@pytest.mark.django_db
+def test_only_one_worker_holds_the_lease_until_it_expires():
+    now = timezone.now()
+    assert WorkerLease.acquire("jobs", "a", ttl=30, now=now)
+    assert not WorkerLease.acquire("jobs", "b", ttl=30, now=now + dt.timedelta(seconds=10))
+    assert WorkerLease.acquire("jobs", "a", ttl=30, now=now + dt.timedelta(seconds=10))
+    # "a" dies: once its lease has expired, "b" takes over.
+    assert WorkerLease.acquire("jobs", "b", ttl=30, now=now + dt.timedelta(seconds=41))
+    assert not WorkerLease.acquire("jobs", "a", ttl=30, now=now + dt.timedelta(seconds=42))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_redac_serve_runs_the_site_and_a_background_worker(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDAC_", "DJANGO_"))}
+    env.update(REDAC_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    if "DATABASE_URL" in env:
+        del env["DATABASE_URL"]  # this test migrates its own SQLite file
+    subprocess.run([sys.executable, "-m", "redac.cli", "migrate", "-v0"], env=env, check=True,
+                   timeout=180)  # fmt: skip
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "redac.cli", "serve", "--port", str(port), "--workers", "1",
+         "--no-collectstatic"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        import urllib.request
+
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline:
+            try:
+                status = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).status
+                break
+            except OSError as exc:
+                status = getattr(exc, "code", None)
+                if status:
+                    break
+                time.sleep(0.5)
+        assert status in (200, 404)  # an empty site answers (no home page yet)
+        import sqlite3
+
+        deadline = time.monotonic() + 30
+        owner = None
+        while time.monotonic() < deadline and owner is None:
+            with sqlite3.connect(tmp_path / "redac.sqlite3") as db:
+                row = db.execute("select owner from core_workerlease").fetchone()
+            owner = row and row[0]
+            time.sleep(0.5)
+        assert owner, "the background worker never took the jobs lease"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        output = server.communicate(timeout=30)[0]
+    assert "background worker" in output
+    assert server.returncode == 0, output

@@ -1,0 +1,38 @@
+"""French first, English available: the public site speaks REDAC_LANGUAGE."""
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+
+LOCALE = Path(__file__).resolve().parents[2] / "locale"
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_site_is_french_whatever_the_browser_asks(client, demo):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert '<html lang="fr">' in html
+    assert "Contactez-nous" in html and "Aller au contenu" in html
+
+
+def test_an_english_site_gets_english_chrome(client, demo, settings):
+    settings.LANGUAGE_CODE = "en"
+    html = client.get(demo["breves"]["petition-guichets"].url).content.decode()
+    assert '<html lang="fr">' in html  # the brève itself is written in French
+    assert "Contact us!" in html and "Skip to content" in html
+    assert "842 visits" in html
+    assert ">Home</a>" in html  # the breadcrumb root; section titles are content
+
+
+def test_compiled_english_catalogue_matches_its_source():
+    po = (LOCALE / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    with open(LOCALE / "en" / "LC_MESSAGES" / "django.mo", "rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)
+    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.+)"$', po, re.M)
+    assert len(pairs) > 100
+    for msgid, msgstr in pairs:
+        msgid = msgid.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+        msgstr = msgstr.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+        assert catalogue.gettext(msgid) == msgstr, "run: msgfmt -o django.mo django.po"
