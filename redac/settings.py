@@ -289,7 +289,7 @@ for _proxy in REDAC_TRUSTED_PROXIES:
     try:
         __import__("ipaddress").ip_network(_proxy, strict=False)
     except ValueError:
-        raise ImproperlyConfigured(f"REDAC_TRUSTED_PROXIES: {_proxy!r} is not an IP or CIDR") from None
+        raise ImproperlyConfigured(f"REDAC_TRUSTED_PROXIES: {_proxy!r}: not an IP/CIDR") from None
 REDAC_CONTACT_RETENTION_DAYS = env_int("REDAC_CONTACT_RETENTION_DAYS", 365, minimum=1)
 REDAC_OUTBOX_CLAIM_SECONDS = env_int("REDAC_OUTBOX_CLAIM_SECONDS", 300, minimum=1)
 REDAC_FORM_MIN_SECONDS = env_int("REDAC_FORM_MIN_SECONDS", 3, minimum=0)

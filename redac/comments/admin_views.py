@@ -52,7 +52,9 @@ def act(request):
     selected = Comment.objects.filter(pk__in=ids).select_related("page")
     count = moderate(selected, action, request.user)
     if count < len(ids):
-        messages.warning(request, f"{len(ids) - count} commentaire(s) hors de vos rubriques ignoré(s).")
+        messages.warning(
+            request, f"{len(ids) - count} commentaire(s) hors de vos rubriques ignoré(s)."
+        )
     messages.success(request, f"{count} commentaire(s) {DONE[action]}.")
     return redirect(request.POST.get("retour") if request.POST.get("retour", "").startswith(
         "/admin/commentaires/") else "comments_admin:queue")  # fmt: skip

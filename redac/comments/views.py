@@ -69,9 +69,13 @@ def comment_form_page(request, page_id: int):
                                     "parent": parent if parent.isdigit() else None})  # fmt: skip
     replying_to = None
     if form["parent"].value():
-        replying_to = Comment.objects.published().filter(
-            page=page, pk=str(form["parent"].value())[:18]
-        ).first() if str(form["parent"].value()).isdigit() else None
+        replying_to = (
+            Comment.objects.published()
+            .filter(page=page, pk=str(form["parent"].value())[:18])
+            .first()
+            if str(form["parent"].value()).isdigit()
+            else None
+        )
     context = {"page": page, "form": form, "problem": problem, "closed": reason,
                "sent": request.GET.get("envoye"), "replying_to": replying_to,
                "form_action": here}  # fmt: skip

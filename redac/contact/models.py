@@ -33,7 +33,9 @@ def validate_recipient_list(value: str) -> None:
         try:
             validate_email(address)
         except ValidationError:
-            raise ValidationError(_("« %(a)s » n'est pas une adresse valide."), params={"a": address})
+            raise ValidationError(
+                _("« %(a)s » n'est pas une adresse valide."), params={"a": address}
+            )
 
 
 def split_addresses(value: str) -> list[str]:
@@ -169,7 +171,7 @@ class ContactMessage(models.Model):
 
 
 def new_message_id() -> str:
-    domain = (settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "redac.invalid")
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "redac.invalid"
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 

@@ -105,9 +105,11 @@ def claim_next(now=None) -> OutgoingMail | None:
     """Claim the next due mail for this worker, or None. The claim is one conditional UPDATE: of
     two workers racing for the same row, exactly one sees ``rowcount == 1``."""
     now = now or timezone.now()
-    for pk in OutgoingMail.objects.filter(_due(now)).order_by("next_attempt_at", "pk").values_list(
-        "pk", flat=True
-    )[:20]:
+    for pk in (
+        OutgoingMail.objects.filter(_due(now))
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:20]
+    ):
         token = secrets.token_hex(16)
         claimed = OutgoingMail.objects.filter(_due(now), pk=pk).update(
             status=OutgoingMail.Status.SENDING, claim_token=token, claimed_at=now

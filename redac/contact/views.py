@@ -61,7 +61,13 @@ def serve_contact_page(page, request):
     else:
         form = ContactForm(subjects=subjects, initial={"horodatage": issue_stamp()})
     context = page.get_context(request)
-    context.update({"form": form, "sent": sent, "problem": problem,
-                    "retention_months": max(1, settings.REDAC_CONTACT_RETENTION_DAYS // 30)})
+    context.update(
+        {
+            "form": form,
+            "sent": sent,
+            "problem": problem,
+            "retention_months": max(1, settings.REDAC_CONTACT_RETENTION_DAYS // 30),
+        }
+    )
     response = TemplateResponse(request, page.get_template(request), context, status=status)
     return uncacheable(response)

@@ -73,6 +73,9 @@ def unsubscribe(request, token):
         return _render(request, "newsletter/invalid_link.html", {}, 404)
     if request.method == "POST":
         services.unsubscribe(token)
-        return _render(request, "newsletter/done.html", {
-            "message": "Vous êtes désinscrit : votre adresse a été effacée de notre liste."})
+        return _render(
+            request,
+            "newsletter/done.html",
+            {"message": "Vous êtes désinscrit : votre adresse a été effacée de notre liste."},
+        )
     return _render(request, "newsletter/unsubscribe.html", {"email": subscriber.email})

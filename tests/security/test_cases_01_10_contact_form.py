@@ -11,7 +11,7 @@ from django.test import Client
 from redac.contact.models import ContactMessage, OutgoingMail
 from redac.contact.services import queue_mail, send_pending_mail, store_contact_message
 
-XSS = '<script>alert(1)</script> <img src=x onerror=alert(1)>'
+XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 
 
 def test_case_01_script_in_message_is_stored_verbatim_and_escaped_for_staff(
@@ -56,8 +56,15 @@ def test_case_02_no_extra_header_reaches_the_wire_and_no_500(db):
     assert b"\nBcc:" not in raw
 
 
-@pytest.mark.parametrize("address", ['"><svg onload=alert(1)>@x.fr', "josé@exemple.fr",
-                                     "a@b.c\r\nBcc: x@y.z", "victim@example.org, other@x.fr"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        '"><svg onload=alert(1)>@x.fr',
+        "josé@exemple.fr",
+        "a@b.c\r\nBcc: x@y.z",
+        "victim@example.org, other@x.fr",
+    ],
+)
 def test_case_03_bad_or_exotic_email_is_a_form_error_never_a_header(post_contact, address):
     response = post_contact(email=address)
     assert response.status_code == 400
@@ -72,8 +79,9 @@ def test_case_03_from_is_fixed_and_the_reader_is_only_in_reply_to(post_contact, 
     assert mail.outbox[0].reply_to == ["lecteur@example.fr"]
 
 
-@pytest.mark.parametrize("payload", ["{{ settings.SECRET_KEY }}", "{% debug %}",
-                                     "{0.__class__.__mro__}", "%(name)s %s"])
+@pytest.mark.parametrize(
+    "payload", ["{{ settings.SECRET_KEY }}", "{% debug %}", "{0.__class__.__mro__}", "%(name)s %s"]
+)
 def test_case_04_template_syntax_appears_literally(post_contact, client, personas, payload,
                                                    settings):  # fmt: skip
     post_contact(message=payload, name=payload.replace("\n", " ")[:100])
@@ -165,8 +173,9 @@ def test_case_09_nul_surrogates_and_rtl_override_do_not_cause_500(post_contact, 
     assert client.get("/admin/messages/").status_code == 200
 
 
-@pytest.mark.parametrize("payload", ['=HYPERLINK("http://evil","x")', "@SUM(1+1)*cmd|' /C calc'!A0",
-                                     "+1+1", "-2+3"])
+@pytest.mark.parametrize(
+    "payload", ['=HYPERLINK("http://evil","x")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3"]
+)
 def test_case_10_csv_export_neutralises_formulas(client, personas, contact_page, payload):
     store_contact_message(contact_page, contact_page.subjects.first(), name=payload,
                           email="f@example.org", message=payload)  # fmt: skip

@@ -92,8 +92,10 @@ def test_case_15_comment_on_draft_private_closed_or_unknown_page_is_refused(
     assert not Comment.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["Rédaction", "ADMIN", "la redaction", "Claire Fontaine",
-                                  "L'Horizon commun", "Paule Ronne"])
+@pytest.mark.parametrize(
+    "name",
+    ["Rédaction", "ADMIN", "la redaction", "Claire Fontaine", "L'Horizon commun", "Paule Ronne"],
+)
 def test_case_16_staff_or_organisation_names_are_refused(post_comment_as_reader, article, name):
     User.objects.create_user("paule", "paule@example.org", "x-motdepasse-1", first_name="Paule",
                              last_name="Ronne", is_staff=True)  # fmt: skip
@@ -105,7 +107,7 @@ def test_case_16_staff_or_organisation_names_are_refused(post_comment_as_reader,
 
 def test_case_16_readers_are_marked_as_readers(client, article):
     _published(article, "Bonjour")
-    assert "comment__badge\">lecteur" in _comment_html(client, article)
+    assert 'comment__badge">lecteur' in _comment_html(client, article)
 
 
 def test_case_17_huge_word_is_capped_and_rendering_is_fast(post_comment_as_reader, article):

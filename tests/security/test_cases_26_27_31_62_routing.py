@@ -69,4 +69,5 @@ def test_case_62_flash_title_with_script_breakout_is_escaped(client, demo):
     assert "<script>alert(1)</script>" not in html
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>" not in html.split("<body", 1)[1].replace(
-        '<script src="', "")  # no inline script at all: only external, same-origin files
+        '<script src="', ""
+    )  # no inline script at all: only external, same-origin files

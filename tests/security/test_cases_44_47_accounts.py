@@ -60,8 +60,9 @@ def test_case_46_author_page_slug_is_not_the_login_name(client, staff, demo):
     assert staff.username not in html and "camille@example.org" not in html
 
 
-@pytest.mark.parametrize("url", ["/?author=1", "/wp-json/wp/v2/users", "/api/users/",
-                                 "/admin/users/", "/auteurs/"])
+@pytest.mark.parametrize(
+    "url", ["/?author=1", "/wp-json/wp/v2/users", "/api/users/", "/admin/users/", "/auteurs/"]
+)
 def test_case_46_no_anonymous_user_listing(client, staff, demo, url):
     response = client.get(url, follow=True)
     assert response.status_code in (200, 404)

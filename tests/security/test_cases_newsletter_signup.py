@@ -15,8 +15,13 @@ def _post(client, email, stamp, ip="203.0.113.90"):
 
 
 def test_case_newsletter_header_injection_in_email_is_refused(client, form_stamp, db):
-    for n, email in enumerate(["a@example.org\r\nBcc: victim@example.org",
-                               "a@example.org,victim@example.org", '"><svg onload=1>@x.fr']):
+    for n, email in enumerate(
+        [
+            "a@example.org\r\nBcc: victim@example.org",
+            "a@example.org,victim@example.org",
+            '"><svg onload=1>@x.fr',
+        ]
+    ):
         response = _post(client, email, form_stamp, ip=f"198.51.100.{n}")
         assert response.status_code == 400
     assert not Subscriber.objects.exists()

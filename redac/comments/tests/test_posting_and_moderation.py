@@ -106,7 +106,9 @@ def test_bulk_reject_spam_and_delete(client, personas, article):
     client.post("/admin/commentaires/actions/",
                 {"ids": [comments[2].pk, comments[3].pk], "action": "delete"})  # fmt: skip
     assert dict(Comment.objects.values_list("body", "status")) == {
-        "Texte 0": Comment.Status.REJECTED, "Texte 1": Comment.Status.SPAM}
+        "Texte 0": Comment.Status.REJECTED,
+        "Texte 1": Comment.Status.SPAM,
+    }
 
 
 def test_published_then_moderated_mode_shows_the_comment_at_once(post_comment_as_reader, client,

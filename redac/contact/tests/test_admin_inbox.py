@@ -110,7 +110,8 @@ def test_messages_older_than_the_retention_are_purged(message, settings):
     from django.utils import timezone
 
     ContactMessage.objects.filter(pk=message.pk).update(
-        created_at=timezone.now() - timezone.timedelta(days=settings.REDAC_CONTACT_RETENTION_DAYS + 1)
+        created_at=timezone.now()
+        - timezone.timedelta(days=settings.REDAC_CONTACT_RETENTION_DAYS + 1)
     )
     recent = store_contact_message(message.page, message.page.subjects.first(), name="Récent",
                                    email="r@example.org", message="Hier")  # fmt: skip

@@ -31,7 +31,10 @@ def test_a_valid_message_is_stored_then_queued_and_the_reader_sees_success(post_
     assert response.status_code == 302 and response["Location"].endswith("?envoye=1")
     message = ContactMessage.objects.get()
     assert (message.name, message.email, message.subject) == (
-        "Camille Martin", "camille@example.fr", "Presse")
+        "Camille Martin",
+        "camille@example.fr",
+        "Presse",
+    )
     outgoing = OutgoingMail.objects.get()
     assert outgoing.status == OutgoingMail.Status.PENDING
     assert outgoing.to == "presse@example.org"
@@ -66,7 +69,7 @@ def test_the_outbox_sends_each_mail_once_even_when_run_twice(post_contact):
 def test_missing_fields_show_french_errors_and_store_nothing(post_contact):
     response = post_contact(name="", message="")
     assert response.status_code == 400
-    assert response.content.decode().count("reader-form__error\">") == 2
+    assert response.content.decode().count('reader-form__error">') == 2
     assert not ContactMessage.objects.exists()
 
 
@@ -101,4 +104,4 @@ def test_the_rejected_form_keeps_what_the_reader_typed(post_contact):
     response = post_contact(email="pas-une-adresse", message="Mon long message")
     html = response.content.decode()
     assert "Mon long message" in html
-    assert html.count("reader-form__error\">") == 1
+    assert html.count('reader-form__error">') == 1

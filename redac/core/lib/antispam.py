@@ -23,8 +23,8 @@ from .net import client_key
 HONEYPOT_FIELD = "site_web"
 STAMP_FIELD = "horodatage"
 _STAMP_SALT = "redac.antispam.stamp"
-#: A form older than this is refused as stale (the reader reloads it, keeping nothing typed? no:
-#: the form is re-displayed with their text and a fresh stamp).
+#: A form older than this is refused as stale; it is re-displayed with the reader's text and a
+#: fresh stamp, so nothing typed is lost.
 STAMP_MAX_AGE = 24 * 3600
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 

@@ -26,7 +26,9 @@ def _is_trusted(address: str) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return any(ip in net for net in _networks(tuple(getattr(settings, "REDAC_TRUSTED_PROXIES", ()))))
+    return any(
+        ip in net for net in _networks(tuple(getattr(settings, "REDAC_TRUSTED_PROXIES", ())))
+    )
 
 
 def client_ip(request) -> str:

@@ -80,8 +80,10 @@ def test_comments_are_closed_in_campaign_sections_during_the_silence(client, sil
                                                                      form_stamp):  # fmt: skip
     breve = demo["breves"]["petition-guichets"]
     assert "Les commentaires sont fermés" in client.get(breve.url).content.decode()
-    response = client.post(f"/commentaires/{breve.pk}/", {
-        "author_name": "Sam", "body": "Votez pour nous", "horodatage": form_stamp})
+    response = client.post(
+        f"/commentaires/{breve.pk}/",
+        {"author_name": "Sam", "body": "Votez pour nous", "horodatage": form_stamp},
+    )
     assert response.status_code == 403
     assert "réserve électorale" in response.content.decode()
     assert not Comment.objects.exists()

@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true", help="recommencer indéfiniment")
-        parser.add_argument("--interval", type=float, default=1.0, help="secondes entre deux passes")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="secondes entre deux passes"
+        )
 
     def handle(self, *args, loop=False, interval=1.0, **options):
         while True:
