@@ -4,12 +4,12 @@ breadcrumb, main navigation, and the SPIP/typography filters."""
 from __future__ import annotations
 
 from django import template
-from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from redac.core.lib.dates import long_date as _long_date
 from redac.core.lib.text import visits_label
+from redac.typo import propre, typo
 
 register = template.Library()
 
@@ -30,23 +30,29 @@ def spip_filter(text, lang: str = ""):
     """SPIP markup (or plain text typed by an editor) -> safe HTML with French typography."""
     if not text:
         return ""
-    try:
-        from redac.typo import propre
-    except ImportError:  # the typo engine is being built in parallel (issue 3)
-        return mark_safe(linebreaks(escape(text)))  # noqa: S308
     return mark_safe(propre(str(text), lang=lang or get_language() or "fr"))  # noqa: S308
+
+
+def _escape_text(text: str) -> str:
+    # Quotes stay as typed (they are safe in text nodes) so that typography can curl them.
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @register.filter(name="typo_fr")
 def typo_filter(text, lang: str = ""):
-    """Inline French typography for titles and one-line texts; the result is safe HTML."""
+    """Plain text (a title, a name, a flash line) -> escaped HTML with French typography."""
     if not text:
         return ""
-    try:
-        from redac.typo import typo
-    except ImportError:
-        return escape(text)
-    return mark_safe(typo(escape(str(text)), lang=lang or get_language() or "fr"))  # noqa: S308
+    return mark_safe(typo(_escape_text(text), lang=lang or get_language() or "fr"))  # noqa: S308
+
+
+@register.filter(name="typo_html")
+def typo_html_filter(html, lang: str = ""):
+    """Typography inside already-safe HTML (Wagtail rich text): text nodes only; tags,
+    attributes and URLs are left alone, and the result goes through the same allow-list."""
+    if not html:
+        return ""
+    return mark_safe(typo(str(html), lang=lang or get_language() or "fr"))  # noqa: S308
 
 
 @register.inclusion_tag("components/flash_ticker.html", takes_context=True)
