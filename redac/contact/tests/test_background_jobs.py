@@ -3,7 +3,7 @@
 from django.core import mail
 
 from redac.contact.models import OutgoingMail
-from redac.core.jobs import registered_jobs, run_due_jobs
+from redac.core.jobs import registered_jobs
 
 
 def test_issue_8_jobs_are_registered():
@@ -13,9 +13,10 @@ def test_issue_8_jobs_are_registered():
     assert registered_jobs()["contact.outbox"].every <= 10
 
 
-def test_running_the_jobs_sends_the_outbox(post_contact):
+def test_running_the_outbox_job_sends_the_mail(post_contact):
+    # The job itself, not run_due_jobs(force=True): other apps' jobs manage their own database
+    # connections, which does not mix with the test's transaction.
     post_contact()
-    ran = run_due_jobs(force=True)
-    assert "contact.outbox" in ran
+    registered_jobs()["contact.outbox"].func()
     assert len(mail.outbox) == 1
     assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
