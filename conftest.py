@@ -91,3 +91,24 @@ def _forget_site_wide_fragments():
     yield
     chrome.forget()
     schedule.forget()
+# --- Readers who write (issue 8): the « Messages » group and a section editor ------------------
+
+
+@pytest.fixture
+def messages_member(db):
+    """A volunteer in the « Messages » group: reads the contact inbox, nothing else."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("accueil", "accueil@example.org", "motdepasse-accueil-1")
+    user.groups.add(Group.objects.get(name="Messages"))
+    return user
+
+
+@pytest.fixture
+def form_stamp():
+    """A form timestamp issued a minute ago, so that submissions pass the minimum fill time."""
+    import time
+
+    from redac.core.lib.antispam import issue_stamp
+
+    return issue_stamp(time.time() - 60)

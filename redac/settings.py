@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "redac.delivery",
     "wagtail.contrib.frontend_cache",
     "redac.visits",
+    "redac.contact",
+    "redac.comments",
+    "redac.newsletter",
+    "redac.reserve",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.forms",
@@ -330,3 +334,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("REDAC_LOG_LEVEL", "WARNING").upper()},
 }
+
+# --- Readers who write: contact, comments, newsletter (issue 8) ----------------------------------
+# Proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs); any other client's
+# header is ignored for rate limits and logs (security case 33). See redac.core.lib.net.
+REDAC_TRUSTED_PROXIES = env_list("REDAC_TRUSTED_PROXIES", [])
+for _proxy in REDAC_TRUSTED_PROXIES:
+    try:
+        __import__("ipaddress").ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"REDAC_TRUSTED_PROXIES: {_proxy!r}: not an IP/CIDR") from None
+REDAC_CONTACT_RETENTION_DAYS = env_int("REDAC_CONTACT_RETENTION_DAYS", 365, minimum=1)
+REDAC_OUTBOX_CLAIM_SECONDS = env_int("REDAC_OUTBOX_CLAIM_SECONDS", 300, minimum=1)
+REDAC_FORM_MIN_SECONDS = env_int("REDAC_FORM_MIN_SECONDS", 3, minimum=0)

@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("redac.news.urls")),
     path("", include("redac.search.urls")),  # issue 7: /recherche/
     path("", include("redac.delivery.urls")),
+    path("", include("redac.comments.urls")),  # issue 8: reader comments
+    path("", include("redac.newsletter.urls")),  # issue 8: newsletter sign-up
 ]
 
 urlpatterns += [path("", include(wagtail_urls))]

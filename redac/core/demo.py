@@ -203,6 +203,29 @@ def _page_under(
     return model.objects.get(pk=page.pk)
 
 
+def _contact_page(home):
+    """The « Contactez-nous ! » page: a ContactPage with three subjects (an older demo's plain
+    StandardPage at the same address is replaced)."""
+    from redac.contact.models import ContactPage, ContactSubject
+
+    old = home.get_children().filter(slug="contact").first()
+    if old is not None and not isinstance(old.specific, ContactPage):
+        old.delete()
+    subjects = [
+        ContactSubject(label=label, recipients=address, sort_order=order)
+        for order, (label, address) in enumerate(
+            [("Presse", "presse@example.org"), ("Adhésion", "adhesion@example.org"),
+             ("Webmestre", "webmestre@example.org")]
+        )
+    ]  # fmt: skip
+    return _page_under(
+        home, ContactPage, "contact", title="Contact", show_in_menus=False, subjects=subjects,
+        intro="<p>Une question, une proposition, envie de nous rejoindre ? Écrivez-nous.</p>"
+        "<p>Par courrier : L'Horizon commun, 12 rue des Lilas, 75020 Paris. "
+        "Permanence : le samedi de 10 h à 12 h.</p>",
+    )  # fmt: skip
+
+
 def _spip_body(text: str):
     return [("spip", text)]
 
@@ -257,15 +280,7 @@ def build_demo(now: dt.datetime | None = None) -> dict:
                                  intro="L'actualité de l'association en quelques lignes.")  # fmt: skip
     sections = {"actualite": actualite, "international": international, "culture": culture}
 
-    contact = _page_under(
-        home, StandardPage, "contact", title="Contact", show_in_menus=False,
-        intro="Une question, une proposition, envie de nous rejoindre ? Écrivez-nous.",
-        body=_spip_body(
-            "Par courriel : [contact@example.org->mailto:contact@example.org]\n\n"
-            "Par courrier : L'Horizon commun, 12 rue des Lilas, 75020 Paris.\n\n"
-            "Permanence : le samedi de 10 h à 12 h."
-        ),
-    )  # fmt: skip
+    contact = _contact_page(home)
     legal = _page_under(
         home, StandardPage, "mentions-legales", title="Mentions légales", show_in_menus=False,
         body=_spip_body(

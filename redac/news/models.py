@@ -217,7 +217,7 @@ class HomePage(BasePage):
     intro = models.TextField(_("introduction"), blank=True, max_length=2000)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["news.SectionPage", "news.StandardPage"]
+    subpage_types = ["news.SectionPage", "news.StandardPage", "contact.ContactPage"]
     max_count = 1
 
     class Meta:
@@ -256,9 +256,17 @@ class SectionPage(BasePage):
         verbose_name=_("logo"),
     )  # fmt: skip
 
+    campagne = models.BooleanField(
+        _("rubrique de campagne"), default=False,
+        help_text=_("Pendant la période de réserve électorale, rien de nouveau n'est publié dans "
+                    "une rubrique de campagne (ni ses sous-rubriques) et les commentaires y sont "
+                    "fermés."),
+    )  # fmt: skip
+
     content_panels = Page.content_panels + [
         FieldPanel("descriptif"), FieldPanel("body"), FieldPanel("logo"),
     ]  # fmt: skip
+    settings_panels = Page.settings_panels + [FieldPanel("campagne")]
     search_fields = Page.search_fields + [index.SearchField("descriptif")]
     parent_page_types = ["news.HomePage", "news.SectionPage"]
     subpage_types = ["news.SectionPage", "news.ArticlePage", "news.BreveIndexPage"]
@@ -298,8 +306,24 @@ class BreveIndexPage(BasePage):
         return context
 
 
+class CommentsMode(models.TextChoices):
+    """Per-page reader comments (SPIP's forum settings: « modéré à priori / à posteriori »)."""
+
+    PRE = "pre", _("Modérés avant publication")
+    POST = "post", _("Publiés puis modérés")
+    CLOSED = "closed", _("Fermés (les commentaires publiés restent visibles)")
+    OFF = "off", _("Désactivés")
+
+
 class NewsItemMixin(models.Model):
     """What articles and brèves share: a date, a body, a language, keywords and an ordered byline."""
+
+    comments_mode = models.CharField(
+        _("commentaires"), max_length=10, choices=CommentsMode.choices, default=CommentsMode.PRE,
+        blank=True,  # a form that omits it (older API clients, tests) gets the default on save
+        help_text=_("Les lecteurs peuvent-ils réagir à ce texte, et sont-ils modérés avant ou "
+                    "après publication ?"),
+    )  # fmt: skip
 
     date = models.DateTimeField(
         _("date de publication"), default=timezone.now,
@@ -310,6 +334,11 @@ class NewsItemMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.comments_mode:
+            self.comments_mode = CommentsMode.PRE
+        super().save(*args, **kwargs)
 
     @cached_property
     def authors(self) -> list[Author]:
@@ -411,6 +440,7 @@ class ArticlePage(NewsItemMixin, BasePage):
         index.SearchField("surtitre"), index.SearchField("soustitre"),
         index.SearchField("chapo"), index.SearchField("body"), index.FilterField("date"),
     ]  # fmt: skip
+    settings_panels = Page.settings_panels + [FieldPanel("comments_mode")]
     parent_page_types = ["news.SectionPage"]
     subpage_types: list[str] = []
 
@@ -447,6 +477,7 @@ class BrevePage(NewsItemMixin, BasePage):
                         heading=_("Publication")),
     ]  # fmt: skip
     search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("date")]
+    settings_panels = Page.settings_panels + [FieldPanel("comments_mode")]
     parent_page_types = ["news.BreveIndexPage"]
     subpage_types: list[str] = []
 

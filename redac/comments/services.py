@@ -1,0 +1,237 @@
+"""Comment workflows: who may comment where, posting, moderating, notifying, importing, purging."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from redac.contact.services import queue_mail, site_name
+from redac.news.models import CommentsMode
+from redac.reserve.services import blocked_by_silence
+
+from .models import IP_RETENTION, Comment
+
+#: Sent when the comments readers can see on ``page`` changed (a comment published, unpublished or
+#: deleted): the page cache (redac.delivery) purges the page's URL. Arguments: ``page``.
+comments_changed = Signal()
+
+#: Display names a reader may not take (impersonation, security case 16). Staff members' names
+#: and the site's own name are added at check time.
+RESERVED_NAMES = {"redaction", "la redaction", "admin", "administrateur", "administratrice",
+                  "administration", "moderateur", "moderatrice", "moderation", "webmestre",
+                  "webmaster", "root", "staff", "equipe", "l'equipe"}  # fmt: skip
+
+
+def _fold(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def is_reserved_name(name: str) -> bool:
+    """Whether a reader's display name would pass for the organisation or a staff member."""
+    folded = _fold(name)
+    if folded in RESERVED_NAMES or folded == _fold(site_name()):
+        return True
+    from redac.news.models import Author
+
+    User = get_user_model()
+    staff = User.objects.filter(is_active=True).filter(is_staff=True) | User.objects.filter(
+        is_active=True, groups__isnull=False
+    )
+    for first, last, username in staff.distinct().values_list("first_name", "last_name",
+                                                               "username"):  # fmt: skip
+        if folded in {_fold(f"{first} {last}"), _fold(username)} - {""}:
+            return True
+    return any(_fold(n) == folded for n in Author.objects.values_list("name", flat=True))
+
+
+def commentable_page(page_id: int):
+    """The live, public page with this id, specific, or None (drafts and private pages are never
+    commentable, and their existence is not revealed: security case 15)."""
+    page = Page.objects.live().public().filter(pk=page_id).specific().first()
+    if page is None or not hasattr(page, "comments_mode"):
+        return None
+    return page
+
+
+def refusal_reason(page) -> str | None:
+    """Why comments cannot be posted on ``page`` now, in French, or None."""
+    if page.comments_mode in (CommentsMode.OFF, CommentsMode.CLOSED):
+        return "Les commentaires sont fermés sur cette page."
+    return blocked_by_silence(page)
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list[Thread]
+
+
+def published_threads(page) -> list[Thread]:
+    """Published comments of ``page`` as a tree; a reply whose parent is not published is shown
+    at the top level rather than lost."""
+    comments = list(Comment.objects.published().filter(page=page).order_by("created_at", "pk"))
+    nodes = {c.pk: Thread(c, []) for c in comments}
+    roots = []
+    for comment in comments:
+        parent = nodes.get(comment.parent_id)
+        (parent.replies if parent else roots).append(nodes[comment.pk])
+    return roots
+
+
+@transaction.atomic
+def post_comment(page, *, author_name: str, author_email: str, body: str, parent=None,
+                 ip_address: str | None = None) -> Comment:  # fmt: skip
+    status = (Comment.Status.PUBLISHED if page.comments_mode == CommentsMode.POST
+              else Comment.Status.PENDING)  # fmt: skip
+    comment = Comment.objects.create(
+        page=page, parent=parent, author_name=author_name, author_email=author_email, body=body,
+        status=status, ip_address=ip_address or None,
+    )  # fmt: skip
+    notify_moderators(comment)
+    if comment.is_published:
+        transaction.on_commit(lambda: comments_changed.send(sender=Comment, page=page))
+    return comment
+
+
+def moderators_of(page) -> list:
+    """Who moderates comments on ``page``: the users who can publish it (its section editors),
+    or the superusers when nobody else can."""
+    policy = PagePermissionPolicy()
+    users = [u for u in policy.users_with_permission_for_instance("publish", page,
+                                                                  include_superusers=False)
+             if u.email]  # fmt: skip
+    if not users:
+        users = [u for u in get_user_model().objects.filter(is_superuser=True, is_active=True)
+                 if u.email]  # fmt: skip
+    return users
+
+
+def notify_moderators(comment: Comment) -> None:
+    recipients = sorted({u.email for u in moderators_of(comment.page)})
+    if not recipients:
+        return
+    base = settings.SITE_URL.rstrip("/")
+    state = ("Il est publié ; vous pouvez le retirer." if comment.is_published
+             else "Il attend votre modération avant d'être publié.")  # fmt: skip
+    body = "\n".join([
+        f"Nouveau commentaire sur « {comment.page.title} » ({site_name()}).", "",
+        f"De : {comment.author_name}", "", comment.body, "", state,
+        f"File de modération : {base}/admin/commentaires/",
+    ])  # fmt: skip
+    queue_mail(to=recipients, subject=f"Nouveau commentaire : {comment.page.title}", body=body,
+               kind="comment")  # fmt: skip
+
+
+def can_moderate(user, comment: Comment) -> bool:
+    return comment.page.permissions_for_user(user).can_publish()
+
+
+def moderatable_pages(user):
+    return PagePermissionPolicy().instances_user_has_permission_for(user, "publish")
+
+
+ACTIONS = {
+    "approve": Comment.Status.PUBLISHED,
+    "reject": Comment.Status.REJECTED,
+    "spam": Comment.Status.SPAM,
+}
+
+
+@transaction.atomic
+def moderate(comments: Iterable[Comment], action: str, user) -> int:
+    """Apply ``action`` (approve, reject, spam, delete) to the comments ``user`` may moderate."""
+    done, pages = 0, set()
+    for comment in comments:
+        if not can_moderate(user, comment):
+            continue
+        was_visible = comment.is_published
+        if action == "delete":
+            comment.delete()
+        elif action in ACTIONS:
+            comment.status = ACTIONS[action]
+            comment.moderated_at, comment.moderated_by = timezone.now(), user
+            comment.save(update_fields=["status", "moderated_at", "moderated_by"])
+        else:
+            continue
+        done += 1
+        if was_visible or action == "approve":
+            pages.add(comment.page)
+    for page in pages:
+        transaction.on_commit(lambda page=page: comments_changed.send(sender=Comment, page=page))
+    return done
+
+
+def purge_expired_ips(now=None) -> int:
+    """Erase commenters' IP addresses after the one year the law requires them to be kept."""
+    now = now or timezone.now()
+    return Comment.objects.filter(ip_address__isnull=False,
+                                  created_at__lt=now - IP_RETENTION).update(ip_address=None)  # fmt: skip
+
+
+# --- Import from SPIP (the importer's holding table) ------------------------------------------
+
+SPIP_STATUSES = {"publie": Comment.Status.PUBLISHED, "prop": Comment.Status.PENDING,
+                 "off": Comment.Status.REJECTED, "spam": Comment.Status.SPAM,
+                 "poubelle": Comment.Status.REJECTED, "privrac": None, "prive": None,
+                 "privadm": None, "perso": None}  # fmt: skip
+
+
+@dataclass
+class ImportedForumMessage:
+    """One SPIP ``spip_forum`` row, as the importer reads it (plain data)."""
+
+    id_forum: int
+    page: Page
+    author_name: str
+    body: str
+    statut: str
+    date: object
+    author_email: str = ""
+    ip: str | None = None
+    id_parent: int = 0
+    title: str = ""
+
+
+def import_comment(message: ImportedForumMessage) -> Comment | None:
+    """Create or update the comment for one SPIP forum message (idempotent on ``import_ref``).
+
+    SPIP's private forums (between editors: privrac, prive, privadm, perso) are not reader
+    comments and are skipped. A message older than the IP retention keeps no IP.
+    """
+    status = SPIP_STATUSES.get(message.statut, Comment.Status.PENDING)
+    if status is None:
+        return None
+    parent = None
+    if message.id_parent:
+        parent = Comment.objects.filter(import_ref=f"spip:forum:{message.id_parent}").first()
+    body = message.body.strip()
+    if message.title and message.title.strip() and not body.startswith(message.title.strip()):
+        body = f"{message.title.strip()}\n\n{body}"
+    ip = message.ip if message.date and timezone.now() - message.date < IP_RETENTION else None
+    comment, _ = Comment.objects.update_or_create(
+        import_ref=f"spip:forum:{message.id_forum}",
+        defaults={"page": message.page, "parent": parent, "author_name": message.author_name[:80]
+                  or "Anonyme", "author_email": message.author_email[:254], "body": body[:5000],
+                  "status": status, "created_at": message.date or timezone.now(),
+                  "ip_address": ip or None},
+    )  # fmt: skip
+    return comment
+
+
+def import_comments(messages: Iterable[ImportedForumMessage]) -> int:
+    """Import many messages, parents first (SPIP ids grow with time, so sort by id)."""
+    count = 0
+    for message in sorted(messages, key=lambda m: m.id_forum):
+        if import_comment(message) is not None:
+            count += 1
+    return count

@@ -1,0 +1,36 @@
+from django import template
+from django.urls import reverse
+
+from redac.core.lib.usertext import linkify
+
+from ..models import Comment
+from ..services import published_threads, refusal_reason
+
+register = template.Library()
+
+
+@register.inclusion_tag("comments/comments_section.html")
+def reader_comments(page):
+    """The published comments of a page and, when open, the comment form (without token: the
+    page stays cacheable; see redac.comments)."""
+    mode = getattr(page, "comments_mode", "off")
+    if mode == "off":
+        return {"enabled": False}
+    return {
+        "enabled": True,
+        "page": page,
+        "threads": published_threads(page),
+        "count": Comment.objects.published().filter(page=page).count(),
+        "open": refusal_reason(page) is None,
+        "form_url": reverse("comments:form", args=[page.pk]),
+    }
+
+
+@register.simple_tag
+def comment_count(page) -> int:
+    return Comment.objects.published().filter(page=page).count()
+
+
+@register.filter
+def comment_text(text):
+    return linkify(text)

@@ -1,0 +1,83 @@
+"""Public comment endpoints: the uncached form page (GET, POST) and the token endpoint for the
+script that enhances the cacheable article pages (see the package docstring)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from redac.contact.views import uncacheable
+from redac.core.lib.antispam import (
+    THROTTLED_MESSAGE,
+    hit_rate_limit,
+    honeypot_filled,
+    issue_stamp,
+    stamp_problem,
+)
+from redac.core.lib.net import client_ip
+
+from .forms import CommentForm
+from .models import Comment
+from .services import commentable_page, post_comment, refusal_reason
+
+RATE_LIMIT = (5, 600)
+
+
+@require_GET
+def csrf_api(request):
+    """A CSRF token and a form timestamp for the comment form of a cached page."""
+    return uncacheable(JsonResponse({"csrf": get_token(request), "stamp": issue_stamp()}))
+
+
+def comment_form_page(request, page_id: int):
+    page = commentable_page(page_id)
+    if page is None or page.comments_mode == "off":
+        raise Http404
+    here = reverse("comments:form", args=[page.pk])
+    reason = refusal_reason(page)
+    problem, status = None, 200
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+        if reason:
+            problem, status = reason, 403
+        elif hit_rate_limit(request, "comment", *RATE_LIMIT):
+            problem, status = THROTTLED_MESSAGE, 429
+        elif honeypot_filled(request.POST):
+            return uncacheable(HttpResponseRedirect(here + "?envoye=attente"))
+        elif (problem := stamp_problem(request.POST.get("horodatage"))) is not None:
+            status = 400
+        elif form.is_valid():
+            data = form.cleaned_data
+            parent = None
+            if data.get("parent"):
+                parent = Comment.objects.published().filter(page=page, pk=data["parent"]).first()
+            comment = post_comment(page, author_name=data["author_name"],
+                                   author_email=data["author_email"], body=data["body"],
+                                   parent=parent, ip_address=client_ip(request))  # fmt: skip
+            state = "publie" if comment.is_published else "attente"
+            return uncacheable(HttpResponseRedirect(f"{here}?envoye={state}"))
+        else:
+            status = 400
+        form.data = form.data.copy()
+        form.data["horodatage"] = issue_stamp()
+    else:
+        parent = request.GET.get("reponse", "")
+        form = CommentForm(initial={"horodatage": issue_stamp(),
+                                    "parent": parent if parent.isdigit() else None})  # fmt: skip
+    replying_to = None
+    if form["parent"].value():
+        replying_to = (
+            Comment.objects.published()
+            .filter(page=page, pk=str(form["parent"].value())[:18])
+            .first()
+            if str(form["parent"].value()).isdigit()
+            else None
+        )
+    context = {"page": page, "form": form, "problem": problem, "closed": reason,
+               "sent": request.GET.get("envoye"), "replying_to": replying_to,
+               "form_action": here}  # fmt: skip
+    return uncacheable(TemplateResponse(request, "comments/comment_form_page.html", context,
+                                        status=status))  # fmt: skip

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ContactConfig(AppConfig):
+    name = "redac.contact"
+    label = "contact"
+    verbose_name = "Contact et courrier sortant"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import personal_data  # noqa: F401  (registers the GDPR export/erase provider)

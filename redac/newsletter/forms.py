@@ -1,0 +1,16 @@
+from django import forms
+
+from .models import CONSENT_TEXT
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(label="Votre adresse électronique", max_length=254)
+    consent = forms.BooleanField(label=CONSENT_TEXT, required=True)
+    site_web = forms.CharField(required=False, label="Ne pas remplir ce champ")
+    horodatage = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if not email.isascii():
+            raise forms.ValidationError("Écrivez l'adresse sans accents ni caractères spéciaux.")
+        return email

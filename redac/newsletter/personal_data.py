@@ -1,0 +1,24 @@
+"""GDPR access and erasure for newsletter subscriptions (registered with contact.personal_data)."""
+
+from redac.contact.personal_data import register
+
+
+def _export(email: str) -> list[dict]:
+    from .models import Subscriber
+
+    return [
+        {"adresse": s.email, "état": s.get_status_display(), "demandé le": s.created_at.isoformat(),
+         "confirmé le": s.confirmed_at.isoformat() if s.confirmed_at else "",
+         "consentement": f"{s.consent_version} : {s.consent_text}"}
+        for s in Subscriber.objects.filter(email__iexact=email.strip())
+    ]  # fmt: skip
+
+
+def _erase(email: str) -> int:
+    from .models import Subscriber
+
+    count, _ = Subscriber.objects.filter(email__iexact=email.strip()).delete()
+    return count
+
+
+register("Lettre d'information", _export, _erase)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "newsletter"
+urlpatterns = [
+    path("lettre/", views.signup, name="signup"),
+    path("lettre/confirmer/<str:token>/", views.confirm, name="confirm"),
+    path("lettre/desinscription/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
