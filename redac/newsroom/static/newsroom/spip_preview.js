@@ -1,30 +1,15 @@
 // Live preview of « Texte SPIP » blocks in the page editor: the text is rendered by the server
-// through the site's own SPIP filter (the same result readers get), at most twice a second.
+// through the site's own SPIP filter (the same result readers get), half a second after typing.
 (function () {
   "use strict";
   var script = document.getElementById("newsroom-spip-preview");
   if (!script) { return; }
   var url = script.getAttribute("data-preview-url");
+  var SELECTOR = "textarea[data-spip-preview]";
 
   function csrfToken() {
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
-  }
-
-  function isSpipTextarea(el) {
-    if (!el || el.tagName !== "TEXTAREA") { return false; }
-    var block = el.closest("[data-contentpath]");
-    return !!(block && block.getAttribute("data-contentpath") === "value" &&
-      block.closest("[data-contentpath]") && /(^|-)spip/.test(el.id || "")) ||
-      /-spip$|__spip$/.test(el.name || "") || el.closest(".w-field--spip") !== null ||
-      (el.getAttribute("placeholder") || "").indexOf("SPIP") !== -1 ||
-      hasSpipHelp(el);
-  }
-
-  function hasSpipHelp(el) {
-    var field = el.closest(".w-field");
-    var help = field ? field.parentElement.querySelector(".help, .w-field__help") : null;
-    return !!(help && help.textContent.indexOf("Raccourcis SPIP") !== -1);
   }
 
   function previewFor(el) {
@@ -32,6 +17,7 @@
     if (!box) {
       box = document.createElement("div");
       box.className = "newsroom-spip-preview";
+      box.setAttribute("aria-live", "polite");
       var label = document.createElement("div");
       label.className = "newsroom-spip-preview__label";
       label.textContent = "Aperçu";
@@ -44,7 +30,6 @@
     return box.querySelector(".newsroom-spip-preview__body");
   }
 
-  var timers = new WeakMap();
   function refresh(el) {
     var data = new FormData();
     data.append("text", el.value);
@@ -54,16 +39,18 @@
       .then(function (json) { previewFor(el).innerHTML = json.html; });
   }
 
+  var timers = new WeakMap();
   document.addEventListener("input", function (event) {
     var el = event.target;
-    if (!isSpipTextarea(el)) { return; }
+    if (!el.matches || !el.matches(SELECTOR)) { return; }
     clearTimeout(timers.get(el));
     timers.set(el, setTimeout(function () { refresh(el); }, 500));
   });
   document.addEventListener("focusin", function (event) {
-    if (isSpipTextarea(event.target) && !event.target.dataset.spipPreviewed) {
-      event.target.dataset.spipPreviewed = "1";
-      refresh(event.target);
+    var el = event.target;
+    if (el.matches && el.matches(SELECTOR) && !el.dataset.spipPreviewed && el.value) {
+      el.dataset.spipPreviewed = "1";
+      refresh(el);
     }
   });
 }());
