@@ -9,6 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/redac
 export REDAC_DATA_DIR ?= $(CURDIR)/data
+# The address printed for the admin login matches where `make demo` serves.
+export REDAC_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: demo serve install install-test test test-sqlite test-postgres lint bench clean
 

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -82,10 +83,12 @@ class Command(BaseCommand):
         sys.stdout.flush()
         env = dict(os.environ)
         env.setdefault("DJANGO_SETTINGS_MODULE", "redac.settings")
-        children = [subprocess.Popen(argv, env=env)]
+        # Each child leads its own process group, so that a stuck shutdown can be ended whole
+        # (granian's worker processes included) and signals reach each child exactly once.
+        children = [subprocess.Popen(argv, env=env, start_new_session=True)]
         if not no_worker:
             worker = [sys.executable, "-m", "redac.cli", "worker"]
-            children.append(subprocess.Popen(worker, env=env))
+            children.append(subprocess.Popen(worker, env=env, start_new_session=True))
         sys.exit(supervise(children))
 
     def refuse_insecure(self, host: str) -> None:
@@ -111,28 +114,34 @@ class Command(BaseCommand):
             )
 
 
-def supervise(children: list[subprocess.Popen]) -> int:
-    """Wait for the server and the worker; stop both when either stops or on SIGTERM/SIGINT
-    (granian flushes its workers, the worker releases its lease)."""
+def supervise(children: list[subprocess.Popen], grace: float = 15.0) -> int:
+    """Wait for the server and the worker; stop both when either stops or on SIGTERM/SIGINT.
 
-    def forward(signum, frame):
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
+    Each child gets one SIGTERM (granian drains its workers, the worker releases its lease); a
+    child still running after ``grace`` seconds is killed with its whole process group: granian
+    can hang when told to stop while its workers are still booting."""
+    stopping = False
 
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
-    try:
-        while all(child.poll() is None for child in children):
-            try:
-                children[0].wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                pass
-    finally:
-        forward(signal.SIGTERM, None)
-        for child in children:
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
-    return children[0].returncode or 0
+    def request_stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    while not stopping and all(child.poll() is None for child in children):
+        try:
+            children[0].wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            pass
+    for child in children:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    code = children[0].returncode
+    return 0 if stopping or code in (0, -signal.SIGTERM) else code

@@ -1,0 +1,246 @@
+"""Block-level shortcuts: SPIP's "raccourcis" wheel and its paragrapher.
+
+Re-implements, in order, the rules of textwheel's ``wheels/spip/spip.yaml`` and
+``spip-paragrapher.yaml`` (read to learn the behaviour, not copied): carriage returns,
+trim, tables, lists, tag protection, ``\\`` escapes, horizontal rules, ``-- `` and ``- ``
+bullets, ``_ `` breaks, intertitles, bold, italics, paragraphs, ``<quote>``, ``<poesie>``,
+lone ``<`` escaping, then paragraph closing (``fermer_para_mano``).
+
+SPIP converts ``{{``/``}}``/``{``/``}`` by plain string replacement, not by matching pairs:
+unbalanced braces give unbalanced tags, which the final HTML sanitiser (like a browser)
+repairs.  This keeps the engine linear on 10,000 unbalanced braces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .escapes import BLOCK_TAGS
+
+AUTOBR = "<br class='autobr' />"
+PUCE = '<span class="spip-puce ltr"><b>\u2013</b></span>'
+
+# internal protection characters (SPIP uses "\x1\xN" pairs)
+_P_OPEN, _P_CLOSE, _P_UNDER, _P_DASH = "\ufde8", "\ufde9", "\ufdea", "\ufdeb"
+_BACKSLASH_ESCAPES = {
+    "\\{": "\ufde8",
+    "\\}": "\ufde9",
+    "\\_": "\ufdea",
+    "\\-": "\ufdeb",
+    "\\[": "\ufdec",
+    "\\]": "\ufded",
+    "\\|": "\ufdee",
+    "\\<": "\ufdef",
+    "\\>": "\ufdd3",
+    "\\\\": "\ufdd4",
+    "\\*": "\ufdd5",
+    "\\#": "\ufdd6",
+    "\\+": "\ufdd7",
+    "\\~": "\ufdda",
+}
+_BACKSLASH_RE = re.compile(r"\\[{}_\-\[\]|<>\\*#+~]")
+_RESTORE = {
+    "\ufde8": "{",
+    "\ufde9": "}",
+    "\ufdea": "_",
+    "\ufdeb": "-",
+    "\ufdec": "[",
+    "\ufded": "]",
+    "\ufdee": "|",
+    "\ufdef": "&lt;",
+    "\ufdd3": ">",
+    "\ufdd4": "\\",
+    "\ufdd5": "*",
+    "\ufdd6": "#",
+    "\ufdd7": "+",
+    "\ufdda": "~",
+}
+_RESTORE_RE = re.compile("[" + "".join(_RESTORE) + "]")
+
+_CR = re.compile(r"\r\n?")
+_BLANK_LINES = re.compile(r"^[ \t]+$", re.M)
+# a tag holding {, }, "--" or a newline followed by _ or - (SPIP: a tag with one of
+# {}_- whose text matches [{}]|\n[_-]|--), matched in one expression
+_TAG_WITH_SHORTCUT_CHARS = re.compile(r"</?[a-zA-Z!][^<>]*?(?:[{}]|--|\n[_-])[^<>]*>")
+_HR = re.compile(r"\n(----+|____+)")
+_ALINEA = re.compile(r"\n-- *")
+_PUCE = re.compile(r"\n- *")
+_BR_USELESS = re.compile(r"(^|^\n|\n\n)_ +")
+_BR = re.compile(r"\n_ +")
+_BR_LEFT = re.compile(r"^\n<br />")
+_ABBR = re.compile(r"\[([^|\[\]>]+)\|([^|\]{>]+)(?:\{([a-z]+)\})?\]")
+_TITLES_HARD = (re.compile(r"(^|[^{])\{\{\{"), re.compile(r"\}\}\}($|[^}])"))
+# SPIP: " *\n(?: *\n)+(?:<br ?/?>)*"; the leading spaces are left (trimmed when the
+# paragraph is closed) so that the pattern starts on a literal newline
+_PARAGRAPHS = re.compile(r"\n(?: *\n)+(?:<br ?/?>)*")
+_DOUBLE_BR = re.compile(r"<br\b[^>]*>(?:<br\b[^>]*>)+\s*")
+_P_THEN_BR = re.compile(r"(<p\b[^>]*>)\n*(?:<br ?/?>\n*)+")
+_LONE_CHEVRON = re.compile(r"<(?=[^a-zA-Z/!])")
+_UNCLOSED_CHEVRON = re.compile(r"<([^><\"'!]*?)(?=<|$)", re.M)
+_POESIE = re.compile(r"<poe(?:sie|try)>(.*?)</poe(?:sie|try)>", re.S | re.I)
+_POESIE_HINT = re.compile(r"<poe(?:sie|try)>", re.I)
+_POESIE_BLANK = re.compile(r"\n\s*\n")
+_POESIE_LINES = re.compile(r"\n+")
+
+_PHP_TRIM = " \t\n\r\0\x0b"
+
+
+def _abbr(m: re.Match) -> str:
+    from .links import attribut_html
+
+    lang = f' lang="{m.group(3)}"' if m.group(3) else ""
+    return f'<abbr title="{attribut_html(m.group(2))}"{lang}>{m.group(1)}</abbr>'
+
+
+def _poesie(m: re.Match) -> str:
+    body = m.group(1).strip(_PHP_TRIM)
+    body = _CR.sub("\n", body)
+    body = _POESIE_BLANK.sub("\n&nbsp;\n", body)
+    body = _POESIE_LINES.sub("</div>\n<div>", body)
+    return f'<blockquote class="spip_poesie">\n\n<div>{body}</div>\n</blockquote>\n\n'
+
+
+def raccourcis(text: str, *, paragraph: bool = True) -> str:
+    """Apply the block wheel to ``text`` (links, notes and escapes already done)."""
+    if "<" in text and _POESIE_HINT.search(text):
+        text = _POESIE.sub(_poesie, text)
+    if "\r" in text:
+        text = _CR.sub("\n", text)
+    text = "\n" + text.strip(_PHP_TRIM)
+    if "\n " in text or "\n\t" in text:
+        text = _BLANK_LINES.sub("", text)
+    if "\n|" in text:
+        from .tables import tables
+
+        text = tables(text)
+    if "\n-" in text:
+        from .lists import lists
+
+        text = lists(text)
+    if any(c in text for c in "{}_-") and "<" in text:
+        text = _TAG_WITH_SHORTCUT_CHARS.sub(_protect_tag, text)
+    if "\\" in text:
+        text = _BACKSLASH_RE.sub(lambda m: _BACKSLASH_ESCAPES[m.group(0)], text)
+    if "\n----" in text or "\n____" in text:
+        text = _HR.sub('\n\n\n<hr class="spip" />\n\n\n', text)
+    if "\n--" in text:
+        text = _ALINEA.sub("\n<br />&mdash;&nbsp;", text)
+    if "\n-" in text:
+        text = _PUCE.sub("\n<br />" + PUCE + "&nbsp;", text)
+    if "_ " in text:
+        text = _BR_USELESS.sub(r"\1", text)
+    if "\n_" in text:
+        text = _BR.sub("<br class='manualbr' />", text)
+    if "\n<br" in text:
+        text = _BR_LEFT.sub("", text)
+    if "[" in text and "|" in text:
+        text = _ABBR.sub(_abbr, text)
+    if "}}}}" in text:
+        text = _TITLES_HARD[0].sub(lambda m: m.group(1) + '\n\n\n<h2 class="spip">', text)
+        text = _TITLES_HARD[1].sub(lambda m: "</h2>\n\n\n" + m.group(1), text)
+    if "{{{" in text:
+        text = text.replace("{{{", '\n\n\n<h2 class="spip">').replace("}}}", "</h2>\n\n\n")
+    # each rule only runs when its opening mark is (still) present, as in textwheel
+    if "{{" in text:
+        text = text.replace("{{}}", _P_OPEN * 2 + _P_CLOSE * 2)
+        if "{{" in text:
+            text = text.replace("{{", "<strong>").replace("}}", "</strong>")
+    if "{" in text:
+        text = text.replace("{}", _P_OPEN + _P_CLOSE)
+        if "{" in text:
+            text = text.replace("{", "<i>").replace("}", "</i>")
+    if "\n" in text:
+        text = _PARAGRAPHS.sub("<p>", text)
+    if "<br" in text:
+        text = _DOUBLE_BR.sub("<p>", text)
+        text = _P_THEN_BR.sub(r"\1", text)
+    if "<quote>" in text:
+        text = text.replace("<quote>", '<blockquote class="spip"><p>')
+        text = text.replace("</quote>", "</blockquote>")
+    if "<intro>" in text:
+        text = text.replace("<intro>", "").replace("</intro>", "")
+    if _RESTORE_RE.search(text):
+        text = _RESTORE_RE.sub(lambda m: _RESTORE[m.group(0)], text)
+    if "<" in text:
+        text = _LONE_CHEVRON.sub("&lt;", text)
+        text = _UNCLOSED_CHEVRON.sub(r"&lt;\1", text)
+    return paragrapher(text, always=paragraph)
+
+
+def _protect_tag(m: re.Match) -> str:
+    tag = m.group(0)
+    return (
+        tag.replace("{", _P_OPEN)
+        .replace("}", _P_CLOSE)
+        .replace("_", _P_UNDER)
+        .replace("-", _P_DASH)
+    )
+
+
+# ------------------------------------------------------------------------ paragrapher
+
+_OPEN_AFTER_BLOCK = re.compile(r"</(?i:" + BLOCK_TAGS + r")[^>]*>\s*")
+_LINK_BLOCK = re.compile(r"(<a\s[^>]*>)(.*?)(</a>)", re.I | re.S)
+_P_TAG = re.compile(r"</?[pP]\b\s?(.*?)>", re.S)
+_BLOCK_OR_STOP = re.compile(r"<(?i:/?(?:stop p|" + BLOCK_TAGS + r"))\b")
+_AUTOBR_AFTER_OPEN = re.compile(r"(<(?:p|br|li)\b[^>]*>\s*)" + re.escape(AUTOBR + "\n"), re.I)
+_ALMOST_EMPTY_P = re.compile(r"<p [^>]*>(<(?:/\w+|\w+[^>]*[^/])>)</p>")
+_EMPTY_P = re.compile(r"<p [^>]*>\s*</p>\s*")
+STOP = "<STOP P>"
+
+
+def _link_blocks(m: re.Match) -> str:
+    if "<p>" in m.group(2):
+        return STOP + m.group(1) + "<p>" + m.group(2) + "</p>" + m.group(3) + "\n<p>"
+    return m.group(0)
+
+
+def paragrapher(text: str, *, always: bool = True) -> str:
+    """Close paragraphs around block tags (``spip-paragrapher.yaml``)."""
+    text = text.strip(_PHP_TRIM)
+    if always:
+        text = "<p>" + text
+    if "</" in text:
+        text = _OPEN_AFTER_BLOCK.sub(lambda m: m.group(0) + "<p>", text)
+    if "</a>" in text and "<p>" in text:
+        text = _LINK_BLOCK.sub(_link_blocks, text)
+    if "<p>" in text:
+        text = "<p>" + text + STOP
+    if "<" in text:
+        text = _P_TAG.sub(lambda m: STOP + "<p " + m.group(1) + ">", text)
+    text = _close_paragraphs(text)
+    text = text.replace(STOP, "")
+    text = _ALMOST_EMPTY_P.sub(r"\1", text)
+    text = _EMPTY_P.sub("", text)
+    return text.replace("\n<p >", "\n<p>").replace("<p >", "\n<p>")
+
+
+def _close_paragraphs(text: str) -> str:
+    """SPIP's ``fermer_para_mano``: end each ``<p`` and ``<li`` before the next block."""
+    for cut, close in (("<p ", "</p>\n"), ("<li", "<br-li/>")):
+        if cut not in text:
+            continue
+        pieces = text.split(cut)
+        out = [pieces[0]]
+        for piece in pieces[1:]:
+            m = _BLOCK_OR_STOP.search(piece) if "<" in piece else None
+            if m:
+                pos = m.start()
+                head = piece[:pos].rstrip(_PHP_TRIM).replace("\n", AUTOBR + "\n")
+                out.append(cut + head + close + piece[pos:])
+            else:
+                out.append(cut + piece)
+        text = "".join(out)
+    if "<br-li/>" in text:
+        text = text.replace("<br-li/></li>", "</li>").replace("<br-li/><ul>", "<ul>")
+        text = text.replace("<br-li/>", "\n")
+    text = text.replace(AUTOBR + "\n<br", "\n<br")
+    if AUTOBR in text:
+        text = _AUTOBR_AFTER_OPEN.sub(lambda m: m.group(1) + "\n", text)
+    return text
+
+
+def table_id(block: str) -> str:
+    """First 4 hex digits of the md5 of the table source (SPIP's table ids)."""
+    return hashlib.md5(block.encode("utf-8"), usedforsecurity=False).hexdigest()[:4]

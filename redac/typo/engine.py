@@ -1,0 +1,289 @@
+"""The SPIP text pipeline: ``propre()``, ``typo()`` and ``render()``.
+
+Order of operations, as in SPIP 4.3 with textwheel (``propre()`` in ``inc/texte.php``):
+
+1. ``echappe_html``: hide ``<code>``, ``<cadre>``, ``<html>``, ``<script>``…;
+2. ``expanser_liens``: glossary, anchors, bare URLs, ``[texte->cible]`` links (held
+   aside), models ``<docN>``, then typography of the whole text, links put back;
+3. ``traiter_raccourcis``: notes are extracted, then the block wheel runs;
+4. markers are restored and the result is sanitised (redac only).
+
+``typo()`` runs only steps 1 and the typography of step 2 (plus models).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from . import blocks, links, multi, typography
+from .escapes import Escapes, echappe_html
+from .notes import Notes
+from .sanitize import clean
+
+LINK_MARK_OPEN = "\ufdd1"
+LINK_MARK_CLOSE = "\ufdd2"
+_LINK_MARK = re.compile(LINK_MARK_OPEN + r"(\d+)" + LINK_MARK_CLOSE)
+_HREF = re.compile(r'href="([^"]*)"')
+# control characters and the internal noncharacters are removed from every input
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef]")
+_PHP_TAGS = re.compile(r"<(\?|%)")
+# '&' that does not start an entity is escaped ("AT&T", "&amp déjà"); "&#0;" too
+_BARE_AMP = re.compile(
+    r"&(?!(?:#0*[1-9]\d{0,6}|#[xX]0*[1-9a-fA-F][0-9a-fA-F]{0,5}|[a-zA-Z][a-zA-Z0-9]{1,31});)"
+)
+
+#: Shortcut pseudo-tags a reader may use in untrusted mode.
+_UNTRUSTED_ALLOWED = re.compile(
+    r"</?(?:quote|code|cadre|frame|poesie|poetry|multi|intro)\b[^<>]*>", re.I
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Result of :func:`render`: the body HTML and the separate notes block."""
+
+    html: str
+    notes: str
+
+    def __str__(self) -> str:  # convenient in templates
+        return self.html
+
+
+class _Renderer:
+    def __init__(self, lang: str, resolver, trusted: bool) -> None:
+        self.lang = lang or "fr"
+        self.resolver = resolver
+        self.trusted = trusted
+        self.escapes = Escapes()
+        self.notes = Notes(
+            self.escapes, label="Notes" if typography.lang_is_french(self.lang) else "Footnotes"
+        )
+        self.link_ctx = links.LinkContext(
+            self.lang, resolver, self.escapes, self._typo_fragment, trusted
+        )
+
+    # ---------------------------------------------------------------- helpers
+    def _prepare(self, text: str) -> str:
+        if _CONTROL.search(text):
+            text = _CONTROL.sub("", text)
+        if "<" in text:
+            if not self.trusted:
+                text = _escape_untrusted(text)
+        return text
+
+    def _typo_fragment(self, text: str, lang: str) -> str:
+        """``typo()`` on a link text, in ``lang`` (markers stay in place)."""
+        text = echappe_html(text, self.escapes, trusted=self.trusted)
+        text = self._models(text, sources=None)
+        text = self._corriger(text, lang)
+        return typography.echapper_faux_tags(text)
+
+    def _corriger(self, text: str, lang: str) -> str:
+        if "<" in text:
+            text = multi.extraire_idiome(text, lang)
+            text = multi.extraire_multi(text, lang)
+        return typography.corriger_typo(text, lang)
+
+    # ---------------------------------------------------------------- models
+    _MODEL_START = re.compile(r"<[a-zA-Z_-]{3,}\s*[0-9|]+")
+    _MODEL = re.compile(
+        r"<([a-zA-Z_-]{3,})\s*([0-9]*)\s*(\|(?:<[^<>]*>|[^>])*?)?\s*/?>(\s*</a>)?", re.S
+    )
+    _DOC_KINDS = {"doc": "doc", "img": "img", "emb": "emb", "image": "img"}
+
+    def _models(
+        self, text: str, sources: list[tuple[str, str]] | None, link_before: str | None = None
+    ) -> str:
+        if "<" not in text or not self._MODEL_START.search(text):
+            return text
+        out: list[str] = []
+        pos = 0
+        for m in self._MODEL.finditer(text):
+            if not self._MODEL_START.match(text, m.start()):
+                continue
+            kind = m.group(1).lower()
+            ident = m.group(2)
+            params = m.group(3) or ""
+            raw = (
+                m.group(0)
+                if not m.group(4)
+                else text[m.start() : m.end(3) if m.group(3) else m.end(2)] + ">"
+            )
+            out.append(text[pos : m.start()])
+            pos = m.end() if not m.group(4) else m.start() + len(raw)
+            doc_kind = self._DOC_KINDS.get(kind)
+            if doc_kind and ident:
+                align = ""
+                for piece in params.split("|")[1:]:
+                    piece = piece.strip().lower()
+                    if piece in ("left", "right", "center", "gauche", "droite", "centre"):
+                        align = {"gauche": "left", "droite": "right", "centre": "center"}.get(
+                            piece, piece
+                        )
+                block = None
+                if self.resolver is not None:
+                    try:
+                        block = self.resolver.document(int(ident), align=align, kind=doc_kind)
+                    except Exception:
+                        block = None
+                out.append(self.escapes.hide(block) if block else "")
+                continue
+            source = raw
+            if sources:
+                source = _LINK_MARK.sub(lambda lm: sources[int(lm.group(1))][0], source)
+            out.append(self.escapes.hide("<tt>" + html.escape(source, quote=False) + "</tt>"))
+        out.append(text[pos:])
+        return "".join(out)
+
+    # ---------------------------------------------------------------- links
+    def _expanser_liens(self, text: str) -> str:
+        ctx = self.link_ctx
+        if "<" in text:
+            text = links.resources(text, ctx)
+        if "[" in text:
+            text = links.glossary_links(text, ctx)
+            text = links.anchors(text)
+        text = links.autolinks(text, ctx)
+        if "\\[" in text or "\\]" in text:
+            text = text.replace("\\[", "\ufdec").replace("\\]", "\ufded")
+        rendered: list[str] = []
+        sources: list[tuple[str, str]] = []
+        if "->" in text:
+            spans = links.find_link_shortcuts(text)
+            if spans:
+                out: list[str] = []
+                pos = 0
+                for start, end, label, target in spans:
+                    out.append(text[pos:start])
+                    out.append(f"{LINK_MARK_OPEN}{len(rendered)}{LINK_MARK_CLOSE}")
+                    source = text[start : end + 1]
+                    if target.startswith("<a"):
+                        # the target was auto-linked: SPIP keeps its href (extraire_attribut)
+                        href = _HREF.search(target)
+                        href_value = html.unescape(href.group(1)) if href else ""
+                        source = source.replace(target, href_value)
+                        target = href_value
+                    sources.append((source, ""))
+                    rendered.append(self._link(label, target))
+                    pos = end + 1
+                out.append(text[pos:])
+                text = "".join(out)
+        text = self._models(text, sources)
+        if "\ufdec" in text or "\ufded" in text:
+            text = text.replace("\ufdec", "[").replace("\ufded", "]")
+        text = self._corriger(text, self.lang)
+        if rendered:
+            text = _LINK_MARK.sub(lambda m: rendered[int(m.group(1))], text)
+        return text
+
+    def _link(self, label: str, target: str) -> str:
+        target = target[1:] if target.startswith(">") else target
+        texte, bulle, hlang = links.split_link_attributes(label)
+        if bulle:
+            from .plain import nettoyer_raccourcis_typo
+
+            bulle = nettoyer_raccourcis_typo(self.escapes.strip(bulle))
+        if "<" in texte and self._MODEL_START.search(texte):
+            # a model inside a link: the link wraps the model's block
+            inner = self._models(texte, None)
+            link = links.render_link(
+                self.link_ctx, target, inner, "", bulle, hlang, text_is_html=True
+            )
+            if "class=" in link[:200]:
+                link = link.replace("class='", "class='spip_doc_lien ", 1)
+            return self.escapes.hide(link)
+        return links.render_link(self.link_ctx, target, texte, "", bulle, hlang)
+
+    # ---------------------------------------------------------------- main
+    def propre(self, text: str, *, paragraph: bool = True) -> str:
+        text = self._prepare(text)
+        return self._propre_prepared(text, paragraph=paragraph)
+
+    def _after_echappe(self, text: str) -> str:
+        if "<?" in text or "<%" in text:
+            text = _PHP_TAGS.sub(r"&lt;\1", text)
+        return text
+
+    def _propre_prepared(self, text: str, *, paragraph: bool = True) -> str:
+        if not text:
+            return ""
+        text = echappe_html(text, self.escapes, trusted=self.trusted)
+        text = self._after_echappe(text)
+        text = self._expanser_liens(text)
+        text = self.notes.extract(text)
+        return blocks.raccourcis(text, paragraph=paragraph)
+
+    def notes_block(self) -> str:
+        """Render the collected notes (SPIP ``traiter_les_notes`` + ``propre``).
+
+        Note texts were cut from a text whose links, models and typography were already
+        processed, so only the block wheel runs again (SPIP re-runs the whole ``propre``,
+        which is idempotent on such text).  Notes inside notes are collected in turn.
+        """
+        if not self.notes.items:
+            return ""
+        source = self.notes.block_source()
+        self.notes.items = []
+        text = self.notes.extract(source)
+        body = blocks.raccourcis(text)
+        more = self.notes_block() if self.notes.items else ""
+        return body + more
+
+    def typo(self, text: str) -> str:
+        text = self._prepare(text)
+        if not text:
+            return ""
+        text = echappe_html(text, self.escapes, trusted=self.trusted)
+        text = self._after_echappe(text)
+        text = self._models(text, None)
+        text = self._corriger(text, self.lang)
+        if "<" in text:  # textwheel's post_typo: <http://…> shown with a link
+            text = links.resources(text, self.link_ctx)
+        return typography.echapper_faux_tags(text)
+
+    def finish(self, text: str) -> str:
+        text = self.escapes.restore(text).strip()
+        if "&" in text:
+            text = _BARE_AMP.sub("&amp;", text)
+        return clean(text)
+
+
+def _escape_untrusted(text: str) -> str:
+    """Escape raw HTML from untrusted authors, keeping SPIP's shortcut pseudo-tags."""
+    out: list[str] = []
+    pos = 0
+    for m in _UNTRUSTED_ALLOWED.finditer(text):
+        out.append(text[pos : m.start()].replace("<", "&lt;"))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(text[pos:].replace("<", "&lt;"))
+    return "".join(out)
+
+
+def render(text: str, *, lang: str = "fr", resolver=None, trusted: bool = True) -> Rendered:
+    """Convert SPIP markup to safe HTML, with the notes block apart.
+
+    ``trusted=True`` (editors) sanitises raw HTML with the allow-list; ``trusted=False``
+    (reader comments) escapes it.  Both never emit a ``javascript:``/``data:`` link.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    renderer = _Renderer(lang, resolver, trusted)
+    body = renderer.propre(text)
+    notes = renderer.notes_block() if renderer.notes.items else ""
+    return Rendered(renderer.finish(body), renderer.finish(notes) if notes else "")
+
+
+def propre(text: str, *, lang: str = "fr", resolver=None) -> str:
+    """Block-level conversion of SPIP markup (SPIP's ``propre()``), sanitised."""
+    return render(text, lang=lang, resolver=resolver).html
+
+
+def typo(text: str, *, lang: str = "fr", resolver=None, trusted: bool = True) -> str:
+    """Inline typography only (SPIP's ``typo()``): no paragraphs, lists or links."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    renderer = _Renderer(lang, resolver, trusted)
+    return renderer.finish(renderer.typo(text))

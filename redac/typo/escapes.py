@@ -1,0 +1,178 @@
+"""Protected fragments ("échappements") of SPIP's pipeline.
+
+SPIP hides ``<code>``, ``<cadre>``, ``<html>``, ``<script>``, model output, note calls and
+automatic links behind ``<span class="base64" …>`` / ``<div class="base64" …>`` markers
+(``echappe_html()`` / ``code_echappement()`` in ``ecrire/inc/texte_mini.php``) so that the
+shortcut rules do not touch them, and restores them at the very end.  The marker is a
+``div`` when the hidden HTML contains a block tag, so that paragraphs are closed around
+it exactly as around real block HTML.
+
+redac does the same with ``<span esc="…">``/``<div esc="…">`` markers whose
+value starts with U+FDD0, a Unicode noncharacter that is stripped from every input: a
+user cannot forge a marker.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+MARK = "\ufdd0"
+#: Noncharacters U+FDD0..U+FDEF are used internally as protection characters.
+_INTERNAL_CHARS = re.compile("[\ufdd0-\ufdef]")
+
+BLOCK_TAGS = (
+    r"address|applet|article|aside|blockquote|button|center|d[ltd]|div|fieldset|"
+    r"fig(?:ure|caption)|footer|form|h[1-6r]|hgroup|head|header|iframe|li|map|marquee|nav|"
+    r"noscript|object|ol|pre|section|t(?:able|[rdh]|body|foot|extarea)|ul|script|style"
+)
+_HAS_BLOCK = re.compile(r"</?(?:" + BLOCK_TAGS + r")[>\s]", re.I)
+PLACEHOLDER = re.compile(r'<(span|div) esc="' + MARK + r'(\d+)"></\1>')
+
+
+def strip_internal(text: str) -> str:
+    """Remove the internal noncharacters from user input."""
+    if _INTERNAL_CHARS.search(text):
+        return _INTERNAL_CHARS.sub("", text)
+    return text
+
+
+class Escapes:
+    """A store of protected HTML fragments, restored with :meth:`restore`."""
+
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def hide(self, fragment: str, *, block: bool | None = None) -> str:
+        """Store ``fragment`` and return its marker (``div`` if it holds block HTML)."""
+        if block is None:
+            block = bool(_HAS_BLOCK.search(fragment))
+        index = len(self.items)
+        self.items.append(fragment)
+        tag = "div" if block else "span"
+        return f'<{tag} esc="{MARK}{index}"></{tag}>'
+
+    def get(self, index: int) -> str:
+        return self.items[index]
+
+    def restore(self, text: str) -> str:
+        """Replace every marker by its fragment, recursively (fragments may nest)."""
+        if MARK not in text:
+            return text
+        cache: dict[int, str] = {}
+        items = self.items
+
+        def expand(index: int) -> str:
+            done = cache.get(index)
+            if done is None:
+                raw = items[index] if index < len(items) else ""
+                done = (
+                    PLACEHOLDER.sub(lambda m: expand(int(m.group(2))), raw) if MARK in raw else raw
+                )
+                cache[index] = done
+            return done
+
+        return PLACEHOLDER.sub(lambda m: expand(int(m.group(2))), text)
+
+    def strip(self, text: str) -> str:
+        """Remove markers without restoring them (SPIP's ``supprimer_tags`` on markers)."""
+        return PLACEHOLDER.sub("", text)
+
+
+# --- echappe_html: <html>, <code>, <cadre>/<frame>, <script>, <style> ----------------------
+
+_ECHAP_OPEN = re.compile(r"<(html|pre|code|cadre|frame|script|style)(\s[^<>]*)?>", re.I)
+
+
+def _escape_code(text: str) -> str:
+    """``htmlspecialchars`` without quote escaping (SPIP's code escape)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_TRIM_NEWLINES = re.compile(r"^[\n\r]+|[\n\r]+$")
+_CLASS_ATTR = re.compile(r"""class\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+def render_code(attributes: str, body: str) -> str:
+    """Render ``<code>``: inline when on one line, a ``pre`` block otherwise (SPIP 4.3)."""
+    match = _CLASS_ATTR.search(attributes or "")
+    extra = ""
+    if match:
+        extra = html.escape(next(g for g in match.groups() if g is not None), quote=True)
+    if "\n" not in body:
+        classes = (extra + " " if extra else "") + "spip_code spip_code_inline"
+        return f"<code class='{classes}' dir='ltr'>{_escape_code(body)}</code>"
+    body = _TRIM_NEWLINES.sub("", body)
+    classes = (extra + " " if extra else "") + "spip_code spip_code_block"
+    return (
+        f"<div class=\"precode\"><pre class='{classes}' dir='ltr' style='text-align:left;'>"
+        f"<code>{_escape_code(body)}</code></pre></div>"
+    )
+
+
+def render_cadre(body: str) -> str:
+    """Render ``<cadre>``/``<frame>`` as SPIP's read-only ``textarea``."""
+    body = _TRIM_NEWLINES.sub("", body)
+    rows = max(2, body.count("\n") + 1)
+    escaped = html.escape(body, quote=True).replace("&#x27;", "&#039;")
+    return (
+        f"<textarea readonly='readonly' cols='40' rows='{rows}' "
+        f"class='spip_cadre spip_cadre_block' dir='ltr'>{escaped}</textarea>"
+    )
+
+
+def echappe_html(text: str, escapes: Escapes, *, trusted: bool) -> str:
+    """Hide ``<html>``, ``<code>``, ``<cadre>``, ``<frame>``, ``<script>``, ``<style>``.
+
+    Follows SPIP's ``echappe_html()``: the first closing tag of the same name ends the
+    block (non-greedy, case-insensitive); an unclosed opening tag is left as text.  The
+    scan is linear: once a closing tag is missing, later openings of that tag are skipped.
+    """
+    if "<" not in text:
+        return text
+    lower = None
+    out: list[str] = []
+    pos = 0
+    search_from = 0
+    missing: set[str] = set()
+    while True:
+        match = _ECHAP_OPEN.search(text, search_from)
+        if not match:
+            break
+        tag = match.group(1).lower()
+        if tag in missing:
+            search_from = match.end()
+            continue
+        if lower is None:
+            lower = text.lower()
+        close = lower.find("</" + tag + ">", match.end())
+        if close < 0:
+            missing.add(tag)
+            search_from = match.end()
+            continue
+        body = text[match.end() : close]
+        out.append(text[pos : match.start()])
+        if tag == "code":
+            out.append(escapes.hide(render_code(match.group(2) or "", body)))
+        elif tag in ("cadre", "frame"):
+            out.append(escapes.hide(render_cadre(body), block=True))
+        elif tag == "html":
+            if trusted:
+                out.append(escapes.hide(body))
+            else:
+                out.append(escapes.hide(html.escape(body, quote=False)))
+        elif tag == "pre":
+            # preformatted HTML is kept as typed, without shortcuts or typography
+            out.append(escapes.hide(text[match.start() : close + 6], block=True))
+        elif tag == "script":
+            # Kept by SPIP; redac drops scripts (the final sanitiser would anyway).
+            out.append(escapes.hide("", block=True))
+        else:  # style: SPIP removes it entirely
+            out.append("")
+        pos = search_from = close + len(tag) + 3
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,379 @@
+"""HTML safety for the SPIP markup engine.
+
+SPIP 4.3 trusts its editors: ``propre()`` keeps ``<script>``, ``on*=`` handlers and
+``javascript:`` links (see /work/shared/spip/oracle/README.md, "XSS / unsafe input").
+redac renders the same markup for the public web *and* for reader comments, so every
+output goes through an nh3 (ammonia) allow-list as the very last step, and link
+targets built from shortcuts are checked before they become an ``href``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+
+#: Tags an editor may produce, directly or through SPIP shortcuts.
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "a",
+        "abbr",
+        "acronym",
+        "address",
+        "article",
+        "aside",
+        "b",
+        "bdi",
+        "bdo",
+        "big",
+        "blockquote",
+        "br",
+        "caption",
+        "center",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "rp",
+        "rt",
+        "ruby",
+        "s",
+        "samp",
+        "section",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "textarea",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "tr",
+        "tt",
+        "u",
+        "ul",
+        "var",
+        "wbr",
+        "audio",
+        "video",
+        "source",
+        "track",
+        "picture",
+        "font",
+        "main",
+    }
+)
+
+#: Attributes allowed on every tag.  ``style`` is filtered property by property.
+_GENERIC_ATTRIBUTES = {"class", "id", "title", "lang", "dir", "role", "style", "hidden"}
+
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "*": _GENERIC_ATTRIBUTES,
+    "a": {"href", "hreflang", "rel", "rev", "type", "name", "target"},
+    "abbr": {"title"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
+    "ol": {"start", "type", "reversed"},
+    "li": {"value"},
+    "table": {"aria-describedby", "summary"},
+    "td": {"colspan", "rowspan", "headers", "align"},
+    "th": {"colspan", "rowspan", "headers", "scope", "align"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "textarea": {"readonly", "cols", "rows"},
+    "time": {"datetime"},
+    "font": {"color", "face", "size"},
+    "audio": {"src", "controls", "preload"},
+    "video": {"src", "controls", "preload", "poster", "width", "height"},
+    "source": {"src", "type", "srcset", "media"},
+    "track": {"src", "kind", "srclang", "label"},
+}
+
+#: CSS properties kept in ``style`` attributes (layout only: no ``url()`` carriers
+#: beyond ``background``, which editors use for colours).
+ALLOWED_STYLE_PROPERTIES: frozenset[str] = frozenset(
+    {
+        "text-align",
+        "color",
+        "background",
+        "background-color",
+        "font-weight",
+        "font-style",
+        "text-decoration",
+        "float",
+        "clear",
+        "width",
+        "height",
+        "max-width",
+        "margin",
+        "margin-left",
+        "margin-right",
+        "margin-top",
+        "margin-bottom",
+        "padding",
+        "padding-left",
+        "padding-right",
+        "padding-top",
+        "padding-bottom",
+        "border",
+        "vertical-align",
+        "white-space",
+        "list-style-type",
+    }
+)
+
+#: URL schemes that may appear in ``href``/``src``; relative URLs are always allowed.
+ALLOWED_URL_SCHEMES: frozenset[str] = frozenset(
+    {"http", "https", "mailto", "tel", "ftp", "ftps", "sftp", "irc", "news", "xmpp", "sms"}
+)
+
+_FORBIDDEN_SCHEMES = ("javascript", "vbscript", "data", "livescript", "mocha", "file")
+_CONTROL_OR_SPACE = re.compile(
+    r"[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200f\u2028-\u202f"
+    r"\u205f\u3000\ufeff]+"
+)
+_PLAIN_SAFE_URL = re.compile(r"(?:https?://|[/#?.]|[\w-]+(?:[./#?]|$))[^&\x00-\x20\x7f:]*$", re.A)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def is_safe_url(url: str) -> bool:
+    """Tell whether ``url`` may become an ``href``.
+
+    Security case 63: the check runs after HTML-entity decoding (twice, for
+    ``&amp;#106;``-style double encoding) and after removing every whitespace and control
+    character, so ``java&#115;cript:``, `` javascript:`` or ``java\\tscript:`` are caught.
+    Unknown schemes are refused too; scheme-less (relative) URLs are allowed.
+    """
+    if _PLAIN_SAFE_URL.match(url):
+        return True  # http(s) or a relative path, nothing encoded: the common case
+    decoded = html.unescape(html.unescape(url))
+    compact = _CONTROL_OR_SPACE.sub("", decoded).lower()
+    for scheme in _FORBIDDEN_SCHEMES:
+        if compact.startswith(scheme + ":"):
+            return False
+    match = _SCHEME.match(compact)
+    if match and match.group(1) not in ALLOWED_URL_SCHEMES:
+        return False
+    return True
+
+
+_TAGS_SET = set(ALLOWED_TAGS)
+_SCHEMES_SET = set(ALLOWED_URL_SCHEMES)
+_STYLE_SET = set(ALLOWED_STYLE_PROPERTIES)
+_CLEAN_CONTENT = {
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "iframe",
+    "object",
+    "embed",
+    "applet",
+    "frame",
+    "frameset",
+    "math",
+    "svg",
+    "xmp",
+    "noembed",
+    "noframes",
+    "plaintext",
+}
+
+#: One cleaner, built once (building it costs more than cleaning a short text).
+_CLEANER = nh3.Cleaner(
+    tags=_TAGS_SET,
+    clean_content_tags=_CLEAN_CONTENT,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=_SCHEMES_SET,
+    link_rel=None,
+    strip_comments=True,
+    generic_attribute_prefixes={"data-"},
+    filter_style_properties=_STYLE_SET,
+)
+
+
+MAX_DEPTH = 512
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*>")
+_VOID = frozenset(
+    {
+        "br",
+        "hr",
+        "img",
+        "wbr",
+        "col",
+        "source",
+        "track",
+        "input",
+        "meta",
+        "link",
+        "area",
+        "base",
+        "embed",
+        "param",
+    }
+)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Elements an opening tag of the same kind closes instead of nesting in (HTML parsing).
+_SELF_CLOSING_SIBLINGS = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
+_SIBLINGS_ANY_CASE = frozenset(
+    {n for n in _SELF_CLOSING_SIBLINGS | _HEADINGS}
+    | {n.upper() for n in _SELF_CLOSING_SIBLINGS | _HEADINGS}
+)
+
+
+_TAG_NAMES = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _max_depth(fragment: str) -> int:
+    """Estimate of the element nesting depth (a quick pass over tag names only)."""
+    depth = best = 0
+    for name in _TAG_NAMES.findall(fragment):
+        if name[0] == "/":
+            if depth:
+                depth -= 1
+        elif name not in _VOID and name not in _SIBLINGS_ANY_CASE:
+            depth += 1
+            if depth > best:
+                best = depth
+    return best
+
+
+def limit_depth(fragment: str, max_depth: int = MAX_DEPTH) -> str:
+    """Drop element tags nested deeper than ``max_depth``, keeping their text.
+
+    The HTML parser behind nh3 works in O(depth) per tag, so 10,000 nested
+    ``<quote>`` would cost quadratic time; no real article nests hundreds of elements.
+    Tags the parser closes implicitly (a heading in a heading, ``<p>`` in ``<p>``,
+    ``<li>`` in ``<li>``) are tracked as siblings, not as nesting.
+    """
+    if fragment.count("<") <= max_depth or _max_depth(fragment) <= max_depth:
+        return fragment
+    out: list[str] = []
+    stack: list[str] = []
+    dropped: dict[str, int] = {}
+    pos = 0
+    changed = False
+    for m in _TAG.finditer(fragment):
+        name = m.group(2).lower()
+        if name in _VOID or m.group(0).endswith("/>"):
+            continue
+        if m.group(1):  # closing tag
+            if dropped.get(name):
+                dropped[name] -= 1
+                out.append(fragment[pos : m.start()])
+                pos = m.end()
+                changed = True
+            elif name in stack[-8:]:
+                while stack and stack.pop() != name:
+                    pass
+            continue
+        if stack and (
+            (name in _HEADINGS and stack[-1] in _HEADINGS)
+            or (name in _SELF_CLOSING_SIBLINGS and stack[-1] == name)
+        ):
+            stack.pop()
+        if len(stack) >= max_depth:
+            dropped[name] = dropped.get(name, 0) + 1
+            out.append(fragment[pos : m.start()])
+            pos = m.end()
+            changed = True
+        else:
+            stack.append(name)
+    if not changed:
+        return fragment
+    out.append(fragment[pos:])
+    return "".join(out)
+
+
+# a text run of 2,000+ characters, matched from its start only (the lookbehind keeps
+# the search linear: a shorter run is tried once, not from each of its characters)
+_LONG_TEXT = re.compile(r"(?<![^<>])[^<>]{2000,}")
+_TEXTAREA = re.compile(r"(<textarea\b.*?</textarea\s*>)", re.S | re.I)
+_ESCAPED = re.compile(r"&[#a-zA-Z0-9]{1,32};|[&\u00a0]")
+ESCAPES_PER_TEXT_NODE = 400
+
+
+def break_long_text(fragment: str) -> str:
+    """Insert ``<wbr>`` in very long text runs full of characters nh3 escapes.
+
+    ammonia (behind nh3) takes time quadratic in the number of escaped characters
+    (``&nbsp;``, ``&amp;``, ``&lt;``…) of a single text node: 40,000 ``&nbsp;`` in one
+    paragraph cost seconds.  A ``<wbr>`` (an invisible line-break opportunity) every
+    :data:`ESCAPES_PER_TEXT_NODE` such characters keeps it linear.  Ordinary text never
+    triggers it; ``<textarea>`` content (RCDATA) is left alone.
+    """
+    if len(fragment) < 2000:
+        return fragment
+    if "<textarea" in fragment:
+        parts = _TEXTAREA.split(fragment)
+        return "".join(
+            part if index % 2 else break_long_text(part) for index, part in enumerate(parts)
+        )
+
+    def split(m: re.Match) -> str:
+        run = m.group(0)
+        if run.count("&") + run.count("\u00a0") <= ESCAPES_PER_TEXT_NODE:
+            return run
+        out: list[str] = []
+        pos = 0
+        for index, esc in enumerate(_ESCAPED.finditer(run), start=1):
+            if index % ESCAPES_PER_TEXT_NODE == 0:
+                out.append(run[pos : esc.end()])
+                out.append("<wbr>")
+                pos = esc.end()
+        out.append(run[pos:])
+        return "".join(out)
+
+    return _LONG_TEXT.sub(split, fragment)
+
+
+def clean(fragment: str) -> str:
+    """Sanitise an HTML fragment with the engine's allow-list (one nh3 pass).
+
+    ammonia re-serialises what it parses, so its output is a fixed point of the same
+    cleaning: the property tests check ``clean(out) == out`` on arbitrary input.
+    Nesting is first limited to :data:`MAX_DEPTH` levels (linear time).
+    """
+    return _CLEANER.clean(break_long_text(limit_depth(fragment)))

@@ -1,0 +1,119 @@
+"""Adversarial inputs convert in time proportional to their size.
+
+Structural check first: the number of Python function calls made by a conversion is
+deterministic, so doubling an adversarial input must at most roughly double it (a
+quadratic scanner written in Python would quadruple it).  Regular expressions run in C
+and are not counted; they are covered by a generous relative timing check (best of
+several runs, doubling the size must not more than triple the time) and by an absolute
+budget far above the expected cost, so that the test never flakes on a busy machine.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import pytest
+
+from redac.typo import propre
+
+
+def _calls(func, arg) -> int:
+    count = 0
+
+    def profiler(frame, event, _arg):
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(profiler)
+    try:
+        func(arg)
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def _best_time(func, arg, runs: int = 5) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.process_time()
+        func(arg)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+ADVERSARIAL = {
+    "open braces": lambda n: "{" * n,
+    "close braces": lambda n: "}" * n,
+    "open brackets": lambda n: "[" * n,
+    "bracket run with arrow": lambda n: "[" * (n // 2) + "->" + "]" * (n // 2),
+    "glossary run": lambda n: "[?" * (n // 2),
+    "unclosed notes": lambda n: "[[" * (n // 2),
+    "notes": lambda n: " ".join(f"mot[[note {i}]]" for i in range(n // 12)),
+    "nested list": lambda n: "\n".join("-" + "*" * (i % 60 + 1) + " x" for i in range(n // 40)),
+    "unclosed code": lambda n: "<code>" * (n // 6),
+    "unclosed quote": lambda n: "<quote>" * (n // 7),
+    "table bars": lambda n: "|\n" * (n // 2),
+    "chevrons": lambda n: "<" * n,
+    "long link target": lambda n: "[a->" + "b" * n + "]",
+    "models": lambda n: "<doc1> " * (n // 7),
+    "links": lambda n: "[x->article3]" * (n // 13),
+    "tildes and colons": lambda n: " ~ :" * (n // 4),
+    "entities": lambda n: "&amp;&nbsp;" * (n // 11),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_call_count_grows_linearly(name):
+    make = ADVERSARIAL[name]
+    small = _calls(propre, make(10_000))
+    large = _calls(propre, make(20_000))
+    assert large <= 2.3 * small + 200, (small, large)
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_doubling_the_size_roughly_doubles_the_time(name):
+    make = ADVERSARIAL[name]
+    small, large = make(20_000), make(40_000)
+    propre(small)
+    t_small = _best_time(propre, small)
+    t_large = _best_time(propre, large)
+    # linear would be 2x; quadratic 4x; allow noise with a floor for tiny timings
+    assert t_large <= 3.2 * max(t_small, 0.005), (t_small, t_large)
+
+
+def test_big_inputs_stay_within_a_generous_budget():
+    budget = 5.0  # seconds; the expected cost is a few hundredths
+    for source in (
+        "{" * 10_000,
+        "[" * 10_000,
+        "[[" * 5_000 + "]]" * 5_000,
+        " ".join(f"mot[[note {i}]]" for i in range(5_000)),
+        "\n".join("-" + "*" * i + " x" for i in range(1, 200)),
+    ):
+        start = time.perf_counter()
+        propre(source)
+        assert time.perf_counter() - start < budget
+
+
+def test_one_megabyte_article_converts():
+    paragraph = (
+        "Selon l'Insee, le {{chômage}} a [reculé->https://example.org] : 3 % ! "
+        "Voir [l'article->article3][[Une note.]].\n\n"
+    )
+    source = paragraph * (1_000_000 // len(paragraph))
+    start = time.perf_counter()
+    out = propre(source)
+    assert time.perf_counter() - start < 30
+    assert out.count("<p>") >= 1_000_000 // len(paragraph)
+
+
+def test_escaped_characters_in_one_paragraph_stay_linear():
+    # the sanitiser is quadratic in escaped characters per text node; redac splits them
+    small = _calls(propre, "&nbsp;x" * 5_000)
+    large = _calls(propre, "&nbsp;x" * 10_000)
+    assert large <= 2.3 * small + 200
+    t_small = _best_time(propre, "\u00a0x <" * 10_000)
+    t_large = _best_time(propre, "\u00a0x <" * 20_000)
+    assert t_large <= 3.2 * max(t_small, 0.005), (t_small, t_large)

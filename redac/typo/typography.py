@@ -1,0 +1,218 @@
+"""French and English typography, following SPIP's ``corriger_typo()``.
+
+References (read, not copied): ``typographie/fr.php`` and ``typographie/en.php`` of the
+textwheel plugin, ``corriger_typo()`` in ``inc/texte.php``.
+
+* Characters inside HTML tags are protected first (``_TYPO_BALISE``): an ``href`` or an
+  attribute never gets a non-breaking space or a curly apostrophe.
+* French: ``&nbsp;`` before ``; : ! ?`` (not in ``::``, ``14:30``, ``(!)``, ``?!``), inside
+  « », before `` %``, after ``M.``/``Mme``/``Mlle``-like abbreviations and ``n°``;
+  ``'`` becomes ``’``; ``~`` is a non-breaking space; ``--`` becomes an em dash.
+  The spaces SPIP adds are ``&nbsp;`` (SPIP 4.3 does not use narrow spaces).
+* URL schemes keep their colon (``https://``, ``ftp://``).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Protection of characters inside tags: each of !':;?~%- is swapped with a
+# noncharacter for the duration of the typography pass (SPIP's _TYPO_PROTECTEUR).
+_PROTECT_SOURCE = "!':;?~%-"
+_PROTECT_TARGET = "\ufde0\ufde1\ufde2\ufde3\ufde4\ufde5\ufde6\ufde7"
+_PROTECT = str.maketrans(_PROTECT_SOURCE, _PROTECT_TARGET)
+_UNPROTECT_MAP = dict(zip(_PROTECT_TARGET, _PROTECT_SOURCE, strict=True))
+_UNPROTECT_RE = re.compile("[" + _PROTECT_TARGET + "]")
+_TAG_WITH_PUNCT = re.compile(r"</?[a-zA-Z!][^<>]*[!':;?~%\-][^<>]*>")
+
+# Characters SPIP normalises before adding spaces (charset utf-8 branch).
+_FR_TRANS = {
+    "&nbsp;": "~",
+    "&raquo;": "&#187;",
+    "&laquo;": "&#171;",
+    "&rdquo;": "&#8221;",
+    "&ldquo;": "&#8220;",
+    "&deg;": "&#176;",
+    "'": "&#8217;",
+    "\u00a0": "~",
+    "\u00bb": "&#187;",
+    "\u00ab": "&#171;",
+    "\u2014": "--",
+    "\u201d": "&#8221;",
+    "\u201c": "&#8220;",
+    "\u00b0": "&#176;",
+    "\u2009": "~",
+}
+_FR_TRANS_ITEMS = tuple(_FR_TRANS.items())
+_EN_TRANS = {"&nbsp;": "~", "'": "&#8217;", "\u00a0": "~"}
+_EN_TRANS_RE = re.compile("|".join(re.escape(k) for k in _EN_TRANS))
+
+_ESCAPED_TILDE = "\ufdd8"
+_PRO = "\ufdd9"  # SPIP's "-\x2-" marker
+
+_ENTITY_BEFORE_SEMICOLON = re.compile(r"(&#?[0-9a-zA-Z]+)~;")
+# rule 2: space before » , " --," and before ':' (not '::', not '14:30') and ' %'.
+# SPIP writes one alternation; split by first character so that the regex engine can
+# jump to candidates instead of trying every position.
+_FR_RULE2_DASH = re.compile(r" --?,")
+_FR_RULE2_COLON = re.compile(r":(?!:)(?:\W|$)")
+_FR_RULE2_PERCENT = re.compile(r" %(?:\W|$)")
+# rule 3: ! and ? runs
+_FR_RULE3 = re.compile(r"[!?][!?.]*")
+_FR_RULE3_UNDO = re.compile("([\\[<(!?.\u202f])" + _PRO + "~")
+# rule 4: after « and abbreviations (M., MM., Mme, Mmes, Mr, M°, n°)
+_FR_RULE4_M = re.compile(r"M(?:M?\.|mes?|r\.?|&#176;) ")
+_FR_RULE4_NUM = re.compile(r"&#176; ")
+_EN_RULE2 = re.compile(r" --?,|(?: %)(?:\W|$)")
+_EN_RULE4 = re.compile(r"Mr\.? ")
+_DOUBLE_DASH = re.compile(r"--([^-]|$)")
+_DASH_UNDO = re.compile("([-\n])" + _PRO + "&mdash;")
+_PROTOCOLS = r"https?|ftp|mailto|webcal"
+_PROTOCOL_COLON = re.compile("(" + _PROTOCOLS + ")~((://[^\"'\\s\\[\\]}\\)<>]+)~([?]))?")
+
+
+def _tilde_before(m: re.Match) -> str:
+    return "~" + m.group(0)
+
+
+def _tilde_before_unless_spaced(m: re.Match) -> str:
+    """``~`` before ``:`` or `` %``, except after ``:`` (``::``) or a narrow nbsp."""
+    start = m.start()
+    if start and m.string[start - 1] in ":\u202f":
+        return m.group(0)
+    return "~" + m.group(0)
+
+
+def _tilde_after_number_sign(m: re.Match) -> str:
+    """``n° `` / ``N° `` takes a non-breaking space (``M° `` is handled with ``M.``)."""
+    start = m.start()
+    if start and m.string[start - 1] in "nN":
+        return m.group(0) + "~"
+    return m.group(0)
+
+
+def _tilde_after(m: re.Match) -> str:
+    return m.group(0) + "~"
+
+
+def _typographie_fr(text: str) -> str:
+    for source, target in _FR_TRANS_ITEMS:
+        if source in text:
+            text = text.replace(source, target)
+    if ";" in text:
+        text = text.replace(";", "~;").replace("\u202f~;", "\u202f;")
+        text = _ENTITY_BEFORE_SEMICOLON.sub(r"\1;", text)
+    if "&#187;" in text:
+        text = text.replace("&#187;", "~&#187;")
+    if " -" in text:
+        text = _FR_RULE2_DASH.sub(_tilde_before, text)
+    if ":" in text:
+        text = _FR_RULE2_COLON.sub(_tilde_before_unless_spaced, text)
+    if " %" in text:
+        text = _FR_RULE2_PERCENT.sub(_tilde_before_unless_spaced, text)
+    if "!" in text or "?" in text:
+        text = _FR_RULE3.sub(lambda m: _PRO + "~" + m.group(0), text)
+        text = _FR_RULE3_UNDO.sub(r"\1", text)
+        text = text.replace(_PRO, "")
+    if "&#171;" in text:
+        text = text.replace("&#171;", "&#171;~")
+    if "M" in text:
+        text = _FR_RULE4_M.sub(_tilde_after, text)
+    if "&#176; " in text:
+        text = _FR_RULE4_NUM.sub(_tilde_after_number_sign, text)
+    return _finish(text, french=True)
+
+
+def _typographie_en(text: str) -> str:
+    text = _EN_TRANS_RE.sub(lambda m: _EN_TRANS[m.group(0)], text)
+    if " -" in text or " %" in text:
+        text = _EN_RULE2.sub(_tilde_before, text)
+    if "Mr" in text:
+        text = _EN_RULE4.sub(_tilde_after, text)
+    return _finish(text, french=False)
+
+
+def _collapse_tildes(text: str) -> str:
+    """SPIP's ``" *~+ *"`` → ``"~"``: spaces around a run of ``~`` go, the run becomes one.
+
+    Done by splitting on ``~`` (the number of pieces is the number of tildes), which is
+    much cheaper than a regular expression that may start at every space.
+    """
+    parts = text.split("~")
+    last = len(parts) - 1
+    out = [parts[0].rstrip(" ")]
+    for index in range(1, last + 1):
+        part = parts[index]
+        if not part and index < last:
+            continue  # "~~": same run
+        out.append("~")
+        out.append(part.strip(" ") if index < last else part.lstrip(" "))
+    return "".join(out)
+
+
+def _finish(text: str, *, french: bool) -> str:
+    if "\\~" in text:
+        text = text.replace("\\~", _ESCAPED_TILDE)
+    if "~" in text:
+        text = _collapse_tildes(text)
+    if "--" in text:
+        text = _DOUBLE_DASH.sub(lambda m: _PRO + "&mdash;" + m.group(1), text)
+        text = _DASH_UNDO.sub(r"\1--", text)
+        text = text.replace(_PRO, "")
+    if french and "~" in text and ("s~" in text or "p~" in text or "o~" in text or "l~" in text):
+        text = _PROTOCOL_COLON.sub(
+            lambda m: m.group(1) + (m.group(3) or "") + (m.group(4) or ""), text
+        )
+    text = text.replace("~", "&nbsp;")
+    if _ESCAPED_TILDE in text:
+        text = text.replace(_ESCAPED_TILDE, "~")
+    return text
+
+
+def corriger_typo(text: str, lang: str = "fr") -> str:
+    """Apply the typography of ``lang`` to ``text`` (HTML with tags and entities).
+
+    ``<multi>`` blocks must already be resolved.  Text inside tags is protected.
+    """
+    if not text:
+        return text
+    if not _TRIGGERS.search(text):
+        return text  # nothing any rule could change (most link labels)
+    protected = False
+    if "<" in text and ">" in text:
+        protected_text = _TAG_WITH_PUNCT.sub(lambda m: m.group(0).translate(_PROTECT), text)
+        protected = protected_text is not text and protected_text != text
+        text = protected_text
+    if lang_is_french(lang):
+        text = _typographie_fr(text)
+    else:
+        text = _typographie_en(text)
+    if protected:
+        text = _UNPROTECT_RE.sub(lambda m: _UNPROTECT_MAP[m.group(0)], text)
+    return text
+
+
+#: Characters at least one typography rule looks at; text without any is unchanged.
+_TRIGGERS = re.compile("[!':;?~%&\\-\u00a0\u00ab\u00bb\u00b0\u2009\u2014\u201c\u201dMn<]")
+
+_FRENCH_TYPO_LANGS = frozenset({"fr", "fr_fem", "fr_tu", "cpf", "br", "oc"})
+
+
+def lang_is_french(lang: str) -> bool:
+    """SPIP's ``lang_typo()``: French typography for French-like languages."""
+    base = (lang or "fr").lower()
+    return base in _FRENCH_TYPO_LANGS or base.startswith("oc_") or base.startswith("fr")
+
+
+_FAKE_TAG_SPLIT = re.compile(r"(</?[a-z!][^<>]*>)")
+
+
+def echapper_faux_tags(text: str) -> str:
+    """Escape ``<`` that does not start a tag (SPIP's ``echapper_faux_tags``)."""
+    if "<" not in text:
+        return text
+    parts = _FAKE_TAG_SPLIT.split(text)
+    for index in range(0, len(parts), 2):
+        if "<" in parts[index]:
+            parts[index] = parts[index].replace("<", "&lt;")
+    return "".join(parts)
