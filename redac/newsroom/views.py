@@ -152,3 +152,18 @@ def spip_preview(request):
     from redac.core.templatetags.redac_tags import spip_filter
 
     return JsonResponse({"html": str(spip_filter(text))})
+
+
+# --- Visits shown in the page editor --------------------------------------------------------------
+
+
+def page_visits(request, page_id: int):
+    """The page's visit counter for the editor's header (the visits app keeps the counter)."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    from redac.core.lib.text import visits_label
+
+    count = getattr(page, "visit_count", None)
+    return JsonResponse({"visits": count, "label": visits_label(count or 0) if count is not None
+                         else ""})  # fmt: skip

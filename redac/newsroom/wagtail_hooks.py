@@ -29,6 +29,7 @@ def newsroom_admin_urls():
         path("newsroom/poubelle/", views.trash, name="newsroom_trash"),
         path("newsroom/poubelle/<int:page_id>/restaurer/", views.restore, name="newsroom_restore"),
         path("newsroom/apercu-spip/", views.spip_preview, name="newsroom_spip_preview"),
+        path("newsroom/visites/<int:page_id>/", views.page_visits, name="newsroom_page_visits"),
     ]
 
 
@@ -143,8 +144,12 @@ def add_my_items_panel(request, panels):
 
 @hooks.register("insert_editor_js")
 def spip_preview_js():
-    return format_html('<script src="{}" data-preview-url="{}" id="newsroom-spip-preview"></script>',
-                       static("newsroom/spip_preview.js"), reverse("newsroom_spip_preview"))  # fmt: skip
+    return format_html(
+        '<script src="{}" data-preview-url="{}" data-visits-url="{}" id="newsroom-spip-preview">'
+        "</script>",
+        static("newsroom/spip_preview.js"), reverse("newsroom_spip_preview"),
+        reverse("newsroom_page_visits", args=[0]),
+    )  # fmt: skip
 
 
 @hooks.register("insert_global_admin_css")

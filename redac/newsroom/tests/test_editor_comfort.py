@@ -52,3 +52,13 @@ def test_a_breve_flagged_for_the_flash_appears_in_the_ticker(client, newsroom_pe
     assert "Grève des cheminots jeudi" in home
     breve.unpublish()
     assert not FlashItem.objects.visible().filter(link_page=breve).exists()
+
+
+def test_page_editor_gets_the_visits_only_for_those_who_can_edit(newsroom_personas):
+    people = newsroom_personas
+    article = people["article_a"]
+    url = reverse("newsroom_page_visits", args=[article.pk])
+    restricted = login(Client(), people["restricted"]).get(url)
+    assert restricted.status_code == 200
+    assert restricted.json()["visits"] == article.specific.visit_count
+    assert login(Client(), people["redacteur"]).get(url).status_code in (302, 403)

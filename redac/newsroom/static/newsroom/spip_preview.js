@@ -54,3 +54,22 @@
     }
   });
 }());
+
+// The page's visits, next to its title in the editor's header (« 1 234 visites »).
+(function () {
+  "use strict";
+  var script = document.getElementById("newsroom-spip-preview");
+  var match = window.location.pathname.match(/\/pages\/(\d+)\/edit\//);
+  if (!script || !match) { return; }
+  var url = script.getAttribute("data-visits-url").replace(/\/0\/$/, "/" + match[1] + "/");
+  fetch(url, { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (json) {
+      if (!json || !json.label) { return; }
+      var title = document.querySelector("header h1, .w-header__title, [data-side-panel-toggle]");
+      var badge = document.createElement("span");
+      badge.className = "newsroom-visits-badge";
+      badge.textContent = json.label;
+      if (title && title.parentElement) { title.parentElement.appendChild(badge); }
+    });
+}());
