@@ -59,8 +59,13 @@ def footer_action(page, label):
     button.click()
 
 
-def test_breve_from_spip_markup_to_the_home_page(live_server, people, browser, tmp_path):
+def test_breve_from_spip_markup_to_the_home_page(live_server, people, browser, tmp_path, settings):
     from redac.news.models import BrevePage
+
+    # The editor pings "who else is editing" in the background; on the test's in-memory SQLite
+    # database a ping landing during the form's POST can fail with "table is locked" (a
+    # shared-cache limitation that file databases in WAL mode do not have).
+    settings.WAGTAIL_EDITING_SESSION_PING_INTERVAL = 3_600_000
 
     base = live_server.url
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
@@ -87,6 +92,7 @@ def test_breve_from_spip_markup_to_the_home_page(live_server, people, browser, t
         page.screenshot(path=str(tmp_path / "redacteur.png"), full_page=True)
         with page.expect_navigation():
             footer_action(page, "Proposer à la publication")
+        page.screenshot(path=str(tmp_path / "proposed.png"), full_page=True)
         breve = BrevePage.objects.get(title="Marche pour le rail samedi")
         assert breve.workflow_in_progress and not breve.live
         page.context.clear_cookies()

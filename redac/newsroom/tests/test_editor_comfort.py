@@ -35,7 +35,7 @@ def test_spip_preview_renders_for_editors_only(newsroom_personas):
     response = editor.post(url, {"text": "Un <script>alert(1)</script> texte"})
     assert response.status_code == 200
     html = response.json()["html"]
-    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<script" not in html and "texte" in html
     assert editor.post(url, {"text": "a" * 100_001}).status_code == 400
 
 
