@@ -11,7 +11,7 @@ import logging
 from django.contrib.auth.models import Group, User
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.log_actions import log
+from wagtail.log_actions import get_active_log_context, log
 from wagtail.models import GroupCollectionPermission, GroupPagePermission
 from wagtail.signals import page_published, page_unpublished, task_submitted
 
@@ -19,6 +19,16 @@ logger = logging.getLogger("redac.newsroom")
 
 
 # --- Audit log of permission changes ------------------------------------------------------------
+
+
+def _audit(instance, data: dict) -> None:
+    """Log a change of rights made by someone: in the admin (Wagtail activates a LogContext with
+    the user for every admin view) or in code that says who acts. Changes without an actor are
+    migrations, fixture loading and the post_migrate grants: not someone changing rights, and
+    logging them while a database is being loaded would point at rows not yet there."""
+    if get_active_log_context().user is None:
+        return
+    log(instance, "newsroom.permissions", data=data)
 
 
 @receiver(m2m_changed, sender=User.groups.through)
@@ -32,7 +42,7 @@ def log_group_membership(sender, instance, action, reverse, pk_set, **kwargs):
         names = list(Group.objects.filter(pk__in=pk_set or []).values_list("name", flat=True))
         users = [instance]
     for user in users:
-        log(user, "newsroom.permissions", data={"change": action[5:], "groups": names})
+        _audit(user, {"change": action[5:], "groups": names})
 
 
 @receiver(m2m_changed, sender=Group.permissions.through)
@@ -43,35 +53,35 @@ def log_group_permissions(sender, instance, action, reverse, pk_set, **kwargs):
 
     codenames = list(Permission.objects.filter(pk__in=pk_set or []).values_list("codename",
                                                                                 flat=True))  # fmt: skip
-    log(instance, "newsroom.permissions", data={"change": action[5:], "permissions": codenames})
+    _audit(instance, {"change": action[5:], "permissions": codenames})
 
 
 @receiver(m2m_changed, sender=User.user_permissions.through)
 def log_user_permissions(sender, instance, action, reverse, pk_set, **kwargs):
     if action in ("post_add", "post_remove", "post_clear") and not reverse:
-        log(instance, "newsroom.permissions", data={"change": action[5:],
-                                                     "permissions": sorted(pk_set or [])})  # fmt: skip
+        _audit(instance, {"change": action[5:], "permissions": sorted(pk_set or [])})
 
 
 @receiver(post_save, sender=GroupPagePermission)
 @receiver(post_delete, sender=GroupPagePermission)
 @receiver(post_save, sender=GroupCollectionPermission)
 @receiver(post_delete, sender=GroupCollectionPermission)
-def log_object_permission(sender, instance, **kwargs):
+def log_object_permission(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
     target = getattr(instance, "page_id", None) or getattr(instance, "collection_id", None)
     change = "remove" if "created" not in kwargs else "add"
     try:
         group = instance.group
     except Group.DoesNotExist:  # the group itself is being deleted
         return
-    log(group, "newsroom.permissions",
-        data={"change": change, "permissions": [instance.permission.codename],
-              "on": f"{sender._meta.model_name}:{target}"})  # fmt: skip
+    _audit(group, {"change": change, "permissions": [instance.permission.codename],
+                   "on": f"{sender._meta.model_name}:{target}"})  # fmt: skip
 
 
 @receiver(post_save, sender=User)
-def log_superuser_flag(sender, instance, created, update_fields=None, **kwargs):
-    if created and (instance.is_superuser or instance.is_staff):
+def log_superuser_flag(sender, instance, created, raw=False, **kwargs):
+    if not raw and created and (instance.is_superuser or instance.is_staff):
         log(instance, "newsroom.permissions",
             data={"change": "add", "permissions": ["superuser" if instance.is_superuser
                                                    else "staff"]})  # fmt: skip

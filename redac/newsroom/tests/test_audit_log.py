@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from wagtail.log_actions import LogContext
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from redac.newsroom import roles, services
@@ -14,18 +15,21 @@ from .conftest import login
 
 def test_group_membership_change_is_logged(newsroom_personas):
     user = newsroom_personas["outsider"]
-    user.groups.add(Group.objects.get(name=roles.WEBMASTER))
+    with LogContext(user=newsroom_personas["webmestre"]):
+        user.groups.add(Group.objects.get(name=roles.WEBMASTER))
     entry = ModelLogEntry.objects.filter(action="newsroom.permissions",
                                          object_id=str(user.pk)).latest("timestamp")  # fmt: skip
     assert entry.data["groups"] == [roles.WEBMASTER]
     assert entry.data["change"] == "add"
+    assert entry.user == newsroom_personas["webmestre"]
 
 
-def test_group_permission_change_is_logged(db):
+def test_group_permission_change_is_logged(newsroom_personas):
     from django.contrib.auth.models import Permission
 
     group = Group.objects.get(name=roles.REDACTEUR)
-    group.permissions.add(Permission.objects.get(codename="add_flashitem"))
+    with LogContext(user=newsroom_personas["webmestre"]):
+        group.permissions.add(Permission.objects.get(codename="add_flashitem"))
     entry = ModelLogEntry.objects.filter(action="newsroom.permissions",
                                          object_id=str(group.pk)).latest("timestamp")  # fmt: skip
     assert entry.data["permissions"] == ["add_flashitem"]

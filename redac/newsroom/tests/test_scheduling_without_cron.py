@@ -39,8 +39,15 @@ def flash_expiring(expire_at):
 def run_worker_for(seconds: int, start, until_true) -> int | None:
     """Simulate the worker's loop (one run_due_jobs call per second) on a frozen clock; return the
     second at which ``until_true()`` first holds."""
+    from unittest import mock
+
+    import django.db
+
     jobs.reset_schedule()  # a worker start: every job is due
-    with freeze_time(start) as clock:
+    # The real worker closes stale connections between runs; here the whole test is one
+    # transaction on one connection, which the moving clock must not make look stale.
+    with mock.patch.object(django.db, "close_old_connections", lambda: None), \
+            freeze_time(start) as clock:  # fmt: skip
         for second in range(seconds):
             jobs.run_due_jobs(now=float(second))
             if until_true():
