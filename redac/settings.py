@@ -7,6 +7,7 @@ values) and is documented in docs/configuration.md. Defaults give a working loca
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "redac.comments",
     "redac.newsletter",
     "redac.reserve",
+    "redac.newsroom",  # before wagtail.*: its French catalogue names the SPIP statuses
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.forms",
@@ -95,6 +97,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -113,11 +118,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "redac.newsroom.security.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # issue 4: old SPIP addresses (spip.php?article12, IMG/..., propres slugs) answer 301.
     "redac.spipimport.middleware.LegacyURLMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "redac.urls"
@@ -326,6 +334,26 @@ VISITS_HONOUR_DNT = env_bool("REDAC_VISITS_HONOUR_DNT", True)
 VISITS_BATCH_MS = env_int("REDAC_VISITS_BATCH_MS", 5, minimum=0, maximum=1000)
 # Daily series and referrers older than this many months are deleted (CNIL: at most 25).
 VISITS_RETENTION_MONTHS = env_int("REDAC_VISITS_RETENTION_MONTHS", 25, minimum=1, maximum=25)
+# --- Newsroom: admin login security (redac.newsroom) ---------------------------------------------
+# django-axes counts failed logins per account AND per address, separately (security case 44):
+# guessing one account's password from many addresses, or many accounts from one address, is
+# stopped. The error shown is Wagtail's single message for unknown user and wrong password.
+AUTHENTICATION_BACKENDS = [
+    "redac.newsroom.security.ThrottledModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("REDAC_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("REDAC_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "redac.newsroom.security.client_ip"
+AXES_LOCKOUT_TEMPLATE = "newsroom/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# Two-factor authentication (django-otp, TOTP): required for Administrateur, Webmestre and
+# superusers, available to every staff member (redac.newsroom.security).
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+REDAC_2FA_REQUIRED_FOR_SUPERUSERS = True
 
 # --- Logging -------------------------------------------------------------------------------------
 LOGGING = {

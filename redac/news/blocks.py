@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
@@ -37,6 +38,13 @@ class SpipTextBlock(blocks.TextBlock):
     """Text written in SPIP's shortcuts ({gras}, [lien->url], [[note]]...), rendered by redac.typo.
 
     For editors who come from SPIP, and for every text the SPIP importer brings in."""
+
+    @cached_property
+    def field(self):
+        field = super().field
+        # Marks the textarea for the editor's live preview (redac.newsroom's spip_preview.js).
+        field.widget.attrs["data-spip-preview"] = "true"
+        return field
 
     class Meta:
         icon = "code"

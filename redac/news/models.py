@@ -467,14 +467,18 @@ class BrevePage(NewsItemMixin, BasePage):
     )  # fmt: skip
     keywords = ParentalManyToManyField(Keyword, blank=True, related_name="breves",
                                        verbose_name=_("mots-clés"))  # fmt: skip
+    flash = models.BooleanField(
+        _("afficher dans le flash"), default=False,
+        help_text=_("À la publication, la brève prend place dans le bandeau « Flash »."),
+    )  # fmt: skip
 
     content_panels = Page.content_panels + [
         FieldPanel("body"),
         InlinePanel("author_links", label=_("Auteurs"), heading=_("Auteurs")),
         MultiFieldPanel([FieldPanel("lien_titre"), FieldPanel("lien_url")],
                         heading=_("Source")),
-        MultiFieldPanel([FieldPanel("date"), FieldPanel("lang"), FieldPanel("keywords")],
-                        heading=_("Publication")),
+        MultiFieldPanel([FieldPanel("date"), FieldPanel("lang"), FieldPanel("keywords"),
+                         FieldPanel("flash")], heading=_("Publication")),
     ]  # fmt: skip
     search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("date")]
     settings_panels = Page.settings_panels + [FieldPanel("comments_mode")]

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .roles import RESTRICTED_ADMIN
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("Code à 6 chiffres"), regex=r"^\s*\d{6}\s*$", max_length=12,
+        error_messages={"invalid": _("Le code est fait de 6 chiffres.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "autofocus": True}),
+    )  # fmt: skip
+
+
+class SectionsForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Administrateur restreint"),
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        help_text=_("La personne est ajoutée au groupe « Administrateur restreint »."),
+    )
+    sections = forms.ModelMultipleChoiceField(
+        label=_("Rubriques"), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=None,
+        help_text=_("Elle publie et refuse les articles et brèves de ces rubriques et de leurs "
+                    "sous-rubriques, et de nulle part ailleurs."),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from redac.news.models import SectionPage
+
+        self.fields["sections"].queryset = SectionPage.objects.order_by("path")
+        self.fields["sections"].label_from_instance = lambda page: (
+            "— " * max(page.depth - 3, 0) + page.title
+        )
+
+
+def restricted_admins():
+    return get_user_model().objects.filter(groups__name=RESTRICTED_ADMIN).distinct()

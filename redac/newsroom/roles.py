@@ -1,0 +1,211 @@
+"""SPIP's editorial roles as Wagtail groups, with their page, snippet and collection permissions.
+
+- Rédacteur: writes and proposes (Wagtail's "add" page permission: create pages and edit one's own
+  drafts), cannot publish.
+- Administrateur restreint: publishes or refuses in the sections assigned to them. Each assignment
+  is membership of a per-section group « Administrateur restreint — <rubrique> » holding the page
+  permissions on that section (created by the « Rubriques des administrateurs » screen).
+- Administrateur: the whole site, flash, campaign banners, authors and keywords, site settings,
+  hard delete from the trash.
+- Webmestre: users, settings, statistics, contact messages (no page editing: a person who is both
+  gets both groups).
+
+The same function runs in the data migration (historical models) and after every ``migrate``
+(``post_migrate``), so that permissions of apps installed later (contact, visits) are attached as
+soon as they exist. Grants are only ever added here, never removed: an administrator's manual
+additions survive upgrades.
+"""
+
+from __future__ import annotations
+
+REDACTEUR = "Rédacteur"
+RESTRICTED_ADMIN = "Administrateur restreint"
+ADMINISTRATOR = "Administrateur"
+WEBMASTER = "Webmestre"
+ROLES = (REDACTEUR, RESTRICTED_ADMIN, ADMINISTRATOR, WEBMASTER)
+#: The roles that must use two-factor authentication before using the admin.
+TWO_FACTOR_ROLES = (ADMINISTRATOR, WEBMASTER)
+SECTION_GROUP_PREFIX = "Administrateur restreint — "
+#: The group issue 8 creates for the contact inbox; the Webmestre gets its permissions.
+MESSAGES_GROUP = "Messages"
+
+ALL_PAGE_PERMISSIONS = ("add", "change", "publish", "bulk_delete", "lock", "unlock")
+
+#: Page permissions on the whole tree (the root page).
+PAGE_PERMISSIONS = {
+    REDACTEUR: ("add",),
+    ADMINISTRATOR: ALL_PAGE_PERMISSIONS,
+}
+#: What a restricted administrator may do in an assigned section.
+SECTION_PAGE_PERMISSIONS = ALL_PAGE_PERMISSIONS
+
+_SNIPPET_ALL = ("add", "change", "delete", "publish", "lock", "unlock")
+
+#: "app_label.codename" permissions; those whose app is not installed are skipped (and granted by
+#: the post_migrate pass once it is).
+MODEL_PERMISSIONS = {
+    REDACTEUR: ["wagtailadmin.access_admin"],
+    RESTRICTED_ADMIN: ["wagtailadmin.access_admin", "news.add_author", "news.change_author"],
+    ADMINISTRATOR: [
+        "wagtailadmin.access_admin",
+        *(f"flash.{action}_flashitem" for action in _SNIPPET_ALL),
+        *(f"flash.{action}_campaignbanner" for action in _SNIPPET_ALL),
+        *(
+            f"news.{action}_{model}"
+            for action in ("add", "change", "delete")
+            for model in ("author", "keyword", "keywordgroup")
+        ),  # fmt: skip
+        "core.change_siteidentity",
+        "wagtailredirects.add_redirect",
+        "wagtailredirects.change_redirect",
+        "wagtailredirects.delete_redirect",
+        "newsroom.empty_trash",
+        "newsroom.assign_sections",
+    ],
+    WEBMASTER: [
+        "wagtailadmin.access_admin",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.delete_user",
+        "core.change_siteidentity",
+        "newsroom.assign_sections",
+    ],
+}
+#: Every permission of these apps, when they are installed (issue 8: contact, issue 5: visits).
+APP_PERMISSIONS = {
+    ADMINISTRATOR: ["visits"],
+    WEBMASTER: ["contact", "visits"],
+}
+#: Collection permissions on the root collection (so: every collection).
+COLLECTION_PERMISSIONS = {
+    REDACTEUR: [
+        "wagtailimages.add_image", "wagtailimages.choose_image",
+        "wagtaildocs.add_document", "wagtaildocs.choose_document",
+    ],
+    RESTRICTED_ADMIN: [
+        "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
+        "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+    ],
+    ADMINISTRATOR: [
+        f"{app}.{action}_{model}"
+        for app, model in (("wagtailimages", "image"), ("wagtaildocs", "document"))
+        for action in ("add", "change", "delete", "choose")
+    ],
+}  # fmt: skip
+
+WORKFLOW_NAME = "Publication"
+TASK_NAME = "Validation par un administrateur"
+
+
+def _permission(get_model, dotted: str, *, create: bool):
+    Permission = get_model("auth", "Permission")
+    ContentType = get_model("contenttypes", "ContentType")
+    app_label, codename = dotted.split(".")
+    found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+    if found is not None or not create:
+        return found
+    # Permissions are normally created by post_migrate, after all migrations: a data migration
+    # must create the ones it grants (with the model name Django would give them).
+    model = codename.split("_", 1)[1]
+    content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type, codename=codename, defaults={"name": f"Can {codename}"}
+    )
+    return permission
+
+
+def _is_installed(get_model, app_label: str) -> bool:
+    try:
+        from django.apps import apps as global_apps
+
+        global_apps.get_app_config(app_label)
+    except LookupError:
+        return False
+    return True
+
+
+def apply_roles(get_model) -> dict:
+    """Create the four roles and grant their permissions (idempotent). ``get_model`` is
+    ``apps.get_model`` of a migration or of the app registry."""
+    Group = get_model("auth", "Group")
+    Permission = get_model("auth", "Permission")
+    Page = get_model("wagtailcore", "Page")
+    Collection = get_model("wagtailcore", "Collection")
+    GroupPagePermission = get_model("wagtailcore", "GroupPagePermission")
+    GroupCollectionPermission = get_model("wagtailcore", "GroupCollectionPermission")
+
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLES}
+    root_page = Page.objects.filter(depth=1).first()
+    root_collection = Collection.objects.filter(depth=1).first()
+
+    for role, actions in PAGE_PERMISSIONS.items():
+        for action in actions:
+            permission = _permission(get_model, f"wagtailcore.{action}_page", create=True)
+            if root_page is not None:
+                GroupPagePermission.objects.get_or_create(
+                    group=groups[role], page=root_page, permission=permission
+                )
+    for role, dotted_names in MODEL_PERMISSIONS.items():
+        for dotted in dotted_names:
+            app_label = dotted.split(".")[0]
+            create = app_label in {"wagtailadmin", "auth"} or _is_installed(get_model, app_label)
+            permission = _permission(get_model, dotted, create=create and app_label != "newsroom")
+            if permission is not None:
+                groups[role].permissions.add(permission)
+    for role, app_labels in APP_PERMISSIONS.items():
+        groups[role].permissions.add(
+            *Permission.objects.filter(content_type__app_label__in=app_labels)
+        )
+    messages_group = Group.objects.filter(name=MESSAGES_GROUP).first()
+    if messages_group is not None:
+        groups[WEBMASTER].permissions.add(*messages_group.permissions.all())
+    for role, dotted_names in COLLECTION_PERMISSIONS.items():
+        for dotted in dotted_names:
+            permission = _permission(get_model, dotted, create=True)
+            if root_collection is not None:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=groups[role], collection=root_collection, permission=permission
+                )
+    return groups
+
+
+def apply_workflow(get_model, groups) -> None:
+    """One workflow « Publication » on the whole site, with one review task (see
+    ``SectionApprovalTask``), replacing Wagtail's default « Moderators approval »."""
+    ContentType = get_model("contenttypes", "ContentType")
+    Page = get_model("wagtailcore", "Page")
+    Workflow = get_model("wagtailcore", "Workflow")
+    WorkflowTask = get_model("wagtailcore", "WorkflowTask")
+    WorkflowPage = get_model("wagtailcore", "WorkflowPage")
+    SectionApprovalTask = get_model("newsroom", "SectionApprovalTask")
+
+    root_page = Page.objects.filter(depth=1).first()
+    if root_page is None:
+        return
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    task = SectionApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        content_type, _ = ContentType.objects.get_or_create(
+            app_label="newsroom", model="sectionapprovaltask"
+        )
+        task = SectionApprovalTask.objects.create(
+            name=TASK_NAME, active=True, content_type=content_type
+        )
+        task.groups.add(groups[ADMINISTRATOR])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task_id=task.pk,
+                                       defaults={"sort_order": 0})  # fmt: skip
+    WorkflowPage.objects.update_or_create(page=root_page, defaults={"workflow": workflow})
+
+
+def reapply_roles_after_migrate(sender, **kwargs) -> None:
+    from django.apps import apps
+
+    # Once per migrate, after the last app: by then every app's permissions have been created.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not with_models[-1]:
+        return
+
+    try:
+        apply_roles(apps.get_model)
+    except LookupError:  # a partial migration (e.g. migrate newsroom zero)
+        return

@@ -1,0 +1,245 @@
+"""The newsroom's workflows that span several models: the trash, restricted administrators'
+sections, SPIP statuses, and "my articles"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.coreutils import find_available_slug
+from wagtail.log_actions import log
+from wagtail.models import GroupPagePermission, Page, WorkflowState
+
+from .models import TrashEntry, TrashPage
+from .roles import RESTRICTED_ADMIN, SECTION_GROUP_PREFIX, SECTION_PAGE_PERMISSIONS
+
+# --- SPIP statuses --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    label: str
+
+
+#: The statuses SPIP's editors know ("statut" of an article), in SPIP's words.
+DRAFT = Status("prepa", _("en cours de rédaction"))
+PROPOSED = Status("prop", _("proposé à la publication"))
+PUBLISHED = Status("publie", _("publié en ligne"))
+SCHEDULED = Status("programme", _("programmé"))
+REFUSED = Status("refuse", _("refusé"))
+TRASHED = Status("poubelle", _("à la poubelle"))
+
+
+def spip_status(page: Page) -> Status:
+    if is_in_trash(page):
+        return TRASHED
+    if page.live:
+        return PUBLISHED
+    if page.go_live_at and page.scheduled_revision is not None:
+        return SCHEDULED
+    state = page.current_workflow_state
+    if state is not None:
+        if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            return REFUSED
+        return PROPOSED
+    return DRAFT
+
+
+# --- Trash ---------------------------------------------------------------------------------------
+
+
+class TrashError(Exception):
+    """A trash operation that cannot be done; the message is for the editor."""
+
+
+def trashable_models():
+    from redac.news.models import ArticlePage, BrevePage
+
+    return (ArticlePage, BrevePage)
+
+
+def get_trash(create: bool = True) -> TrashPage | None:
+    trash = TrashPage.objects.first()
+    if trash is None and create:
+        from redac.news.models import HomePage
+
+        home = HomePage.objects.first()
+        if home is None:
+            return None
+        # Never live: the trash and everything in it is invisible to readers.
+        trash = TrashPage(title="Poubelle", slug=find_available_slug(home, "poubelle"),
+                          live=False, show_in_menus=False)  # fmt: skip
+        home.add_child(instance=trash)
+    return trash
+
+
+def is_in_trash(page: Page) -> bool:
+    trash = get_trash(create=False)
+    return trash is not None and page.path.startswith(trash.path) and page.pk != trash.pk
+
+
+def is_trashable(page: Page) -> bool:
+    return isinstance(page.specific, trashable_models()) and not is_in_trash(page)
+
+
+@transaction.atomic
+def move_to_trash(page: Page, user=None) -> TrashEntry:
+    """SPIP's « à la poubelle »: unpublish, cancel a pending proposal, move into the trash (under a
+    slug that cannot collide there), and remember where the page came from."""
+    page = page.specific
+    if not is_trashable(page):
+        raise TrashError(_("Seuls les articles et les brèves vont à la poubelle."))
+    trash = get_trash()
+    parent = page.get_parent()
+    was_live = page.live
+    if page.live:
+        page.unpublish(user=user)
+    state = page.current_workflow_state
+    if state is not None:
+        state.cancel(user=user)
+    original_slug = page.slug
+    page.slug = find_available_slug(trash, f"{original_slug}-{page.pk}")
+    page.save(update_fields=["slug"], clean=False)
+    page.move(trash, pos="last-child")
+    entry, _created = TrashEntry.objects.update_or_create(
+        page=page,
+        defaults={"original_parent": parent, "original_slug": original_slug,
+                  "was_live": was_live, "trashed_by": user},
+    )  # fmt: skip
+    log(page, "newsroom.trash", user=user,
+        data={"original_parent": parent.pk, "original_slug": original_slug})  # fmt: skip
+    return entry
+
+
+@transaction.atomic
+def restore_from_trash(page: Page, user=None) -> Page:
+    """Back where it was, as a draft (« en cours de rédaction »), with its whole history."""
+    page = page.specific
+    entry = TrashEntry.objects.filter(page=page).select_related("original_parent").first()
+    if entry is None or not is_in_trash(page):
+        raise TrashError(_("Cet élément n'est pas à la poubelle."))
+    parent = entry.original_parent
+    if parent is None or is_in_trash(parent):
+        raise TrashError(_("Sa rubrique d'origine n'existe plus : déplacez-le d'abord."))
+    page.move(parent.specific, pos="last-child")
+    page.refresh_from_db()
+    page.slug = find_available_slug(parent, entry.original_slug, ignore_page_id=page.pk)
+    page.save(update_fields=["slug"], clean=False)
+    entry.delete()
+    log(page, "newsroom.restore", user=user, data={"parent": parent.pk})
+    return page
+
+
+def can_restore(page: Page, user) -> bool:
+    entry = TrashEntry.objects.filter(page=page).select_related("original_parent").first()
+    if entry is None or entry.original_parent is None:
+        return user.is_superuser
+    permissions = entry.original_parent.permissions_for_user(user)
+    return (
+        user.is_superuser
+        or permissions.can_publish_subpage()
+        or (page.owner_id == user.pk and permissions.can_add_subpage())
+    )
+
+
+def can_delete_for_good(user) -> bool:
+    return user.is_active and user.has_perm("newsroom.empty_trash")
+
+
+# --- Restricted administrators' sections --------------------------------------------------------
+
+
+def section_groups():
+    return Group.objects.filter(name__startswith=SECTION_GROUP_PREFIX)
+
+
+def section_group_for(section: Page) -> Group:
+    """The group that holds the page permissions of a section's restricted administrators."""
+    existing = section_groups().filter(page_permissions__page=section).first()
+    if existing is not None:
+        return existing
+    name = f"{SECTION_GROUP_PREFIX}{section.title}"[:140]
+    base, n = name, 1
+    while Group.objects.filter(name=name).exists():
+        n += 1
+        name = f"{base} ({n})"
+    group = Group.objects.create(name=name)
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for action in SECTION_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.create(group=group, page=section, permission_type=action)
+    return group
+
+
+def restricted_sections(user) -> list[Page]:
+    return list(
+        Page.objects.filter(
+            group_permissions__group__in=user.groups.filter(name__startswith=SECTION_GROUP_PREFIX)
+        )
+        .distinct()
+        .order_by("path")
+    )
+
+
+@transaction.atomic
+def set_restricted_sections(user, sections, *, by=None) -> None:
+    """Make ``user`` the restricted administrator of exactly ``sections``."""
+    wanted = {section_group_for(section).pk for section in sections}
+    current = set(user.groups.filter(name__startswith=SECTION_GROUP_PREFIX).values_list("pk",
+                                                                                       flat=True))  # fmt: skip
+    if current - wanted:
+        user.groups.remove(*current - wanted)
+    if wanted - current:
+        user.groups.add(*wanted - current)
+    user.groups.add(Group.objects.get(name=RESTRICTED_ADMIN))
+    log(user, "newsroom.sections", user=by,
+        data={"sections": [section.title for section in sections]})  # fmt: skip
+
+
+def publishable_section_paths(user) -> list[str]:
+    """Tree paths under which ``user`` may publish (their sections, or the whole site)."""
+    return list(
+        GroupPagePermission.objects.filter(
+            group__in=user.groups.all(), permission__codename="publish_page"
+        ).values_list("page__path", flat=True)
+    )
+
+
+# --- "Mes articles" ------------------------------------------------------------------------------
+
+
+def my_items(user, limit: int = 8) -> dict:
+    """The dashboard's « Mes articles »: drafts, proposed, recently published (with visits)."""
+    from redac.news.models import ArticlePage, BrevePage
+
+    trash = get_trash(create=False)
+    mine = Page.objects.type(ArticlePage, BrevePage).filter(owner=user)
+    if trash is not None:
+        mine = mine.exclude(path__startswith=trash.path)
+    in_progress = (
+        WorkflowState.objects.active()
+        .filter(base_content_type__app_label="wagtailcore", requested_by=user)
+        .values_list("object_id", flat=True)
+    )
+    proposed_ids = {int(pk) for pk in in_progress}
+    drafts = [p for p in mine.filter(live=False).order_by("-latest_revision_created_at")[:50]
+              if p.pk not in proposed_ids][:limit]  # fmt: skip
+    proposed = list(
+        mine.filter(pk__in=proposed_ids).order_by("-latest_revision_created_at")[:limit]
+    )
+    published = list(mine.filter(live=True).specific().order_by("-last_published_at")[:limit])
+    return {
+        "drafts": [(page, spip_status(page)) for page in drafts],
+        "proposed": proposed,
+        "published": published,
+    }
+
+
+def breve_listings_for(user):
+    """The brève listings where ``user`` may create a brève (for the quick-create button)."""
+    from redac.news.models import BreveIndexPage
+
+    return [listing for listing in BreveIndexPage.objects.live().order_by("path")
+            if listing.permissions_for_user(user).can_add_subpage()]  # fmt: skip

@@ -1,0 +1,206 @@
+"""Each persona gets exactly its rights in the admin views that matter (security cases 49–52):
+a restricted administrator of section A is refused every view of a page in section B."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from .conftest import login
+
+PERSONAS = ["redacteur", "restricted", "administrateur", "webmestre", "outsider"]
+
+
+def status(client, url, method="get", **data):
+    response = getattr(client, method)(url, data)
+    return response.status_code
+
+
+def allowed(code: int) -> bool:
+    return code in (200, 302) and code != 403
+
+
+def page_urls(page):
+    revision = page.latest_revision
+    return {
+        "edit": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        "history": reverse("wagtailadmin_pages:history", args=[page.pk]),
+        "revisions_compare": reverse(
+            "wagtailadmin_pages:revisions_compare", args=[page.pk, "live", revision.pk]
+        ),
+        "copy": reverse("wagtailadmin_pages:copy", args=[page.pk]),
+        "preview": reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk]),
+        "move": reverse("wagtailadmin_pages:move", args=[page.pk]),
+        "delete": reverse("wagtailadmin_pages:delete", args=[page.pk]),
+        "unpublish": reverse("wagtailadmin_pages:unpublish", args=[page.pk]),
+        "workflow_history": reverse("wagtailadmin_pages:workflow_history", args=[page.pk]),
+    }
+
+
+#: Which personas may open each view on an article of section A, and of section B.
+#: (Rédacteurs may open only their own pages; these demo articles belong to nobody.)
+EXPECTED_A = {"restricted", "administrateur"}
+EXPECTED_B = {"administrateur"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("view", ["edit", "history", "revisions_compare",
+                                  "copy", "preview", "move", "delete", "unpublish",
+                                  "workflow_history"])  # fmt: skip
+def test_page_views_follow_the_sections(client, newsroom_personas, persona, view):
+    people = newsroom_personas
+    login(client, people[persona])
+    for page, expected in ((people["article_a"], EXPECTED_A), (people["article_b"], EXPECTED_B)):
+        url = page_urls(page)[view]
+        code = client.get(url).status_code
+        if persona in expected:
+            assert code == 200, f"{persona} should open {view} of {page.title}: {code}"
+        else:
+            assert code in (302, 403, 404), f"{persona} must not open {view} of {page}: {code}"
+            if persona != "outsider":
+                # Logged-in staff are refused outright, never shown the page.
+                assert code in (403, 404) or "/admin/login/" not in client.get(url).url
+
+
+def test_restricted_admin_cannot_publish_in_another_section(client, newsroom_personas):
+    people = newsroom_personas
+    login(client, people["restricted"])
+    article_b = people["article_b"]
+    response = client.post(reverse("wagtailadmin_pages:unpublish", args=[article_b.pk]))
+    # Wagtail answers a refused admin action with a redirect to the dashboard and a message.
+    assert response.status_code in (302, 403)
+    assert response.status_code == 403 or response.url == reverse("wagtailadmin_home")
+    article_b.refresh_from_db()
+    assert article_b.live
+
+
+def test_restricted_admin_publishes_in_their_section(client, newsroom_personas):
+    people = newsroom_personas
+    login(client, people["restricted"])
+    article_a = people["article_a"]
+    assert article_a.permissions_for_user(people["restricted"]).can_publish()
+    response = client.post(reverse("wagtailadmin_pages:unpublish", args=[article_a.pk]))
+    assert response.status_code == 302
+    article_a.refresh_from_db()
+    assert not article_a.live
+
+
+def test_redacteur_can_write_in_a_section_but_not_publish(newsroom_personas):
+    people = newsroom_personas
+    permissions = people["section_a"].permissions_for_user(people["redacteur"])
+    assert permissions.can_add_subpage()
+    assert not permissions.can_publish_subpage()
+    assert not people["article_a"].permissions_for_user(people["redacteur"]).can_edit()
+
+
+def test_redacteur_edits_own_draft(client, newsroom_personas):
+    from redac.news.models import ArticlePage
+
+    people = newsroom_personas
+    draft = ArticlePage(title="Mon brouillon", slug="mon-brouillon", live=False,
+                        owner=people["redacteur"])  # fmt: skip
+    people["section_a"].add_child(instance=draft)
+    draft.save_revision(user=people["redacteur"])
+    login(client, people["redacteur"])
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[draft.pk])).status_code == 200
+    assert not draft.permissions_for_user(people["redacteur"]).can_publish()
+
+
+SNIPPET_AND_SETTINGS_URLS = {
+    "flash_list": ("wagtailsnippets_flash_flashitem:list", []),
+    "flash_add": ("wagtailsnippets_flash_flashitem:add", []),
+    "campaign_list": ("wagtailsnippets_flash_campaignbanner:list", []),
+    "users": ("wagtailusers_users:index", []),
+    "groups": ("wagtailusers_groups:index", []),
+    "sections_screen": ("newsroom_sections", []),
+    "site_history": ("wagtailadmin_reports:site_history", []),
+}
+EXPECTED_OTHER = {
+    "flash_list": {"administrateur"},
+    "flash_add": {"administrateur"},
+    "campaign_list": {"administrateur"},
+    "users": {"webmestre"},
+    "groups": set(),
+    "sections_screen": {"administrateur", "webmestre"},
+    "site_history": {"redacteur", "restricted", "administrateur", "webmestre"},
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("view", sorted(SNIPPET_AND_SETTINGS_URLS))
+def test_snippets_users_and_settings_by_persona(client, newsroom_personas, persona, view):
+    name, args = SNIPPET_AND_SETTINGS_URLS[view]
+    login(client, newsroom_personas[persona])
+    code = client.get(reverse(name, args=args)).status_code
+    if persona in EXPECTED_OTHER[view]:
+        assert code == 200, f"{persona} should open {view}: {code}"
+    else:
+        assert code in (302, 403), f"{persona} must not open {view}: {code}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_site_settings_edit_by_persona(client, newsroom_personas, demo, persona):
+    """Security case 51: only Administrateur and Webmestre edit the site's identity."""
+    login(client, newsroom_personas[persona])
+    url = reverse("wagtailsettings:edit", args=["core", "siteidentity", demo["site"].pk])
+    code = client.get(url).status_code
+    if persona in ("administrateur", "webmestre"):
+        assert code == 200
+    else:
+        assert code in (302, 403)
+
+
+@pytest.mark.parametrize("persona", ["redacteur", "restricted", "administrateur", "outsider"])
+def test_only_the_webmestre_reaches_user_bulk_actions(client, newsroom_personas, persona):
+    """Security case 51: bulk actions on users (delete, change role) are the webmestre's."""
+    people = newsroom_personas
+    login(client, people[persona])
+    url = reverse("wagtail_bulk_action", args=["auth", "user", "delete"])
+    code = client.get(url, {"id": [people["outsider"].pk]}).status_code
+    assert code in (302, 403)
+
+
+def test_webmestre_reaches_user_bulk_actions(client, newsroom_personas):
+    people = newsroom_personas
+    login(client, people["webmestre"])
+    url = reverse("wagtail_bulk_action", args=["auth", "user", "delete"])
+    assert client.get(url, {"id": [people["outsider"].pk]}).status_code == 200
+
+
+def test_webmestre_gets_the_messages_and_statistics_permissions_once_they_exist(db):
+    """Issue 8 creates a « Messages » group; the Webmestre role receives its permissions at the
+    next migrate (post_migrate), whatever order the apps were installed in."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from redac.newsroom.roles import WEBMASTER, apply_roles
+
+    content_type, _ = ContentType.objects.get_or_create(app_label="contact",
+                                                        model="contactmessage")  # fmt: skip
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type, codename="view_contactmessage",
+        defaults={"name": "Can view contact message"},
+    )  # fmt: skip
+    Group.objects.get_or_create(name="Messages")[0].permissions.add(permission)
+    apply_roles(apps.get_model)
+    assert Group.objects.get(name=WEBMASTER).permissions.filter(pk=permission.pk).exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_image_chooser_lists_images_only_for_roles_with_collection_rights(
+    client, newsroom_personas, persona
+):
+    """Security case 52: choosers return only the items a persona is allowed to choose."""
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    get_image_model().objects.create(title="Photo du rassemblement", file=get_test_image_file())
+    login(client, newsroom_personas[persona])
+    response = client.get(reverse("wagtailimages_chooser:choose"))
+    if persona in ("redacteur", "restricted", "administrateur"):
+        assert response.status_code == 200
+        assert "Photo du rassemblement" in response.content.decode()
+    else:
+        assert response.status_code in (200, 302, 403)
+        assert "Photo du rassemblement" not in response.content.decode()

@@ -1,0 +1,169 @@
+"""Admin screens of the newsroom: two-factor set-up and check, restricted administrators'
+sections, the trash, and the live preview of SPIP markup."""
+
+from __future__ import annotations
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.models import Page
+
+from . import services
+from .forms import SectionsForm, TokenForm, restricted_admins
+from .models import TrashEntry
+from .security import has_confirmed_device, two_factor_required
+
+SPIP_PREVIEW_MAX_CHARS = 100_000
+
+
+def _next_url(request, default="wagtailadmin_home"):
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    from django.urls import reverse
+
+    return reverse(default)
+
+
+# --- Two-factor authentication -------------------------------------------------------------------
+
+
+@login_required(login_url="wagtailadmin_login")
+def two_factor_setup(request):
+    import segno
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if has_confirmed_device(request.user) and not request.user.is_verified():
+        return redirect("newsroom_2fa_verify")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Application", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, _("La double authentification est activée."))
+            return redirect(_next_url(request))
+        form.add_error("token", _("Ce code n'est pas le bon (ou il a expiré) : réessayez."))
+    secret = base64.b32encode(device.bin_key).decode()
+    qr = segno.make(device.config_url, error="m")
+    return TemplateResponse(request, "newsroom/two_factor_setup.html", {
+        "form": form, "secret": secret, "qr_data_uri": qr.svg_data_uri(scale=4),
+        "required": two_factor_required(request.user), "next": _next_url(request),
+    })  # fmt: skip
+
+
+@login_required(login_url="wagtailadmin_login")
+def two_factor_verify(request):
+    from django_otp import devices_for_user
+    from django_otp import login as otp_login
+
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"].strip()
+        for device in devices_for_user(request.user, confirmed=True):
+            if device.verify_token(token):
+                otp_login(request, device)
+                return redirect(_next_url(request))
+        form.add_error("token", _("Ce code n'est pas le bon (ou il a expiré) : réessayez."))
+    return TemplateResponse(request, "newsroom/two_factor_verify.html",
+                            {"form": form, "next": _next_url(request)})  # fmt: skip
+
+
+# --- Restricted administrators' sections ---------------------------------------------------------
+
+
+def sections(request):
+    if not request.user.has_perm("newsroom.assign_sections"):
+        raise PermissionDenied
+    form = SectionsForm(request.POST or None, initial={"user": request.GET.get("user")})
+    if request.method == "POST" and form.is_valid():
+        user = form.cleaned_data["user"]
+        services.set_restricted_sections(user, list(form.cleaned_data["sections"]),
+                                         by=request.user)  # fmt: skip
+        messages.success(request, _("Rubriques de %(user)s enregistrées.") % {"user": user})
+        return redirect("newsroom_sections")
+    rows = [(user, services.restricted_sections(user)) for user in restricted_admins()]
+    return TemplateResponse(request, "newsroom/sections.html", {"form": form, "rows": rows})
+
+
+# --- Trash ---------------------------------------------------------------------------------------
+
+
+def trash(request):
+    entries = TrashEntry.objects.select_related("page", "original_parent", "trashed_by").order_by(
+        "-trashed_at"
+    )
+    visible = [entry for entry in entries
+               if request.user.is_superuser
+               or entry.page.permissions_for_user(request.user).can_edit()
+               or services.can_restore(entry.page, request.user)]  # fmt: skip
+    if not visible and not request.user.has_perm("newsroom.empty_trash"):
+        trash_page = services.get_trash(create=False)
+        if trash_page is None or not trash_page.permissions_for_user(request.user).can_edit():
+            raise PermissionDenied
+    finder = AdminURLFinder(request.user)
+    rows = [{"entry": entry, "restorable": services.can_restore(entry.page, request.user),
+             "edit_url": finder.get_edit_url(entry.page)} for entry in visible]  # fmt: skip
+    return TemplateResponse(request, "newsroom/trash.html", {
+        "rows": rows, "can_delete": services.can_delete_for_good(request.user),
+    })  # fmt: skip
+
+
+@require_POST
+def restore(request, page_id: int):
+    page = get_object_or_404(Page, pk=page_id)
+    if not services.can_restore(page, request.user):
+        raise PermissionDenied
+    try:
+        page = services.restore_from_trash(page, request.user)
+    except services.TrashError as error:
+        messages.error(request, str(error))
+        return redirect("newsroom_trash")
+    messages.success(request, _("« %(title)s » est restauré (en cours de rédaction).")
+                     % {"title": page.title})  # fmt: skip
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+# --- SPIP live preview ---------------------------------------------------------------------------
+
+
+@require_POST
+def spip_preview(request):
+    """The editor's live preview of a « Texte SPIP » block, through the same filter as the site.
+    Authenticated (admin access) and CSRF-protected, as security case 64 asks."""
+    text = request.POST.get("text", "")
+    if len(text) > SPIP_PREVIEW_MAX_CHARS:
+        return HttpResponseBadRequest(_("Texte trop long pour l'aperçu."))
+    from redac.core.templatetags.redac_tags import spip_filter
+
+    return JsonResponse({"html": str(spip_filter(text))})
+
+
+# --- Visits shown in the page editor --------------------------------------------------------------
+
+
+def page_visits(request, page_id: int):
+    """The page's visit counter for the editor's header (the visits app keeps the counter)."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    from redac.core.lib.text import visits_label
+
+    count = getattr(page, "visit_count", None)
+    return JsonResponse({"visits": count, "label": visits_label(count or 0) if count is not None
+                         else ""})  # fmt: skip

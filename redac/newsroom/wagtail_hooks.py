@@ -1,0 +1,170 @@
+"""How the newsroom plugs into Wagtail's admin: URLs and menus, the trash in place of deletion,
+the dashboard panels, the SPIP live preview, and the audit log's French labels."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.models import GroupPagePermission, Page
+
+from . import services, views
+
+
+@hooks.register("register_admin_urls")
+def newsroom_admin_urls():
+    return [
+        path("2fa/activer/", views.two_factor_setup, name="newsroom_2fa_setup"),
+        path("2fa/verifier/", views.two_factor_verify, name="newsroom_2fa_verify"),
+        path("newsroom/rubriques/", views.sections, name="newsroom_sections"),
+        path("newsroom/poubelle/", views.trash, name="newsroom_trash"),
+        path("newsroom/poubelle/<int:page_id>/restaurer/", views.restore, name="newsroom_restore"),
+        path("newsroom/apercu-spip/", views.spip_preview, name="newsroom_spip_preview"),
+        path("newsroom/visites/<int:page_id>/", views.page_visits, name="newsroom_page_visits"),
+    ]
+
+
+class TrashMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return (
+            user.has_perm("newsroom.empty_trash")
+            or GroupPagePermission.objects.filter(group__in=user.groups.all()).exists()
+        )
+
+
+class SectionsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("newsroom.assign_sections")
+
+
+@hooks.register("register_admin_menu_item")
+def trash_menu_item():
+    return TrashMenuItem(gettext_lazy("Poubelle"), reverse("newsroom_trash"), icon_name="bin",
+                         order=900)  # fmt: skip
+
+
+@hooks.register("register_settings_menu_item")
+def sections_menu_item():
+    return SectionsMenuItem(gettext_lazy("Rubriques des administrateurs"),
+                            reverse("newsroom_sections"), icon_name="folder-open-inverse",
+                            order=650)  # fmt: skip
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_menu_item(request):
+    return {
+        "url": reverse("newsroom_2fa_setup"),
+        "label": _("Double authentification"),
+        "help_text": _("Un code à usage unique, en plus du mot de passe."),
+    }
+
+
+# --- Trash instead of deletion -------------------------------------------------------------------
+
+
+@hooks.register("before_delete_page")
+def trash_instead_of_delete(request, page):
+    trash = services.get_trash(create=False)
+    if (trash is not None and page.pk == trash.pk) or services.is_in_trash(page):
+        # Hard delete happens only here, and only by an administrator.
+        if not services.can_delete_for_good(request.user):
+            raise PermissionDenied
+        return None
+    if services.is_trashable(page):
+        if request.method != "POST":
+            return TemplateResponse(request, "newsroom/confirm_trash.html", {"page": page})
+        parent = page.get_parent()
+        services.move_to_trash(page, request.user)
+        messages.success(request, _("« %(title)s » est à la poubelle : un administrateur peut le "
+                                    "restaurer.") % {"title": page.title})  # fmt: skip
+        return redirect("wagtailadmin_explore", parent.pk)
+    trashable_inside = Page.objects.descendant_of(page).type(*services.trashable_models())
+    if trash is not None:
+        trashable_inside = trashable_inside.exclude(path__startswith=trash.path)
+    if trashable_inside.exists():
+        # SPIP never deletes a section that still holds articles: that would destroy them
+        # without passing through the trash.
+        messages.error(request, _("Cette rubrique contient encore des articles ou des brèves : "
+                                  "mettez-les d'abord à la poubelle ou déplacez-les."))  # fmt: skip
+        return redirect("wagtailadmin_explore", page.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def trash_instead_of_bulk_delete(request, action_type, objects, action_class_instance):
+    if action_type != "delete" or not all(isinstance(obj, Page) for obj in objects):
+        return None
+    trashed = 0
+    for obj in objects:
+        if services.is_in_trash(obj):
+            if not services.can_delete_for_good(request.user):
+                raise PermissionDenied
+        elif services.is_trashable(obj):
+            services.move_to_trash(obj, request.user)
+            trashed += 1
+        else:
+            return trash_instead_of_delete(request, obj) if request.method == "POST" else None
+    if trashed:
+        messages.success(request, _("%(count)d élément(s) mis à la poubelle.") % {"count": trashed})
+        return redirect("newsroom_trash")
+    return None
+
+
+# --- Dashboard -----------------------------------------------------------------------------------
+
+
+class MyItemsPanel(Component):
+    name = "newsroom_my_items"
+    order = 50
+    template_name = "newsroom/panels/my_items.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        context = services.my_items(self.request.user)
+        context["breve_listings"] = services.breve_listings_for(self.request.user)
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_items_panel(request, panels):
+    panels.insert(0, MyItemsPanel(request))
+
+
+@hooks.register("insert_editor_js")
+def spip_preview_js():
+    return format_html(
+        '<script src="{}" data-preview-url="{}" data-visits-url="{}" id="newsroom-spip-preview">'
+        "</script>",
+        static("newsroom/spip_preview.js"), reverse("newsroom_spip_preview"),
+        reverse("newsroom_page_visits", args=[0]),
+    )  # fmt: skip
+
+
+@hooks.register("insert_global_admin_css")
+def newsroom_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("newsroom/admin.css"))
+
+
+# --- Audit log -----------------------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_newsroom_log_actions(actions):
+    actions.register_action("newsroom.trash", _("Mis à la poubelle"), _("Mis à la poubelle"))
+    actions.register_action("newsroom.restore", _("Restauré depuis la poubelle"),
+                            _("Restauré depuis la poubelle"))  # fmt: skip
+    actions.register_action("newsroom.permissions", _("Droits modifiés"), _("Droits modifiés"))
+    actions.register_action("newsroom.sections", _("Rubriques attribuées"),
+                            _("Rubriques attribuées"))  # fmt: skip
