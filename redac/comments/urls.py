@@ -5,5 +5,5 @@ from . import views
 app_name = "comments"
 urlpatterns = [
     path("commentaires/<int:page_id>/", views.comment_form_page, name="form"),
-    path("api/csrf/", views.csrf_api, name="csrf"),
+    path("api/comments/token/", views.csrf_api, name="csrf"),
 ]

@@ -39,7 +39,13 @@ def event_handlers(html: str) -> list[str]:
         if name.lower().startswith("on")
     ]
     found += [tag.name for tag in soup.find_all(["iframe", "object", "embed"])]
-    found += [str(s)[:60] for s in soup.find_all("script") if not s.get("src")]
+    # Data blocks (JSON-LD, json_script) are never executed by a browser (CSP script-src 'self').
+    data_types = ("application/ld+json", "application/json")
+    found += [
+        str(s)[:60]
+        for s in soup.find_all("script")
+        if not s.get("src") and (s.get("type") or "").lower() not in data_types
+    ]
     return found
 
 

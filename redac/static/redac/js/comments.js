@@ -1,5 +1,5 @@
 // Reader comments on cached pages (see redac/comments/__init__.py): reveal the form, fetch a CSRF
-// token and a form timestamp from /api/csrf/ when the reader starts writing, then post normally.
+// token and a form timestamp from /api/comments/token/ when the reader starts writing, then post normally.
 (function () {
   "use strict";
   var form = document.querySelector("form.comment-form");
