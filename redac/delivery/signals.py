@@ -91,3 +91,24 @@ def on_redirect_changed(sender, instance, **kwargs):
     path = instance.old_path or ""
     if path.startswith("/"):
         invalidate([path, path.rstrip("/") + "/", path.rstrip("/") or "/"])
+
+
+def _connect_comments() -> None:
+    """A comment approved, rejected or deleted changes its page (thread and count): purge it."""
+    from django.apps import apps
+
+    if not apps.is_installed("redac.comments"):
+        return
+    from redac.comments.services import comments_changed
+
+    from .invalidation import page_path
+
+    def on_comments_changed(sender, page=None, **kwargs):
+        path = page_path(page) if page is not None else None
+        if path:
+            invalidate([path])
+
+    comments_changed.connect(on_comments_changed, weak=False, dispatch_uid="delivery.comments")
+
+
+_connect_comments()
