@@ -91,6 +91,8 @@ def _forget_site_wide_fragments():
     yield
     chrome.forget()
     schedule.forget()
+
+
 # --- Readers who write (issue 8): the « Messages » group and a section editor ------------------
 
 
