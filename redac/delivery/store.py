@@ -18,6 +18,7 @@ so neither can interleave with the other.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import fcntl
 import gzip
@@ -223,7 +224,7 @@ class MemoryLayer:
             self.bytes = 0
 
 
-class BaseStore:
+class BaseStore(abc.ABC):
     """What the WSGI layer and the invalidation code need from a store."""
 
     def __init__(self, *, memory_bytes: int, check_interval: float):
@@ -252,22 +253,27 @@ class BaseStore:
             return None
         return entry
 
+    @abc.abstractmethod
     def token(self):
         raise NotImplementedError
 
+    @abc.abstractmethod
     def _load(self, key) -> Entry | None:
         raise NotImplementedError
 
+    @abc.abstractmethod
     def put(self, key, entry: Entry, token, after=None) -> bool:
         """Store unless an invalidation happened since ``token`` was read (then the rendering may
         predate the change). Returns whether it was stored."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def invalidate(self, paths=(), prefixes=()) -> list[str]:
         """Remove every variant of each path, and every path starting with each prefix; return the
         paths that were found (for the CDN purge)."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def clear(self) -> list[str]:
         raise NotImplementedError
 

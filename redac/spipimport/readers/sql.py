@@ -9,6 +9,7 @@ a column a version lacks takes its default instead of failing.
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import re
 from collections import defaultdict
@@ -85,18 +86,22 @@ def parse_version(raw: str) -> float | None:
         return None
 
 
-class SqlConnection:
+class SqlConnection(abc.ABC):
     """The few operations the reader needs, over a DB-API connection (sqlite3 or PyMySQL)."""
 
+    @abc.abstractmethod
     def tables(self) -> set[str]:
         raise NotImplementedError
 
+    @abc.abstractmethod
     def columns(self, table: str) -> set[str]:
         raise NotImplementedError
 
+    @abc.abstractmethod
     def query(self, sql: str) -> Iterator[dict]:
         raise NotImplementedError
 
+    @abc.abstractmethod
     def close(self) -> None:
         raise NotImplementedError
 
