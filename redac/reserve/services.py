@@ -9,7 +9,9 @@ from .models import ElectionSilence
 def _silence_for(page) -> ElectionSilence | None:
     site = page.get_site() if page is not None else None
     site = site or Site.objects.filter(is_default_site=True).first()
-    return ElectionSilence.for_site(site) if site else None
+    # A read, never BaseSiteSetting.for_site(): that creates the row, i.e. writes to the database
+    # while rendering a reader's page. No row means no silence period has been set.
+    return ElectionSilence.objects.filter(site=site).first() if site else None
 
 
 def in_campaign_section(page) -> bool:
