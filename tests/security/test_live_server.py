@@ -15,13 +15,20 @@ from pathlib import Path
 
 import pytest
 
-PORT = 19010
 HOST_HEADER = "journal.example"
 BIN = Path(sys.executable).parent
 
 
+def ephemeral_port() -> int:
+    """A port the kernel says is free now (several suites may run at once on one machine)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @pytest.fixture(scope="module")
 def live_server_url():
+    port = ephemeral_port()
     data_dir = tempfile.mkdtemp(prefix="redac-live-")
     env = dict(
         os.environ,
@@ -34,7 +41,7 @@ def live_server_url():
     env.pop("DATABASE_URL", None)  # its own SQLite database in its own data dir
     subprocess.run([BIN / "redac", "migrate", "-v0"], env=env, check=True, timeout=600)
     server = subprocess.Popen(
-        [BIN / "redac", "serve", "--host", "127.0.0.1", "--port", str(PORT), "--workers", "1",
+        [BIN / "redac", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
          "--no-worker"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -42,14 +49,14 @@ def live_server_url():
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
                 assert server.poll() is None, "redac serve stopped"
                 time.sleep(0.5)
         else:
             pytest.fail("redac serve did not start in 120 s")
-        yield f"127.0.0.1:{PORT}"
+        yield f"127.0.0.1:{port}"
     finally:
         server.terminate()
         try:

@@ -90,12 +90,12 @@ class PurgeRecorder(BaseHTTPRequestHandler):
 
 
 def test_a_publication_purges_the_cdn_for_every_changed_url(reader, demo, settings, page_cache):
-    server = ThreadingHTTPServer(("127.0.0.1", 18690), PurgeRecorder)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     PurgeRecorder.purged = []
     settings.WAGTAILFRONTENDCACHE = {"default": {
         "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-        "LOCATION": "http://127.0.0.1:18690"}}  # fmt: skip
+        "LOCATION": f"http://127.0.0.1:{server.server_address[1]}"}}  # fmt: skip
     try:
         breve = demo["breves"]["assemblee-generale"]
         reader.get(breve.url)

@@ -33,7 +33,7 @@ PORTS = (18510 + 40 * WORKER_INDEX, 18550 + 40 * WORKER_INDEX)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("visits-live")
-    database = Database(data_dir, f"redac_i5_live_{WORKER}")
+    database = Database(data_dir, f"redac_i5_live_{os.getpid()}")
     try:
         pages = prepare_site(data_dir, database)
         yield {"data_dir": data_dir, "database": database, "pages": pages}
