@@ -164,13 +164,14 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-elif _db["ENGINE"] == "django.db.backends.postgresql":
-    _db["CONN_MAX_AGE"] = env_int("REDAC_DB_CONN_MAX_AGE", 60, minimum=0)
-    _db["CONN_HEALTH_CHECKS"] = True
-else:
+elif _db["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured(
         f"DATABASE_URL={DATABASE_URL!r}: redac supports sqlite:/// and postgres:// URLs"
     )
+# Persistent connections: opening one (and, for SQLite, running its PRAGMAs) on every request
+# costs more than many of the queries a page makes.
+_db["CONN_MAX_AGE"] = env_int("REDAC_DB_CONN_MAX_AGE", 60, minimum=0)
+_db["CONN_HEALTH_CHECKS"] = True
 _test_name = env_str("REDAC_TEST_DB_NAME")
 if _test_name:
     _db["TEST"] = {"NAME": _test_name}

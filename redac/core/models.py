@@ -54,6 +54,27 @@ class SiteIdentity(BaseSiteSetting):
         # Every page's footer reads contact_page.live and legal_page.live: fetch them with it.
         return super().base_queryset().select_related("contact_page", "legal_page", "logo")
 
+    @classmethod
+    def for_request(cls, request):
+        """The site's identity, read once per worker until the next invalidation (saving it
+        invalidates every page: redac.delivery.signals), each request getting its own copy."""
+        import copy
+
+        from wagtail.models import Site
+
+        from redac.delivery.chrome import site_wide
+
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        identity = copy.copy(site_wide(f"site_identity:{site.pk}", lambda: cls.for_site(site)))
+        identity._request = request
+        setattr(request, attr_name, identity)
+        return identity
+
 
 class VisitCounterMixin(models.Model):
     """The number of visits a page has had (SPIP's ``visites``), fed by the visits app and carried

@@ -1,5 +1,6 @@
-"""Site-wide fragments (main navigation, flash ticker, campaign banner) computed once per worker
-and reused until something invalidates the page cache or a scheduled change comes.
+"""Site-wide fragments (main navigation, flash ticker, campaign banner, the request's site and
+its home page, the site identity, view restrictions) computed once per worker and reused until
+something invalidates the page cache or a scheduled change comes.
 
 They are the same on every page, so recomputing them on each uncached page is four or five queries
 of pure waste. The page-cache generation token (redac.delivery.store) already changes whenever a
@@ -9,12 +10,18 @@ page, a flash item or a banner is published, so it is the right key; the next sc
 
 from __future__ import annotations
 
+import copy
 import time
+
+from django.core.exceptions import DisallowedHost
 
 from . import conf
 from .schedule import next_scheduled_change
 
 _values: dict = {}
+#: Distinct Host headers remembered (they are validated against ALLOWED_HOSTS first; the bound is
+#: for wildcard ALLOWED_HOSTS, where a client could otherwise grow the dict without limit).
+MAX_SITE_KEYS = 32
 
 
 def site_wide(name: str, compute):
@@ -30,3 +37,35 @@ def site_wide(name: str, compute):
 
 def forget() -> None:
     _values.clear()
+
+
+def prime_site(request) -> None:
+    """Give a reader's request its Wagtail site, with the site's home page already specific, from
+    this worker's memory: Wagtail would spend two queries on them for every page it serves. Each
+    request gets its own copies, so nothing one request caches on them leaks into another."""
+    try:
+        host = request.get_host()  # raises for a Host that ALLOWED_HOSTS refuses
+    except DisallowedHost:
+        return
+    key = f"site:{host}:{request.get_port()}"
+    if key not in _values and sum(k.startswith("site:") for k in _values) >= MAX_SITE_KEYS:
+        return
+    site = site_wide(key, lambda: _load_site(request))
+    if site is not None:
+        mine = copy.copy(site)
+        mine.root_page = copy.copy(site.root_page)
+        request._wagtail_site = mine
+    # Every {% pageurl %} asks for the site root paths, which Wagtail keeps in Django's cache (a
+    # file read each time with the file cache): keep them here, with the same lifetime.
+    from wagtail.models import Site
+
+    request._wagtail_cached_site_root_paths = site_wide("site_root_paths", Site.get_site_root_paths)
+
+
+def _load_site(request):
+    from wagtail.models import Site
+
+    site = Site._find_for_request(request)
+    if site is not None:
+        site.root_page = site.root_page.specific
+    return site

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils.cache import patch_cache_control
 
 from . import conf
+from .chrome import prime_site
 from .schedule import apply_due_changes, next_scheduled_change
 
 _PRIVATE_CC = re.compile(r"private|no-store|no-cache", re.I)
@@ -26,6 +27,10 @@ class DeliveryMiddleware:
 
     def __call__(self, request):
         apply_due_changes()
+        if request.method in ("GET", "HEAD") and not request.path.startswith(
+            conf.NEVER_CACHED_PREFIXES
+        ):
+            prime_site(request)
         response = self.get_response(request)
         if request.method in ("GET", "HEAD") and conf.config()["ENABLED"]:
             if is_shareable(request, response):

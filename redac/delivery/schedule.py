@@ -1,5 +1,5 @@
 """Changes that happen by the clock rather than by an editor's action: a flash item expiring, a
-campaign banner starting or ending. No signal fires then, so every cached page carries the time of
+campaign banner starting or ending, an election silence opening or closing. No signal fires then, so every cached page carries the time of
 the next such change as its latest expiry, and the first request Django sees after that time (a
 cache miss, a visit beacon, an editor) empties the page cache, the published files and the CDN.
 Scheduled *publishing* of pages and snippets goes through Wagtail's ``publish_scheduled``, which
@@ -35,6 +35,14 @@ def _compute(now: float) -> float:
         ends=Min("ends_at", filter=Q(ends_at__gt=moment)),
     )
     candidates += [banners["starts"], banners["ends"]]
+    if apps.is_installed("redac.reserve"):
+        # Election silence opening or closing shows or hides comment forms in campaign sections.
+        ElectionSilence = apps.get_model("reserve", "ElectionSilence")
+        silence = ElectionSilence.objects.aggregate(
+            starts=Min("starts_at", filter=Q(starts_at__gt=moment)),
+            ends=Min("ends_at", filter=Q(ends_at__gt=moment)),
+        )
+        candidates += [silence["starts"], silence["ends"]]
     times = [c.timestamp() for c in candidates if c is not None]
     return min(times) if times else math.inf
 
@@ -59,7 +67,9 @@ def apply_due_changes() -> None:
         _cache["value"] = None
         from .invalidation import invalidate_everything
 
-        invalidate_everything(reason="heure programmée d'un flash ou d'une bannière")
+        invalidate_everything(
+            reason="heure programmée d'un flash, d'une bannière ou de la réserve électorale"
+        )
 
 
 def forget() -> None:

@@ -54,7 +54,10 @@ def on_page_deleted(sender, instance, **kwargs):
 def _site_wide(sender) -> bool:
     return f"{sender._meta.app_label}.{sender.__name__}" in {
         "flash.FlashItem", "flash.CampaignBanner", "news.Author", "news.Keyword",
-        "news.KeywordGroup", "core.SiteIdentity",
+        "news.KeywordGroup", "core.SiteIdentity", "reserve.ElectionSilence",
+        # Sites and view restrictions decide what every URL shows; redac.delivery.chrome keeps
+        # them in each worker's memory until the next invalidation.
+        "wagtailcore.Site", "wagtailcore.PageViewRestriction",
     }  # fmt: skip
 
 

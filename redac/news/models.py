@@ -6,6 +6,9 @@ editor coming from SPIP, and the importer, find each field where they expect it.
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
@@ -161,11 +164,13 @@ class BasePage(VisitCounterMixin, ImportRefMixin, Page):
     def get_view_restrictions(self):
         """Wagtail checks the page and its ancestors for restrictions on every view; when the
         page was found by :func:`route_in_one_query`, its ancestors are already known."""
+        from wagtail.models import PageViewRestriction
+
         chain = getattr(self, "_redac_ancestors", None)
         if chain is None or self.alias_of_id or any(p.alias_of_id for p in chain):
             return super().get_view_restrictions()
-        from wagtail.models import PageViewRestriction
-
+        if not any(self.path.startswith(path) for path in restricted_paths()):
+            return PageViewRestriction.objects.none()  # the common case: no query at all
         return PageViewRestriction.objects.filter(page_id__in=[self.pk, *(p.pk for p in chain)])
 
 
@@ -201,9 +206,44 @@ def route_in_one_query(home, path_components):
     return target
 
 
+#: What previous/next links need of a neighbour: its title and what its URL is built from.
+NEIGHBOUR_FIELDS = ("id", "title", "slug", "url_path", "path", "depth", "locale_id", "live",
+                    "content_type_id", "date")  # fmt: skip
+
+
+def display_ancestors(page) -> list:
+    """The page's ancestors from home down to its parent: found while routing
+    (:func:`route_in_one_query`), else read once and kept on the page for the breadcrumb, the
+    JSON-LD and the view restrictions check."""
+    known = getattr(page, "_redac_ancestors", None)
+    if known is None:
+        known = list(page.get_ancestors().specific(defer=True)) if page.pk else []
+        page._redac_ancestors = known
+    return [p for p in known if p.depth > 1]
+
+
+def restricted_paths() -> tuple[str, ...]:
+    """Tree paths of the pages that carry a view restriction (private sections), read once per
+    worker until the next invalidation: saving or deleting a restriction invalidates every page
+    (redac.delivery.signals), so no reader sees a page made private a moment ago."""
+    from wagtail.models import PageViewRestriction
+
+    from redac.delivery.chrome import site_wide
+
+    return site_wide("view_restrictions", lambda: tuple(
+        PageViewRestriction.objects.values_list("page__path", flat=True).distinct()))  # fmt: skip
+
+
 def published(model):
-    """The one definition of "what readers may see" for a page type: live, and not restricted."""
-    return model.objects.live().public()
+    """The one definition of "what readers may see" for a page type: live, and not restricted
+    (Wagtail's ``.public()``, without its query of every restriction on each call)."""
+    queryset = model.objects.live()
+    paths = restricted_paths()
+    if paths:
+        queryset = queryset.exclude(
+            reduce(operator.or_, (models.Q(path__startswith=p) for p in paths))
+        )
+    return queryset
 
 
 def paginate(request, queryset, per_page: int = LISTING_PAGE_SIZE):
@@ -350,13 +390,20 @@ class NewsItemMixin(models.Model):
         return [link.author for link in links]
 
     @cached_property
+    def keyword_list(self) -> list:
+        """The keywords with their groups, read once for the page and its metadata."""
+        return list(self.keywords.select_related("group"))
+
+    @cached_property
     def _siblings(self):
         if self.depth <= 1:
             return None
         # Same parent, found by tree path: no query for the parent itself.
+        # Only what a previous/next link shows: a full multi-table row costs more to build than
+        # the query costs to run.
         return published(type(self)).filter(
             depth=self.depth, path__startswith=self.path[: -self.steplen]
-        )
+        ).only(*NEIGHBOUR_FIELDS)
 
     def siblings(self):
         return self._siblings
@@ -450,7 +497,7 @@ class ArticlePage(NewsItemMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["keywords"] = self.keywords.select_related("group")
+        context["keywords"] = self.keyword_list
         return context
 
 
@@ -491,7 +538,7 @@ class BrevePage(NewsItemMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["keywords"] = self.keywords.select_related("group")
+        context["keywords"] = self.keyword_list
         return context
 
 

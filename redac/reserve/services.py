@@ -1,17 +1,25 @@
 from __future__ import annotations
 
 from django.utils import formats, timezone
-from wagtail.models import Site
 
 from .models import ElectionSilence
 
 
 def _silence_for(page) -> ElectionSilence | None:
-    site = page.get_site() if page is not None else None
-    site = site or Site.objects.filter(is_default_site=True).first()
     # A read, never BaseSiteSetting.for_site(): that creates the row, i.e. writes to the database
-    # while rendering a reader's page. No row means no silence period has been set.
-    return ElectionSilence.objects.filter(site=site).first() if site else None
+    # while rendering a reader's page. No row means no silence period has been set. The rows are
+    # read once per worker until the next invalidation (saving the setting invalidates every page).
+    from redac.delivery.chrome import site_wide
+
+    silences = site_wide("election_silences", lambda: list(
+        ElectionSilence.objects.select_related("site__root_page")))  # fmt: skip
+    if not silences:
+        return None
+    path = getattr(page, "path", "") or ""
+    for silence in silences:
+        if path and path.startswith(silence.site.root_page.path):
+            return silence
+    return next((s for s in silences if s.site.is_default_site), None)
 
 
 def in_campaign_section(page) -> bool:

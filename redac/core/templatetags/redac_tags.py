@@ -3,6 +3,8 @@ breadcrumb, main navigation, and the SPIP/typography filters."""
 
 from __future__ import annotations
 
+import functools
+
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -43,12 +45,22 @@ def _escape_text(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+@functools.lru_cache(maxsize=4096)
+def _typo_text(text: str, lang: str) -> str:
+    # Titles, section names and the site's name come back on every page: typography is a pure
+    # function of the text and the language, so a bounded memo saves most of its cost.
+    return typo(_escape_text(text), lang=lang)
+
+
 @register.filter(name="typo_fr")
 def typo_filter(text, lang: str = ""):
     """Plain text (a title, a name, a flash line) -> escaped HTML with French typography."""
     if not text:
         return ""
-    return mark_safe(typo(_escape_text(text), lang=lang or get_language() or "fr"))  # noqa: S308
+    text, lang = str(text), lang or get_language() or "fr"
+    if len(text) > 1000:
+        return mark_safe(typo(_escape_text(text), lang=lang))  # noqa: S308
+    return mark_safe(_typo_text(text, lang))  # noqa: S308
 
 
 @register.filter(name="typo_html")
@@ -83,13 +95,11 @@ def campaign_banner(context):
 @register.inclusion_tag("components/breadcrumb.html", takes_context=True)
 def breadcrumb(context, page=None, extra: str = ""):
     """Home > ... > the current page's parent, from the page tree (the current page is last)."""
+    from redac.news.models import display_ancestors
+
     ancestors = []
     if page is not None and getattr(page, "depth", 0) > 1:
-        known = getattr(page, "_redac_ancestors", None)  # found while routing (news.models)
-        if known is not None:
-            ancestors = [p for p in known if p.depth > 1]
-        else:
-            ancestors = list(page.get_ancestors().filter(depth__gt=1).specific(defer=True))
+        ancestors = display_ancestors(page)
     return {"ancestors": ancestors, "page": page, "extra": extra,
             "request": context.get("request")}  # fmt: skip
 

@@ -18,11 +18,6 @@ def deep_article(demo):
     return article
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after merging search metadata (JSON-LD/OpenGraph), comments and election silence the "
-    "article page takes 22 queries; to be brought back under 12 (see the issue 6 note)",
-)
 def test_an_article_three_levels_down_renders_in_at_most_12_queries(
     client, deep_article, page_cache, django_assert_max_num_queries
 ):
@@ -35,11 +30,6 @@ def test_an_article_three_levels_down_renders_in_at_most_12_queries(
     assert 'class="breadcrumb"' in html and ">International<" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after merging search metadata (JSON-LD/OpenGraph), comments and election silence the "
-    "article page takes 22 queries; to be brought back under 12 (see the issue 6 note)",
-)
 def test_even_a_cold_worker_stays_under_20_queries(client, deep_article, page_cache):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(deep_article.url).status_code == 200

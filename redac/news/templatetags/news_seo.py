@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from redac.news.feeds import feed_links
-from redac.news.models import ArticlePage, BrevePage, SectionPage
+from redac.news.models import ArticlePage, BrevePage, SectionPage, display_ancestors
 from redac.news.text import absolute_url, summary, truncate_words
 
 register = template.Library()
@@ -45,9 +45,9 @@ def _site_identity(request):
 
     from redac.core.models import SiteIdentity
 
-    site = (Site.find_for_request(request) if request else None) or Site.objects.filter(
-        is_default_site=True
-    ).first()
+    if request is not None and Site.find_for_request(request) is not None:
+        return SiteIdentity.for_request(request)
+    site = Site.objects.filter(is_default_site=True).first()
     return SiteIdentity.for_site(site) if site else None
 
 
@@ -86,7 +86,7 @@ def _author_ld(author):
 
 
 def _breadcrumb_ld(page, canonical):
-    crumbs = [p.specific_deferred for p in page.get_ancestors().filter(depth__gt=1)]
+    crumbs = display_ancestors(page)
     elements = []
     for position, crumb in enumerate([*crumbs, page], start=1):
         name = "Accueil" if crumb.depth == 2 else crumb.title
@@ -97,9 +97,10 @@ def _breadcrumb_ld(page, canonical):
 
 
 def _top_section(page):
-    ancestors = page.get_ancestors().type(SectionPage).filter(depth=3)
-    first = ancestors.first()
-    return first.title if first else None
+    first = next((p for p in display_ancestors(page) if p.depth == 3), None)
+    return (
+        first.title if first is not None and issubclass(first.specific_class, SectionPage) else None
+    )
 
 
 @register.inclusion_tag("components/meta.html", takes_context=True)
@@ -136,7 +137,7 @@ def seo_meta(context):
             ]
         if isinstance(page, ArticlePage | BrevePage):
             meta["og_type"] = "article"
-            keywords = [k.name for k in page.keywords.all()]
+            keywords = [k.name for k in page.keyword_list]
             section = _top_section(page)
             meta["article"] = {
                 "published": _iso(page.date),
