@@ -401,9 +401,11 @@ class NewsItemMixin(models.Model):
         # Same parent, found by tree path: no query for the parent itself.
         # Only what a previous/next link shows: a full multi-table row costs more to build than
         # the query costs to run.
-        return published(type(self)).filter(
-            depth=self.depth, path__startswith=self.path[: -self.steplen]
-        ).only(*NEIGHBOUR_FIELDS)
+        return (
+            published(type(self))
+            .filter(depth=self.depth, path__startswith=self.path[: -self.steplen])
+            .only(*NEIGHBOUR_FIELDS)
+        )
 
     def siblings(self):
         return self._siblings
