@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 from django import template
+from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
@@ -135,6 +136,16 @@ def seo_meta(context):
                 (t.locale.language_code, absolute_url(_page_path(t)))
                 for t in page.get_translations(inclusive=True).live()
             ]
+        elif isinstance(page, ArticlePage) and apps.is_installed("redac.spipimport"):
+            # One locale, translations grouped as SPIP did (id_trad): each version lists all of
+            # them, itself included, as search engines ask of hreflang alternates.
+            from redac.spipimport.translations import translations_of
+
+            others = translations_of(page)
+            if others:
+                meta["alternates"] = [(meta["lang"], canonical)] + [
+                    (t.lang, absolute_url(_page_path(t))) for t in others
+                ]
         if isinstance(page, ArticlePage | BrevePage):
             meta["og_type"] = "article"
             keywords = [k.name for k in page.keyword_list]

@@ -186,6 +186,13 @@ class TestASpip4SiteImported(TestCase):
         french = ArticlePage.objects.get(import_ref="spip:article:1")
         html = self.client.get(french.url).content.decode()
         assert f'href="{english.url}" hreflang="en"' in html  # cross-linked for readers
+        # ... and for search engines: each version lists every version, itself included
+        for page, other in ((french, english), (english, french)):
+            head = self.client.get(page.url).content.decode().split("</head>")[0]
+            alternates = [line for line in head.splitlines() if 'rel="alternate" hreflang' in line]
+            assert len(alternates) == 2, alternates
+            assert any(f'hreflang="{other.lang}"' in a and other.url in a for a in alternates)
+            assert any(f'hreflang="{page.lang}"' in a and page.url in a for a in alternates)
 
     def test_imported_texts_render_with_their_spip_references_resolved(self):
         pytest.importorskip("redac.typo")
