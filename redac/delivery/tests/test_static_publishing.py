@@ -198,3 +198,31 @@ def test_nginx_stops_serving_a_page_once_it_changes(reader, demo, nginx, publish
     assert fetch(nginx + breve.url)[1]["X-Cache"] == "STATIC"
     breve.save_revision().publish()
     assert fetch(nginx + breve.url)[2] == b"from redac"
+
+
+def test_a_flash_item_expiring_purges_published_files_with_no_request_to_django(
+    reader, demo, publish_dir
+):
+    """nginx serves published files without asking redac: the background worker's job purges them
+    when a flash item expires."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    from redac.core.jobs import registered_jobs
+    from redac.flash.models import FlashItem
+
+    job = registered_jobs()["delivery.scheduled_changes"]
+    item = FlashItem.objects.visible().first()
+    item.expire_at = timezone.now() + timedelta(minutes=5)
+    item.save()
+    reader.get("/culture/")
+    published = publish_dir / "culture" / "index.html"
+    assert published.exists() and item.title in published.read_text()
+    job.func()
+    assert published.exists()  # not yet: nothing has changed
+    with freeze_time(timezone.now() + timedelta(minutes=6)):
+        job.func()
+        assert not published.exists()
+        assert item.title not in reader.get("/culture/").text

@@ -1,0 +1,17 @@
+"""Background job of the page cache: clock-driven changes (a flash item expiring, a campaign
+banner starting or ending, an election silence opening or closing) purge cached pages on time even
+when no request reaches Django — with static publishing nginx serves the files itself, and a CDN
+serves its copies — so the worker checks every second (redac.delivery.schedule)."""
+
+from __future__ import annotations
+
+from redac.core.jobs import periodic
+
+from .schedule import apply_due_changes, next_scheduled_change
+
+
+@periodic("delivery.scheduled_changes", every=1)
+def purge_at_scheduled_changes() -> None:
+    # First purge if the change this process knew of has come, then learn the next one.
+    apply_due_changes()
+    next_scheduled_change()
