@@ -24,14 +24,16 @@ _values: dict = {}
 MAX_SITE_KEYS = 32
 
 
-def site_wide(name: str, compute):
+def site_wide(name: str, compute, *, ttl: float = 300):
+    """``compute()``, remembered by this worker until the next invalidation, the next scheduled
+    change or ``ttl`` seconds, whichever comes first."""
     token = conf.get_store().token()
     now = time.time()
     hit = _values.get(name)
     if hit is not None and hit[0] == token and hit[1] > now:
         return hit[2]
     value = compute()
-    _values[name] = (token, min(next_scheduled_change(), now + 300), value)
+    _values[name] = (token, min(next_scheduled_change(), now + ttl), value)
     return value
 
 

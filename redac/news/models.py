@@ -166,11 +166,14 @@ class BasePage(VisitCounterMixin, ImportRefMixin, Page):
         page was found by :func:`route_in_one_query`, its ancestors are already known."""
         from wagtail.models import PageViewRestriction
 
+        paths = restricted_paths()
+        if not paths:
+            return PageViewRestriction.objects.none()  # the common case: no query at all
         chain = getattr(self, "_redac_ancestors", None)
         if chain is None or self.alias_of_id or any(p.alias_of_id for p in chain):
             return super().get_view_restrictions()
-        if not any(self.path.startswith(path) for path in restricted_paths()):
-            return PageViewRestriction.objects.none()  # the common case: no query at all
+        if not any(self.path.startswith(path) for path in paths):
+            return PageViewRestriction.objects.none()
         return PageViewRestriction.objects.filter(page_id__in=[self.pk, *(p.pk for p in chain)])
 
 

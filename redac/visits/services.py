@@ -378,7 +378,9 @@ def most_read(within: Page | None = None, days: int | None = 7, limit: int = 5):
         ContentType.objects.get_for_model(apps.get_model(label)).pk
         for label in MOST_READ_PAGE_TYPES
     ]
-    candidates = Page.objects.live().public().filter(content_type_id__in=type_ids)
+    from redac.news.models import published
+
+    candidates = published(Page).filter(content_type_id__in=type_ids)
     if within is not None:
         candidates = candidates.descendant_of(within)
     if days is None:
