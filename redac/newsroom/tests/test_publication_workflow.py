@@ -3,9 +3,14 @@ section publishes or refuses with a comment; statuses read as SPIP's."""
 
 from __future__ import annotations
 
+import socket
+
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 
+from redac.contact.jobs import send_outbox
+from redac.contact.models import OutgoingMail
 from redac.newsroom import services
 
 from .conftest import login
@@ -43,7 +48,9 @@ def test_redacteur_proposes_and_the_item_is_proposé(client, newsroom_personas):
     assert not breve.live
     assert breve.workflow_in_progress
     assert services.spip_status(breve) == services.PROPOSED
-    # The section's restricted administrator is told, and not the one of another section.
+    # The section's restricted administrator is told, through the outbox (sent by the worker).
+    assert mail.outbox == []
+    send_outbox()
     recipients = {address for message in mail.outbox for address in message.to}
     assert people["restricted"].email in recipients
 
@@ -112,3 +119,72 @@ def test_statuses_are_spip_words_in_the_admin(client, newsroom_personas):
         assert gettext("live") == "publié en ligne"
         assert gettext("in moderation") == "proposé à la publication"
         assert gettext("Needs changes") == "Refusé"
+
+
+def closed_port() -> int:
+    """A local TCP port with nothing listening (bound by the kernel, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_workflow_mails_survive_a_mail_server_outage(client, newsroom_personas):
+    """Proposal, publication and refusal mails are queued in the outbox: with the mail server
+    down, proposing and publishing still work, and the mails go out once it is back, once."""
+    people = newsroom_personas
+    mail.outbox.clear()
+    smtp_down = override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=closed_port(), EMAIL_TIMEOUT=2,
+    )  # fmt: skip
+    with smtp_down:
+        breve = propose_breve(client, people)
+        state = breve.current_workflow_task_state
+        login(client, people["restricted"])
+        url = reverse("wagtailadmin_pages:workflow_action", args=[breve.pk, "approve", state.pk])
+        client.post(url, {"comment": ""})
+        breve.refresh_from_db()
+        assert breve.live
+        queued = OutgoingMail.objects.filter(kind="workflow")
+        subjects = {mail_.to: mail_.subject for mail_ in queued}
+        assert "Proposé à la publication" in subjects[people["restricted"].email]
+        assert people["redacteur"].email in subjects  # "your brève was published"
+        send_outbox()  # the worker's run while the server is down: nothing lost, retried later
+        statuses = set(queued.values_list("status", flat=True))
+        assert OutgoingMail.Status.FAILED in statuses
+        assert OutgoingMail.Status.SENT not in statuses
+    assert mail.outbox == []
+    OutgoingMail.objects.update(next_attempt_at=OutgoingMail.objects.first().created_at)
+    send_outbox()  # the server is back (the test's locmem backend)
+    send_outbox()
+    sent = [(message.to[0], message.subject) for message in mail.outbox]
+    assert len(sent) == len(set(sent)) == queued.count()
+    assert {address for address, _ in sent} >= {people["restricted"].email,
+                                                 people["redacteur"].email}  # fmt: skip
+    assert set(queued.values_list("status", flat=True)) == {OutgoingMail.Status.SENT}
+
+
+def test_a_refusal_is_mailed_to_the_rédacteur_through_the_outbox(client, newsroom_personas):
+    people = newsroom_personas
+    breve = propose_breve(client, people)
+    state = breve.current_workflow_task_state
+    login(client, people["restricted"])
+    url = reverse("wagtailadmin_pages:workflow_action", args=[breve.pk, "reject", state.pk])
+    client.post(url, {"comment": "Il manque l'adresse."})
+    mail.outbox.clear()
+    send_outbox()
+    to_redacteur = [m for m in mail.outbox if m.to == [people["redacteur"].email]]
+    assert len(to_redacteur) == 1
+    assert "Il manque l'adresse." in to_redacteur[0].body
+
+
+def test_wagtail_workflow_notifiers_are_replaced_by_the_outbox_ones():
+    from wagtail.models import WorkflowState
+    from wagtail.signals import workflow_approved
+
+    from redac.newsroom.mail import OutboxNotifierMixin
+
+    receivers = workflow_approved._live_receivers(WorkflowState)
+    receivers = receivers[0] if isinstance(receivers, tuple) else receivers  # sync, async
+    notifiers = [r for r in receivers if hasattr(r, "send_notifications")]
+    assert notifiers and all(isinstance(r, OutboxNotifierMixin) for r in notifiers)
