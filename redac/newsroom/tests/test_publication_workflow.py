@@ -188,3 +188,34 @@ def test_wagtail_workflow_notifiers_are_replaced_by_the_outbox_ones():
     receivers = receivers[0] if isinstance(receivers, tuple) else receivers  # sync, async
     notifiers = [r for r in receivers if hasattr(r, "send_notifications")]
     assert notifiers and all(isinstance(r, OutboxNotifierMixin) for r in notifiers)
+
+
+def test_publier_is_refused_during_the_election_silence_and_says_why(client, newsroom_personas):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from redac.news.models import SectionPage
+    from redac.reserve.models import ElectionSilence
+
+    people = newsroom_personas
+    breve = propose_breve(client, people)  # in « Actualité »
+    SectionPage.objects.filter(pk=people["section_a"].pk).update(campagne=True)
+    silence = ElectionSilence.for_site(breve.get_site())
+    silence.starts_at = timezone.now() - dt.timedelta(hours=1)
+    silence.ends_at = timezone.now() + dt.timedelta(hours=5)
+    silence.save()
+    state = breve.current_workflow_task_state
+    login(client, people["restricted"])
+    url = reverse("wagtailadmin_pages:workflow_action", args=[breve.pk, "approve", state.pk])
+    response = client.post(url, {"comment": ""}, follow=True)
+    assert "Période de réserve électorale" in response.content.decode()
+    breve.refresh_from_db()
+    assert not breve.live
+    assert services.spip_status(breve) == services.PROPOSED  # still waiting, nothing lost
+    # After the silence, the same « Publier » works.
+    silence.ends_at = timezone.now() - dt.timedelta(minutes=1)
+    silence.save()
+    client.post(url, {"comment": ""})
+    breve.refresh_from_db()
+    assert breve.live
