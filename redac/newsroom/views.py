@@ -90,15 +90,24 @@ def two_factor_verify(request):
 def sections(request):
     if not request.user.has_perm("newsroom.assign_sections"):
         raise PermissionDenied
-    form = SectionsForm(request.POST or None, initial={"user": request.GET.get("user")})
+    role = request.GET.get("role")
+    role = role if role in (SectionsForm.RESTRICTED, SectionsForm.REDACTEUR) else None
+    form = SectionsForm(request.POST or None,
+                        initial={"user": request.GET.get("user"),
+                                 "role": role or SectionsForm.RESTRICTED})  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        user = form.cleaned_data["user"]
-        services.set_restricted_sections(user, list(form.cleaned_data["sections"]),
-                                         by=request.user)  # fmt: skip
+        user, chosen = form.cleaned_data["user"], list(form.cleaned_data["sections"])
+        if form.cleaned_data["role"] == SectionsForm.REDACTEUR:
+            services.set_redacteur_sections(user, chosen, by=request.user)
+        else:
+            services.set_restricted_sections(user, chosen, by=request.user)
         messages.success(request, _("Rubriques de %(user)s enregistrées.") % {"user": user})
         return redirect("newsroom_sections")
     rows = [(user, services.restricted_sections(user)) for user in restricted_admins()]
-    return TemplateResponse(request, "newsroom/sections.html", {"form": form, "rows": rows})
+    redacteur_rows = [(user, services.redacteur_sections(user))
+                      for user in services.redacteurs()]  # fmt: skip
+    return TemplateResponse(request, "newsroom/sections.html",
+                            {"form": form, "rows": rows, "redacteur_rows": redacteur_rows})  # fmt: skip
 
 
 # --- Trash ---------------------------------------------------------------------------------------

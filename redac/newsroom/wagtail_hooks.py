@@ -55,7 +55,7 @@ def trash_menu_item():
 
 @hooks.register("register_settings_menu_item")
 def sections_menu_item():
-    return SectionsMenuItem(gettext_lazy("Rubriques des administrateurs"),
+    return SectionsMenuItem(gettext_lazy("Rubriques attribuées"),
                             reverse("newsroom_sections"), icon_name="folder-open-inverse",
                             order=650)  # fmt: skip
 
