@@ -16,6 +16,23 @@ class TokenForm(forms.Form):
     )  # fmt: skip
 
 
+class VerifyForm(forms.Form):
+    """The login's second step: the app's 6-digit code, or one of the person's recovery codes
+    (8 letters and digits, typed with or without a space or dash in the middle)."""
+
+    token = forms.RegexField(
+        label=_("Code à 6 chiffres, ou code de secours"), max_length=20,
+        regex=r"^\s*(\d{6}|[A-Za-z2-7]{4}[\s-]?[A-Za-z2-7]{4})\s*$",
+        error_messages={"invalid": _("Tapez les 6 chiffres de votre application, ou un code de "
+                                     "secours de 8 caractères.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                      "autocapitalize": "none", "spellcheck": "false"}),
+    )  # fmt: skip
+
+    def clean_token(self):
+        return "".join(self.cleaned_data["token"].split()).replace("-", "").lower()
+
+
 class SectionsForm(forms.Form):
     RESTRICTED = "restricted"
     REDACTEUR = "redacteur"
