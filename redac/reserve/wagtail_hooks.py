@@ -1,6 +1,7 @@
 """The election silence in the admin: every way an editor puts a page online now (the editor's
-« Publier », a bulk publication, a workflow approval) is refused in a campaign section during the
-silence, with the reason; the scheduler keeps scheduled go-lives for after it (newsroom.jobs)."""
+« Publier », a bulk publication, a workflow approval, a copy published at once, a live page moved
+into a campaign section) is refused in a campaign section during the silence, with the reason;
+the scheduler keeps scheduled go-lives for after it (newsroom.jobs)."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
@@ -8,7 +9,13 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.models import Page
 
-from .services import bulk_publication_blocked, publication_blocked, scheduled_into_silence
+from .services import (
+    blocked_by_silence,
+    bulk_publication_blocked,
+    in_campaign_section,
+    publication_blocked,
+    scheduled_into_silence,
+)
 
 
 @hooks.register("before_publish_page")
@@ -40,6 +47,36 @@ def refuse_bulk_publishing_during_election_silence(request, action_type, objects
     messages.error(request, reason)
     parent = objects[0].get_parent() if objects else None
     return redirect("wagtailadmin_explore", parent.pk) if parent else redirect("wagtailadmin_home")
+
+
+@hooks.register("before_copy_page")
+def refuse_published_copies_during_election_silence(request, page):
+    """A copy « publiée » (or an alias, always live) into a campaign section is a new
+    publication there."""
+    if request.method != "POST":
+        return None
+    if not (request.POST.get("publish_copies") or request.POST.get("alias")):
+        return None
+    parent_id = request.POST.get("new_parent_page") or page.get_parent().pk
+    parent = Page.objects.filter(pk=parent_id if str(parent_id).isdigit() else None).first()
+    reason = blocked_by_silence(parent) if parent is not None else None
+    if not reason:
+        return None
+    messages.error(request, reason)
+    return redirect("wagtailadmin_pages:copy", page.pk)
+
+
+@hooks.register("before_move_page")
+def refuse_moving_into_a_campaign_section_during_election_silence(request, page, destination):
+    """A live page moved into a campaign section appears there as new; moves inside or out of
+    campaign sections are not new publications."""
+    if not page.live or in_campaign_section(page):
+        return None
+    reason = blocked_by_silence(destination)
+    if not reason:
+        return None
+    messages.error(request, reason)
+    return redirect("wagtailadmin_explore", page.get_parent().pk)
 
 
 @hooks.register("after_edit_page")

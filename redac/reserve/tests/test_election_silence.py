@@ -202,3 +202,44 @@ def test_scheduling_inside_the_silence_warns_that_it_will_wait(client, moderator
     assert not page.live
     assert page.revisions.filter(approved_go_live_at__isnull=False).exists()
     assert "la publication attendra sa fin" in response.content.decode()
+
+
+def published_breve(listing, title):
+    breve = BrevePage(title=title, slug=slugify(title), live=False)
+    listing.add_child(instance=breve)
+    breve.save_revision().publish()
+    breve.refresh_from_db()
+    assert breve.live
+    return breve
+
+
+def test_a_published_copy_into_a_campaign_section_is_refused(client, moderator, silence):
+    from django.urls import reverse
+
+    source = published_breve(non_campaign_listing(), "Vide-grenier")
+    campaign = BreveIndexPage.objects.get(slug="breves")
+    client.force_login(moderator)
+    response = client.post(reverse("wagtailadmin_pages:copy", args=[source.pk]), {
+        "new_title": "Copie de campagne", "new_slug": "copie-de-campagne",
+        "new_parent_page": campaign.pk, "publish_copies": "on",
+    }, follow=True)  # fmt: skip
+    assert "Période de réserve électorale" in response.content.decode()
+    assert not BrevePage.objects.filter(slug="copie-de-campagne", live=True).exists()
+    # An unpublished copy (a draft) is fine.
+    client.post(reverse("wagtailadmin_pages:copy", args=[source.pk]), {
+        "new_title": "Brouillon copié", "new_slug": "brouillon-copie", "new_parent_page": campaign.pk,
+    })  # fmt: skip
+    assert BrevePage.objects.get(slug="brouillon-copie").live is False
+
+
+def test_moving_a_live_page_into_a_campaign_section_is_refused(client, moderator, silence):
+    from django.urls import reverse
+
+    page = published_breve(non_campaign_listing(), "Kermesse")
+    campaign = BreveIndexPage.objects.get(slug="breves")
+    client.force_login(moderator)
+    url = reverse("wagtailadmin_pages:move_confirm", args=[page.pk, campaign.pk])
+    response = client.post(url, follow=True)
+    assert "Période de réserve électorale" in response.content.decode()
+    page.refresh_from_db()
+    assert page.get_parent().pk != campaign.pk
