@@ -7,9 +7,14 @@ failing. That covers Wagtail's own workflow notifications (its notifiers are rep
 subclasses that queue instead of sending, see :func:`connect_outbox_notifiers`) and ours (the
 restricted administrators of the proposed item's section).
 
-Not covered: the notes of Wagtail's in-editor comments (``send_commenting_notifications`` of the
-page editor calls Wagtail's mail function directly, without a hook to reroute it) and password
-reset mails (the person is waiting for them and can ask again)."""
+The notes of Wagtail's in-editor comments go the same way: the page editor calls Wagtail's
+``send_notification`` directly (no hook, no setting), which opens an SMTP connection outside any
+error handling, so that a mail server outage turned "save the page" into an error page. The
+editor module's name is pointed at :func:`send_notification_through_outbox` (same recipients, same
+templates); a test fails if a Wagtail upgrade moves it.
+
+Not covered: password reset mails (the person is waiting for them and can ask again; a reset link
+has no business waiting in a table)."""
 
 from __future__ import annotations
 
@@ -84,13 +89,40 @@ OUTBOX_NOTIFIERS = [
 ]  # fmt: skip
 
 
+def send_notification_through_outbox(recipient_users, notification, extra_context) -> bool:
+    """``wagtail.admin.mail.send_notification`` (the in-editor comments' notification), queued:
+    the same choice of recipients (active, with an address, who did not opt out in their
+    profile) and the same templates, rendered in each recipient's language."""
+    from wagtail.users.models import UserProfile
+
+    recipients = [
+        user for user in recipient_users
+        if user.is_active and user.email
+        and getattr(UserProfile.get_for_user(user), f"{notification}_notifications")
+    ]  # fmt: skip
+    context = {"settings": settings, **extra_context}
+    for recipient in recipients:
+        context["user"] = recipient
+        with override(recipient.wagtail_userprofile.get_preferred_language()):
+            subject = render_to_string(
+                f"wagtailadmin/notifications/{notification}_subject.txt", context
+            ).strip()
+            body = render_to_string(f"wagtailadmin/notifications/{notification}.txt", context)
+        send(subject, body.strip(), [recipient.email])
+    return True
+
+
 def connect_outbox_notifiers() -> None:
     """Replace Wagtail's workflow notifiers by ours, whatever the order of the apps' ``ready()``:
     Wagtail's are disconnected if already there, and if Wagtail connects them later, Django ignores
-    a second receiver with the same ``dispatch_uid``."""
+    a second receiver with the same ``dispatch_uid``. Then point the page editor's
+    ``send_notification`` (in-editor comments) at the outbox version."""
     for signal, sender, uid, notifier in OUTBOX_NOTIFIERS:
         signal.disconnect(sender=sender, dispatch_uid=uid)
         signal.connect(notifier, sender=sender, dispatch_uid=uid)
+    from wagtail.admin.views.pages import edit as page_editor
+
+    page_editor.send_notification = send_notification_through_outbox
 
 
 def section_reviewers(page: Page, exclude=None):

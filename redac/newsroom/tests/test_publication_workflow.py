@@ -219,3 +219,46 @@ def test_publier_is_refused_during_the_election_silence_and_says_why(client, new
     client.post(url, {"comment": ""})
     breve.refresh_from_db()
     assert breve.live
+
+
+def test_an_editor_note_is_saved_and_mailed_through_the_outbox_when_smtp_is_down(
+    client, newsroom_personas
+):
+    """Wagtail's in-editor comments notify the page's subscribers (its author): with the mail
+    server down, saving the page with a note still works, and the note waits in the outbox."""
+    from wagtail.admin.views.pages import edit as page_editor
+
+    from redac.newsroom.mail import send_notification_through_outbox
+
+    assert page_editor.send_notification is send_notification_through_outbox
+    people = newsroom_personas
+    breve = propose_breve(client, people)  # its author is subscribed to its comments
+    login(client, people["restricted"])
+    data = {
+        "title": breve.title, "slug": breve.slug, "date": "2026-11-27 10:00:00", "lang": "fr",
+        "body-count": "1", "body-0-type": "spip", "body-0-deleted": "", "body-0-order": "0",
+        "body-0-value": "Rendez-vous {{samedi}} à 15 h.",
+        "author_links-TOTAL_FORMS": "0", "author_links-INITIAL_FORMS": "0",
+        "author_links-MIN_NUM_FORMS": "0", "author_links-MAX_NUM_FORMS": "1000",
+        "comments-TOTAL_FORMS": "1", "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0", "comments-MAX_NUM_FORMS": "1000",
+        "comments-0-DELETE": "", "comments-0-resolved": "", "comments-0-id": "",
+        "comments-0-contentpath": "title", "comments-0-text": "Préciser le lieu ?",
+        "comments-0-position": "", "comments-0-replies-TOTAL_FORMS": "0",
+        "comments-0-replies-INITIAL_FORMS": "0", "comments-0-replies-MIN_NUM_FORMS": "0",
+        "comments-0-replies-MAX_NUM_FORMS": "0",
+    }  # fmt: skip
+    mail.outbox.clear()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=closed_port(),
+        EMAIL_TIMEOUT=2,
+    ):
+        response = client.post(reverse("wagtailadmin_pages:edit", args=[breve.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert breve.wagtail_admin_comments.filter(text="Préciser le lieu ?").exists()
+    note = OutgoingMail.objects.get(to=people["redacteur"].email, body__contains="Préciser")
+    assert note.kind == "workflow"
+    send_outbox()
+    assert [m.to for m in mail.outbox if "Préciser" in m.body] == [[people["redacteur"].email]]
