@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # single-use recovery codes (newsroom.security)
     "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",

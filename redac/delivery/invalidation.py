@@ -173,6 +173,19 @@ def paths_for_page(page, *, old_path: str | None = None, old_parent=None,
     return paths - prefixes, {_site_path(p) for p in prefixes}
 
 
+def comment_count_paths(page) -> set[str]:
+    """Where a page's count of published comments shows: the page itself (its thread), every
+    listing above it (home, its sections, its brève listing: the cards' « N commentaires ») and
+    the author and keyword pages that list it. Not its neighbours, feeds or sitemaps."""
+    paths: set[str] = set()
+    for item in [page, *page.get_ancestors()]:
+        path = page_path(item)
+        if path:
+            paths.add(path)
+    paths |= listing_refs(page)
+    return {_site_path(p) for p in paths}
+
+
 def _ancestor_paths(path: str) -> list[str]:
     """``/a/b/c/`` -> ``/a/b/``, ``/a/``, ``/``: the listings above a URL, from the URL alone
     (used for a page's old place after a move)."""

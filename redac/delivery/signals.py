@@ -97,19 +97,19 @@ def on_redirect_changed(sender, instance, **kwargs):
 
 
 def _connect_comments() -> None:
-    """A comment approved, rejected or deleted changes its page (thread and count): purge it."""
+    """A comment approved, rejected or deleted changes its page (thread and count) and the
+    listings whose cards show the count: purge them."""
     from django.apps import apps
 
     if not apps.is_installed("redac.comments"):
         return
     from redac.comments.services import comments_changed
 
-    from .invalidation import page_path
+    from .invalidation import comment_count_paths
 
     def on_comments_changed(sender, page=None, **kwargs):
-        path = page_path(page) if page is not None else None
-        if path:
-            invalidate([path])
+        if page is not None:
+            invalidate(comment_count_paths(page))
 
     comments_changed.connect(on_comments_changed, weak=False, dispatch_uid="delivery.comments")
 

@@ -345,7 +345,7 @@ class BreveIndexPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         breves = published(BrevePage).child_of(self).order_by("-date")
-        context["items"] = paginate(request, breves.prefetch_related("author_links__author"))
+        context["items"] = paginate(request, with_listing_relations(breves, image=False))
         return context
 
 
@@ -587,6 +587,30 @@ class BreveAuthor(AuthorLinkBase):
         verbose_name = _("auteur de la brève")
 
 
-def with_listing_relations(queryset):
-    """What a listing card shows, fetched in a fixed number of queries."""
-    return queryset.select_related("lead_image").prefetch_related("author_links__author")
+def with_comment_counts(queryset):
+    """Annotate each page with ``published_comment_count``, the number of comments readers see on
+    it (the count its page shows), in the same query: a correlated subquery, no query per card."""
+    from django.apps import apps
+
+    if not apps.is_installed("redac.comments"):
+        return queryset
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from redac.comments.models import Comment
+
+    counts = (
+        Comment.objects.published().filter(page=OuterRef("pk"))
+        .order_by().values("page").annotate(n=Count("pk")).values("n")
+    )  # fmt: skip
+    return queryset.annotate(
+        published_comment_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+    )
+
+
+def with_listing_relations(queryset, *, image: bool = True):
+    """What a listing card shows (image, authors, comment count), in a fixed number of queries
+    whatever the number of cards."""
+    if image:
+        queryset = queryset.select_related("lead_image")
+    return with_comment_counts(queryset.prefetch_related("author_links__author"))

@@ -6,7 +6,15 @@ from itertools import chain
 
 from django.shortcuts import get_object_or_404, render
 
-from .models import ArticlePage, Author, BrevePage, Keyword, paginate, published
+from .models import (
+    ArticlePage,
+    Author,
+    BrevePage,
+    Keyword,
+    paginate,
+    published,
+    with_listing_relations,
+)
 
 
 def _items_newest_first(articles, breves):
@@ -18,8 +26,7 @@ def author_detail(request, slug):
     articles = published(ArticlePage).filter(author_links__author=author).distinct()
     breves = published(BrevePage).filter(author_links__author=author).distinct()
     items = _items_newest_first(
-        articles.prefetch_related("author_links__author"),
-        breves.prefetch_related("author_links__author"),
+        with_listing_relations(articles), with_listing_relations(breves, image=False)
     )
     return render(
         request, "news/author_detail.html",
@@ -30,8 +37,8 @@ def author_detail(request, slug):
 def keyword_detail(request, slug):
     keyword = get_object_or_404(Keyword.objects.select_related("group"), slug=slug)
     items = _items_newest_first(
-        published(ArticlePage).filter(keywords=keyword).prefetch_related("author_links__author"),
-        published(BrevePage).filter(keywords=keyword).prefetch_related("author_links__author"),
+        with_listing_relations(published(ArticlePage).filter(keywords=keyword)),
+        with_listing_relations(published(BrevePage).filter(keywords=keyword), image=False),
     )
     return render(
         request, "news/keyword_detail.html",

@@ -13,8 +13,11 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the receivers)
+        from .mail import connect_outbox_notifiers
         from .roles import reapply_roles_after_migrate
 
         # Later apps (contact, visits) create their permissions after our migration ran: grant
         # them to the roles at every migrate, so the roles are complete whatever the install order.
         post_migrate.connect(reapply_roles_after_migrate, dispatch_uid="newsroom-roles")
+        # Workflow e-mails go through the outbox: a mail server outage delays them, loses none.
+        connect_outbox_notifiers()

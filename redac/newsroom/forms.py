@@ -16,18 +16,48 @@ class TokenForm(forms.Form):
     )  # fmt: skip
 
 
+class VerifyForm(forms.Form):
+    """The login's second step: the app's 6-digit code, or one of the person's recovery codes
+    (8 letters and digits, typed with or without a space or dash in the middle)."""
+
+    token = forms.RegexField(
+        label=_("Code à 6 chiffres, ou code de secours"), max_length=20,
+        regex=r"^\s*(\d{6}|[A-Za-z2-7]{4}[\s-]?[A-Za-z2-7]{4})\s*$",
+        error_messages={"invalid": _("Tapez les 6 chiffres de votre application, ou un code de "
+                                     "secours de 8 caractères.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                      "autocapitalize": "none", "spellcheck": "false"}),
+    )  # fmt: skip
+
+    def clean_token(self):
+        return "".join(self.cleaned_data["token"].split()).replace("-", "").lower()
+
+
 class SectionsForm(forms.Form):
+    RESTRICTED = "restricted"
+    REDACTEUR = "redacteur"
+
+    role = forms.ChoiceField(
+        label=_("Rôle"), widget=forms.RadioSelect, initial=RESTRICTED, required=False,
+        choices=[
+            (RESTRICTED, _("Administrateur restreint : publie et refuse les articles et brèves "
+                           "de ces rubriques et de leurs sous-rubriques, et de nulle part "
+                           "ailleurs (ajouté au groupe « Administrateur restreint »)")),
+            (REDACTEUR, _("Rédacteur : écrit et propose dans ces rubriques et leurs "
+                          "sous-rubriques seulement ; sans rubrique cochée, partout")),
+        ],
+    )  # fmt: skip
     user = forms.ModelChoiceField(
-        label=_("Administrateur restreint"),
+        label=_("Personne"),
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
-        help_text=_("La personne est ajoutée au groupe « Administrateur restreint »."),
     )
     sections = forms.ModelMultipleChoiceField(
         label=_("Rubriques"), required=False, widget=forms.CheckboxSelectMultiple,
         queryset=None,
-        help_text=_("Elle publie et refuse les articles et brèves de ces rubriques et de leurs "
-                    "sous-rubriques, et de nulle part ailleurs."),
     )  # fmt: skip
+
+    def clean_role(self):
+        return self.cleaned_data.get("role") or self.RESTRICTED  # the screen's original use
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,8 @@ site was down are executed at the next start.
 This is Wagtail's ``publish_scheduled`` command (pages and every DraftStateMixin snippet: flash
 items, campaign banners), with one difference: each object is re-read and locked inside its own
 short transaction before it is touched, so that two runs overlapping after a worker takeover
-never publish or unpublish the same object twice.
+never publish or unpublish the same object twice; and a page due to go live in a campaign section
+during the election silence (redac.reserve) waits for the end of the silence.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils import timezone
 from wagtail.models import DraftStateMixin, Page, Revision
 
 from redac.core.jobs import periodic
+from redac.reserve.services import scheduled_publication_waits
 
 logger = logging.getLogger("redac.newsroom.scheduling")
 
@@ -59,6 +61,12 @@ def publish_due(now=None) -> int:
         with transaction.atomic():
             revision = _locked(Revision.objects.filter(pk=pk, approved_go_live_at__lt=now)).first()
             if revision is None:
+                continue
+            obj = revision.content_object
+            if isinstance(obj, Page) and scheduled_publication_waits(obj, now):
+                # Election silence in a campaign section: the go-live stays scheduled and
+                # happens at the first run after the end of the silence.
+                logger.debug("scheduled: %s waits for the end of the election silence", obj.pk)
                 continue
             # The revision's go-live date is past: publishing makes the object live now.
             revision.publish(log_action="wagtail.publish.scheduled")

@@ -45,6 +45,21 @@ class SectionApprovalTask(AbstractGroupApprovalTask):
             ]
         return []
 
+    def on_action(self, task_state, user, action_name, **kwargs):
+        """« Publier » is refused during the election silence in a campaign section (the item stays
+        proposed); the returned URL says why (reserve.wagtail_hooks)."""
+        if action_name == "approve":
+            from django.urls import reverse
+
+            from redac.reserve.services import publication_blocked
+
+            obj = task_state.workflow_state.content_object
+            revision = task_state.revision
+            go_live_at = revision.as_object().go_live_at if revision else None
+            if isinstance(obj, Page) and publication_blocked(obj, go_live_at=go_live_at):
+                return reverse("reserve_refused", args=[obj.pk])
+        return super().on_action(task_state, user, action_name, **kwargs)
+
     def get_task_states_user_can_moderate(self, user, **kwargs):
         states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
         if user.is_superuser or self._user_in_groups(user):

@@ -1,10 +1,12 @@
 """SPIP's editorial roles as Wagtail groups, with their page, snippet and collection permissions.
 
 - Rédacteur: writes and proposes (Wagtail's "add" page permission: create pages and edit one's own
-  drafts), cannot publish.
+  drafts), cannot publish. Everywhere by default (SPIP's rédacteurs write in every rubrique), or
+  only in the sections assigned on the « Rubriques » screen (per-section groups « Rédacteur —
+  <rubrique> », which replace the « Rédacteur » group for that person).
 - Administrateur restreint: publishes or refuses in the sections assigned to them. Each assignment
   is membership of a per-section group « Administrateur restreint — <rubrique> » holding the page
-  permissions on that section (created by the « Rubriques des administrateurs » screen).
+  permissions on that section (created by the « Rubriques attribuées » screen).
 - Administrateur: the whole site, flash, campaign banners, authors and keywords, site settings,
   hard delete from the trash.
 - Webmestre: users, settings, statistics, contact messages (no page editing: a person who is both
@@ -26,6 +28,10 @@ ROLES = (REDACTEUR, RESTRICTED_ADMIN, ADMINISTRATOR, WEBMASTER)
 #: The roles that must use two-factor authentication before using the admin.
 TWO_FACTOR_ROLES = (ADMINISTRATOR, WEBMASTER)
 SECTION_GROUP_PREFIX = "Administrateur restreint — "
+#: A rédacteur limited to some sections is in « Rédacteur — <rubrique> » groups (each: the
+#: Rédacteur role's grants, with "add" on that section only) instead of « Rédacteur » ("add" on
+#: the whole site). With no section assigned, a rédacteur writes everywhere, as in SPIP.
+REDACTEUR_SECTION_GROUP_PREFIX = "Rédacteur — "
 #: The group issue 8 creates for the contact inbox; the Webmestre gets its permissions.
 MESSAGES_GROUP = "Messages"
 

@@ -20,6 +20,10 @@ from django.urls import reverse
 
 from .roles import TWO_FACTOR_ROLES
 
+#: How many single-use recovery codes a person gets at a time (django-otp's static tokens).
+RECOVERY_CODE_COUNT = 10
+RECOVERY_DEVICE_NAME = "Codes de secours"
+
 
 def client_ip(request) -> str | None:
     """The peer address only: X-Forwarded-For is never trusted for throttling (security case
@@ -79,3 +83,32 @@ class AdminTwoFactorMiddleware:
             if two_factor_required(user):
                 return redirect(f"{reverse('newsroom_2fa_setup')}?{query}")
         return self.get_response(request)
+
+
+# --- Recovery codes ------------------------------------------------------------------------------
+
+
+def issue_recovery_codes(user) -> list[str]:
+    """Replace ``user``'s recovery codes by ``RECOVERY_CODE_COUNT`` new single-use ones and return
+    them (to show once: only the person sees them, then they are only checked). They are
+    django-otp static tokens: the check screen accepts them in place of the app's code, each once;
+    django-otp throttles wrong guesses as for the app's codes."""
+    from django.db import transaction
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    codes: set[str] = set()
+    while len(codes) < RECOVERY_CODE_COUNT:
+        codes.add(StaticToken.random_token())  # 8 characters of base32: 40 random bits
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+        )
+        device.token_set.all().delete()
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return sorted(codes)
+
+
+def remaining_recovery_codes(user) -> int:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

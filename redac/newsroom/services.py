@@ -13,7 +13,13 @@ from wagtail.log_actions import log
 from wagtail.models import GroupPagePermission, Page, WorkflowState
 
 from .models import TrashEntry, TrashPage
-from .roles import RESTRICTED_ADMIN, SECTION_GROUP_PREFIX, SECTION_PAGE_PERMISSIONS
+from .roles import (
+    REDACTEUR,
+    REDACTEUR_SECTION_GROUP_PREFIX,
+    RESTRICTED_ADMIN,
+    SECTION_GROUP_PREFIX,
+    SECTION_PAGE_PERMISSIONS,
+)
 
 # --- SPIP statuses --------------------------------------------------------------------------------
 
@@ -196,6 +202,81 @@ def set_restricted_sections(user, sections, *, by=None) -> None:
     user.groups.add(Group.objects.get(name=RESTRICTED_ADMIN))
     log(user, "newsroom.sections", user=by,
         data={"sections": [section.title for section in sections]})  # fmt: skip
+
+
+# --- Rédacteurs' sections ------------------------------------------------------------------------
+
+
+def _copy_role_grants(role: Group, group: Group) -> None:
+    """Give ``group`` the model and collection permissions of ``role`` (not its page permissions:
+    those are the point of the per-section group)."""
+    from wagtail.models import GroupCollectionPermission
+
+    group.permissions.add(*role.permissions.all())
+    for grant in GroupCollectionPermission.objects.filter(group=role):
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection_id=grant.collection_id, permission_id=grant.permission_id
+        )
+
+
+def redacteur_section_group_for(section: Page) -> Group:
+    """The group of the rédacteurs who may write in ``section`` (and its sub-sections) only."""
+    existing = Group.objects.filter(name__startswith=REDACTEUR_SECTION_GROUP_PREFIX,
+                                    page_permissions__page=section).first()  # fmt: skip
+    if existing is not None:
+        group = existing
+    else:
+        name = f"{REDACTEUR_SECTION_GROUP_PREFIX}{section.title}"[:140]
+        base, n = name, 1
+        while Group.objects.filter(name=name).exists():
+            n += 1
+            name = f"{base} ({n})"
+        group = Group.objects.create(name=name)
+        GroupPagePermission.objects.create(group=group, page=section, permission_type="add")
+    # Re-copied at every assignment: the role may have gained permissions since (a new app).
+    _copy_role_grants(Group.objects.get(name=REDACTEUR), group)
+    return group
+
+
+def redacteur_sections(user) -> list[Page]:
+    """The sections a rédacteur is limited to; empty means every section."""
+    return list(
+        Page.objects.filter(group_permissions__group__in=user.groups.filter(
+            name__startswith=REDACTEUR_SECTION_GROUP_PREFIX))
+        .distinct().order_by("path")
+    )  # fmt: skip
+
+
+def redacteurs():
+    """Everybody with the Rédacteur role, limited to some sections or not."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model().objects.filter(
+            Q(groups__name=REDACTEUR) | Q(groups__name__startswith=REDACTEUR_SECTION_GROUP_PREFIX)
+        ).distinct().order_by("username")
+    )  # fmt: skip
+
+
+@transaction.atomic
+def set_redacteur_sections(user, sections, *, by=None) -> None:
+    """Make ``user`` a rédacteur of exactly ``sections``; with no section, of the whole site
+    (the « Rédacteur » group, as SPIP's rédacteurs who write in every rubrique)."""
+    wanted = {redacteur_section_group_for(section).pk for section in sections}
+    current = set(user.groups.filter(name__startswith=REDACTEUR_SECTION_GROUP_PREFIX)
+                  .values_list("pk", flat=True))  # fmt: skip
+    if current - wanted:
+        user.groups.remove(*current - wanted)
+    if wanted - current:
+        user.groups.add(*wanted - current)
+    role = Group.objects.get(name=REDACTEUR)
+    if sections:
+        user.groups.remove(role)  # its "add" on the whole site would override the limit
+    else:
+        user.groups.add(role)
+    log(user, "newsroom.sections", user=by,
+        data={"role": REDACTEUR, "sections": [section.title for section in sections]})  # fmt: skip
 
 
 def publishable_section_paths(user) -> list[str]:

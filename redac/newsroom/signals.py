@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.models import Group, User
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.log_actions import get_active_log_context, log
@@ -130,10 +131,12 @@ def retire_breve_flash(sender, instance, **kwargs):
 @receiver(task_submitted)
 def notify_section_reviewers(sender, instance, user=None, **kwargs):
     """Wagtail e-mails the task's groups (Administrateur); the restricted administrators of the
-    proposed item's section are told too."""
+    proposed item's section are told too. Both through the outbox (see mail.py)."""
     from .mail import notify_proposal
 
     try:
-        notify_proposal(instance, submitter=user)
-    except Exception:  # a mail problem must never stop a proposal
+        # A savepoint: a failure here must not break the proposal's transaction (PostgreSQL).
+        with transaction.atomic():
+            notify_proposal(instance, submitter=user)
+    except Exception:  # a notification problem must never stop a proposal
         logger.exception("could not notify the section's reviewers")

@@ -11,16 +11,25 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
 from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.log_actions import log
 from wagtail.models import Page
 
 from . import services
-from .forms import SectionsForm, TokenForm, restricted_admins
+from .forms import SectionsForm, TokenForm, VerifyForm, restricted_admins
 from .models import TrashEntry
-from .security import has_confirmed_device, two_factor_required
+from .security import (
+    has_confirmed_device,
+    issue_recovery_codes,
+    remaining_recovery_codes,
+    two_factor_required,
+)
 
 SPIP_PREVIEW_MAX_CHARS = 100_000
 
@@ -31,8 +40,6 @@ def _next_url(request, default="wagtailadmin_home"):
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    from django.urls import reverse
-
     return reverse(default)
 
 
@@ -72,16 +79,42 @@ def two_factor_verify(request):
     from django_otp import devices_for_user
     from django_otp import login as otp_login
 
-    form = TokenForm(request.POST or None)
+    form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"].strip()
+        token = form.cleaned_data["token"]
         for device in devices_for_user(request.user, confirmed=True):
-            if device.verify_token(token):
+            if device.verify_token(token):  # a recovery code is consumed by its check
                 otp_login(request, device)
+                if isinstance(device, StaticDevice):
+                    messages.warning(request, _(
+                        "Code de secours accepté (il ne servira plus). Il vous en reste "
+                        "%(count)d : pensez à en générer de nouveaux."
+                    ) % {"count": remaining_recovery_codes(request.user)})  # fmt: skip
                 return redirect(_next_url(request))
         form.add_error("token", _("Ce code n'est pas le bon (ou il a expiré) : réessayez."))
     return TemplateResponse(request, "newsroom/two_factor_verify.html",
                             {"form": form, "next": _next_url(request)})  # fmt: skip
+
+
+@login_required(login_url="wagtailadmin_login")
+def two_factor_recovery_codes(request):
+    """Single-use recovery codes, for the day the phone is lost: generated on request, shown
+    once (this response only, never cached), then only checked at login. Only after this
+    session passed two-factor authentication: a password alone must not mint codes."""
+    if not request.user.is_verified():
+        if has_confirmed_device(request.user):
+            return redirect(f"{reverse('newsroom_2fa_verify')}?next={request.path}")
+        messages.error(request, _("Activez d'abord la double authentification."))
+        return redirect("newsroom_2fa_setup")
+    codes = None
+    if request.method == "POST":
+        codes = issue_recovery_codes(request.user)
+        log(request.user, "newsroom.recovery_codes", user=request.user)
+    response = TemplateResponse(request, "newsroom/two_factor_recovery_codes.html", {
+        "codes": codes, "remaining": remaining_recovery_codes(request.user),
+    })  # fmt: skip
+    add_never_cache_headers(response)
+    return response
 
 
 # --- Restricted administrators' sections ---------------------------------------------------------
@@ -90,15 +123,24 @@ def two_factor_verify(request):
 def sections(request):
     if not request.user.has_perm("newsroom.assign_sections"):
         raise PermissionDenied
-    form = SectionsForm(request.POST or None, initial={"user": request.GET.get("user")})
+    role = request.GET.get("role")
+    role = role if role in (SectionsForm.RESTRICTED, SectionsForm.REDACTEUR) else None
+    form = SectionsForm(request.POST or None,
+                        initial={"user": request.GET.get("user"),
+                                 "role": role or SectionsForm.RESTRICTED})  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        user = form.cleaned_data["user"]
-        services.set_restricted_sections(user, list(form.cleaned_data["sections"]),
-                                         by=request.user)  # fmt: skip
+        user, chosen = form.cleaned_data["user"], list(form.cleaned_data["sections"])
+        if form.cleaned_data["role"] == SectionsForm.REDACTEUR:
+            services.set_redacteur_sections(user, chosen, by=request.user)
+        else:
+            services.set_restricted_sections(user, chosen, by=request.user)
         messages.success(request, _("Rubriques de %(user)s enregistrées.") % {"user": user})
         return redirect("newsroom_sections")
     rows = [(user, services.restricted_sections(user)) for user in restricted_admins()]
-    return TemplateResponse(request, "newsroom/sections.html", {"form": form, "rows": rows})
+    redacteur_rows = [(user, services.redacteur_sections(user))
+                      for user in services.redacteurs()]  # fmt: skip
+    return TemplateResponse(request, "newsroom/sections.html",
+                            {"form": form, "rows": rows, "redacteur_rows": redacteur_rows})  # fmt: skip
 
 
 # --- Trash ---------------------------------------------------------------------------------------

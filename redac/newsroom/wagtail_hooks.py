@@ -25,6 +25,11 @@ def newsroom_admin_urls():
     return [
         path("2fa/activer/", views.two_factor_setup, name="newsroom_2fa_setup"),
         path("2fa/verifier/", views.two_factor_verify, name="newsroom_2fa_verify"),
+        path(
+            "2fa/codes-de-secours/",
+            views.two_factor_recovery_codes,
+            name="newsroom_2fa_recovery_codes",
+        ),  # fmt: skip
         path("newsroom/rubriques/", views.sections, name="newsroom_sections"),
         path("newsroom/poubelle/", views.trash, name="newsroom_trash"),
         path("newsroom/poubelle/<int:page_id>/restaurer/", views.restore, name="newsroom_restore"),
@@ -55,7 +60,7 @@ def trash_menu_item():
 
 @hooks.register("register_settings_menu_item")
 def sections_menu_item():
-    return SectionsMenuItem(gettext_lazy("Rubriques des administrateurs"),
+    return SectionsMenuItem(gettext_lazy("Rubriques attribuées"),
                             reverse("newsroom_sections"), icon_name="folder-open-inverse",
                             order=650)  # fmt: skip
 
@@ -67,6 +72,16 @@ def two_factor_menu_item(request):
         "label": _("Double authentification"),
         "help_text": _("Un code à usage unique, en plus du mot de passe."),
     }
+
+
+@hooks.register("register_account_menu_item")
+def recovery_codes_menu_item(request):
+    return {
+        "url": reverse("newsroom_2fa_recovery_codes"),
+        "label": _("Codes de secours"),
+        "help_text": _("Pour vous connecter si vous perdez le téléphone de la double "
+                       "authentification."),
+    }  # fmt: skip
 
 
 # --- Trash instead of deletion -------------------------------------------------------------------
@@ -168,3 +183,5 @@ def register_newsroom_log_actions(actions):
     actions.register_action("newsroom.permissions", _("Droits modifiés"), _("Droits modifiés"))
     actions.register_action("newsroom.sections", _("Rubriques attribuées"),
                             _("Rubriques attribuées"))  # fmt: skip
+    actions.register_action("newsroom.recovery_codes", _("Codes de secours générés"),
+                            _("Codes de secours générés"))  # fmt: skip

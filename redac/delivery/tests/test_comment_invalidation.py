@@ -13,3 +13,30 @@ def test_a_comment_change_purges_its_page_from_the_cache(reader, demo, page_cach
     assert reader.get(breve.url).header("x-cache") == "HIT"
     comments_changed.send(sender=None, page=breve)
     assert reader.get(breve.url).header("x-cache") == "MISS"
+
+
+def test_approving_a_comment_purges_the_listings_that_show_its_count(
+    reader, demo, page_cache, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import User
+
+    from redac.comments.models import Comment
+    from redac.comments.services import moderate
+
+    breve = demo["breves"]["petition-guichets"]
+    author = breve.authors[0]
+    keyword = breve.keywords.first()
+    listings = ["/", "/actualite/", breve.get_parent().url, author.get_absolute_url(),
+                f"/mots/{keyword.slug}/"]  # fmt: skip
+    unrelated = "/culture/"
+    for path in [*listings, unrelated]:
+        reader.get(path)
+        assert reader.get(path).header("x-cache") == "HIT", path
+    comment = Comment.objects.create(page=breve, author_name="Sam", body="Bravo.")
+    admin = User.objects.create_superuser("chef", "chef@example.org", "motdepasse-chef-42")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert moderate([comment], "approve", admin) == 1
+    for path in listings:
+        assert reader.get(path).header("x-cache") == "MISS", path
+    assert "1 commentaire<" in reader.get(breve.get_parent().url).text
+    assert reader.get(unrelated).header("x-cache") == "HIT"  # nothing else is purged
