@@ -266,14 +266,15 @@ def import_comment(message: ImportedForumMessage) -> Comment | None:
 
 
 @transaction.atomic
-def import_comments(messages: Iterable[ImportedForumMessage]) -> int:
+def import_comments(messages: Iterable[ImportedForumMessage], *, announce: bool = True) -> int:
     """Create or update the comments of SPIP forum messages, in bulk; returns how many are reader
     comments (SPIP's private forums are skipped).
 
     Idempotent on ``import_ref`` (``spip:forum:N``): a re-run updates, never duplicates. Replies
     keep their thread (``id_parent``), whether the parent is in this call or was imported before.
     The pages whose comments changed are purged from the page cache (``comments_changed``), after
-    commit, like after a moderation.
+    commit, like after a moderation; ``announce=False`` leaves that to the caller (the SPIP import
+    purges the whole cache once at its end).
     """
     wanted = []
     for message in sorted(messages, key=lambda m: m.id_forum):
@@ -304,7 +305,7 @@ def import_comments(messages: Iterable[ImportedForumMessage]) -> int:
             comment.parent_id = None
         threaded.append(comment)
     Comment.objects.bulk_update(threaded, ["parent"], batch_size=200)
-    pages = {message.page.pk: message.page for message, _values in wanted}
+    pages = {message.page.pk: message.page for message, _values in wanted} if announce else {}
     for page in pages.values():
         transaction.on_commit(lambda page=page: comments_changed.send(sender=Comment, page=page))
     return len(wanted)

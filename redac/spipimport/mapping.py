@@ -310,7 +310,9 @@ class Importer:
         ).values_list("extra", "object_id"):
             for objet, ident in extra.get("links", []):
                 self.logos[(objet, int(ident))] = object_id
-        with deferred_indexing():
+        from redac.delivery.invalidation import deferred
+
+        with deferred(reason="import SPIP"), deferred_indexing():
             if self.dry_run:
                 # Everything runs, then rolls back: the report says what a real run would do.
                 try:
@@ -352,25 +354,34 @@ class Importer:
 
     # --- helpers ---------------------------------------------------------------------------------
     def _reindex(self) -> None:
-        """Search and reference indexes for what this run created or changed."""
+        """Search indexes (Wagtail's, for the admin, and the public site's) and the reference
+        index (where an image or a snippet is used), for what this run created or changed."""
+        from django.apps import apps
         from modelsearch.backends import get_search_backends
         from modelsearch.index import class_is_indexed
         from wagtail.models import ReferenceIndex
 
+        from redac.search import index as site_search
+
         by_model: dict[str, list[int]] = defaultdict(list)
         for label, pk in self.touched:
             by_model[label].append(pk)
-        from django.apps import apps
-
         for label, pks in by_model.items():
             model = apps.get_model(label)
+            prefetch = [name for name in ("author_links__author", "keywords")
+                        if hasattr(model, name.split("__")[0])]  # fmt: skip
             for start in range(0, len(pks), 500):
-                objs = list(model.objects.filter(pk__in=pks[start : start + 500]))
-                if class_is_indexed(model):
-                    for backend in get_search_backends(with_auto_update=True):
-                        backend.add_bulk(model, objs)
-                for obj in objs:
-                    ReferenceIndex.create_or_update_for_object(obj)
+                with transaction.atomic():
+                    objs = list(model.objects.filter(pk__in=pks[start : start + 500])
+                                .prefetch_related(*prefetch))  # fmt: skip
+                    if class_is_indexed(model):
+                        for backend in get_search_backends(with_auto_update=True):
+                            backend.add_bulk(model, objs)
+                    for obj in objs:
+                        ReferenceIndex.create_or_update_for_object(obj)
+                    if model in site_search.PAGE_KINDS:
+                        for obj in objs:
+                            site_search.index_page(obj)
 
     def _unchanged(self, key: str, digest: str) -> bool:
         found = self.records.get(key)
