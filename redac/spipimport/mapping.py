@@ -130,6 +130,10 @@ def safe_join(img_dir: Path, relative: str) -> Path | None:
     return Path(candidate)
 
 
+def _body(page) -> str:
+    return "\n\n".join(str(block.value) for block in page.body if block.block_type == "spip")
+
+
 _FORUM_LINK = re.compile(r"\[([^\[\]]*?)->\s*([^\]\s]+)\s*\]")
 
 
@@ -288,6 +292,8 @@ class Importer:
         self._tree = _TreeAppender()
         self._new_links: list[tuple[type, int, list[int], list[int]]] = []
         self._documents_by_file: dict[str, int] = {}
+        self._slug_objects: dict[str, tuple[str, int]] = {}
+        self._site_pattern = legacy.old_site_pattern(self.site_url) if self.site_url else None
 
     # --- driver ----------------------------------------------------------------------------------
     def run(self) -> Report:
@@ -332,6 +338,9 @@ class Importer:
             if row.url and row.type:
                 # the most recent slug wins (SPIP answers all of them, redirecting to the latest)
                 self.slugs[(row.type, row.object_id)] = row.url
+                self._slug_objects[legacy.slug_key(row.type, row.url)] = (row.type, row.object_id)
+        self._documents_by_file = {row.fichier.lstrip("/"): row.id
+                                   for row in self.reader.documents() if row.fichier}  # fmt: skip
         self._url_rows = list(self.reader.urls())
         self.home = self._ensure_home()
         steps = [
@@ -480,6 +489,33 @@ class Importer:
             n += 1
             slug = f"{base}-{n}"
         return slug
+
+    def _text(self, raw: str) -> str:
+        """A SPIP text as stored: control characters out, links to the old site made internal
+        (``--site-url``, by default the address SPIP recorded)."""
+        return legacy.rewrite_site_links(clean.clean_text(raw), self._site_pattern, self._shortcut)
+
+    def _shortcut(self, path: str, query: str) -> str | None:
+        """The SPIP shortcut (``art12``, ``doc7``) of what an old address names, or None."""
+        for key in legacy.keys_for_request(path, query):
+            if key.startswith("IMG/"):
+                ident = self._documents_by_file.get(key[len("IMG/") :])
+                if ident is not None and ref("document", ident) in self.records:
+                    return f"doc{ident}"
+                return None
+            if key.startswith("spip.php?"):
+                match = re.match(r"^spip\.php\?([a-z]+)(\d+)$", key)
+                if match and match.group(1) in legacy.SHORTCUTS:
+                    return f"{legacy.SHORTCUTS[match.group(1)]}{match.group(2)}"
+                return None
+            found = self._slug_objects.get(key)
+            if found and found[0] in legacy.SHORTCUTS:
+                return f"{legacy.SHORTCUTS[found[0]]}{found[1]}"
+        return None
+
+    def _text_digest(self, *parts) -> str:
+        """Texts depend on the old site's address too: changing it re-imports them."""
+        return combine(*parts, self.site_url) if self.site_url else combine(*parts)
 
     def _existing(self, model, key: str):
         """The object an earlier run made of ``key``, or None; no query for a new object (the
@@ -816,7 +852,7 @@ class Importer:
         self._load_sections()
         for row in self._batches(rows, "rubriques"):
             key = ref("rubrique", row.id)
-            digest = combine(t.digest(row), self._logo("rubrique", row.id))
+            digest = self._text_digest(t.digest(row), self._logo("rubrique", row.id))
             if self._unchanged(key, digest) and row.id in self.sections:
                 continue
             if row.parent_id and row.parent_id not in self.sections:
@@ -832,8 +868,8 @@ class Importer:
             page.title = clean.plain_title(row.title, lang) or f"Rubrique {row.id}"
             page.slug = self._slug(parent, "rubrique", row.id, page.title,
                                    None if is_new else page)  # fmt: skip
-            page.descriptif = clean.clean_text(row.descriptif)
-            page.body = [("spip", clean.clean_text(row.texte))] if row.texte.strip() else []
+            page.descriptif = self._text(row.descriptif)
+            page.body = [("spip", self._text(row.texte))] if row.texte.strip() else []
             page.logo_id = self._logo("rubrique", row.id)
             page.show_in_menus = row.parent_id == 0
             status = "publie" if row.status == "publie" else "prepa"
@@ -844,14 +880,14 @@ class Importer:
                                    date=aware(row.date))  # fmt: skip
             self._record(key, digest, page, status=row.status)
             self.sections[row.id] = page
-            self.changed_texts.append((key, lang, [row.descriptif, row.texte]))
+            self.changed_texts.append((key, lang, [page.descriptif, _body(page)]))
             self.report.counts["rubriques"] += 1
         self._grant_sections()
 
     def _apply_section_fields(self, page, row, lang, parent) -> None:
         page.title = clean.plain_title(row.title, lang) or f"Rubrique {row.id}"
-        page.descriptif = clean.clean_text(row.descriptif)
-        page.body = [("spip", clean.clean_text(row.texte))] if row.texte.strip() else []
+        page.descriptif = self._text(row.descriptif)
+        page.body = [("spip", self._text(row.texte))] if row.texte.strip() else []
         page.logo_id = self._logo("rubrique", row.id)
 
     def _load_sections(self) -> None:
@@ -907,7 +943,7 @@ class Importer:
             if row.redirect_target:
                 self._virtual_articles.append(row)
                 continue
-            digest = combine(t.digest(row), self._logo("article", row.id))
+            digest = self._text_digest(t.digest(row), self._logo("article", row.id))
             if self._unchanged(key, digest):
                 continue
             parent = self.sections.get(row.rubrique_id)
@@ -927,14 +963,18 @@ class Importer:
                                    None if is_new else page)  # fmt: skip
             page.surtitre = clean.plain_title(row.surtitre, lang)
             page.soustitre = clean.plain_title(row.soustitre, lang)
-            page.descriptif = clean.clean_text(row.descriptif)
-            page.chapo = clean.clean_text(row.chapo)
-            page.body = [("spip", clean.clean_text(row.texte))] if row.texte.strip() else []
-            page.ps = clean.clean_text(row.ps)
+            page.descriptif = self._text(row.descriptif)
+            page.chapo = self._text(row.chapo)
+            page.body = [("spip", self._text(row.texte))] if row.texte.strip() else []
+            page.ps = self._text(row.ps)
             page.date = aware(row.date) or aware(row.date_modif) or timezone.now()
             page.date_redac = aware(row.date_redac)
             page.lang = lang
             page.visit_count = max(row.visites, 0)
+            # SPIP's per-article forum setting: a posteriori, a priori, subscribers (a priori
+            # here: redac has no reader accounts), none (what was published stays visible)
+            page.comments_mode = {"pos": "post", "pri": "pre", "abo": "pre", "non": "closed"}.get(
+                row.accepter_forum.strip(), page.comments_mode or "pre")  # fmt: skip
             page.lead_image_id = self._logo("article", row.id)
             authors = [self.author_ids[a] for a in row.author_ids if a in self.author_ids]
             if not is_new:
@@ -947,7 +987,8 @@ class Importer:
                                         [k.pk for k in self._keywords(row.keyword_ids)]))  # fmt: skip
             extra = {"trad": row.trad_id} if row.trad_id else {}
             self._record(key, digest, page, status=row.status, extra=extra)
-            self.changed_texts.append((key, lang, [row.chapo, row.texte, row.ps, row.descriptif]))
+            self.changed_texts.append((key, lang, [page.chapo, _body(page), page.ps,
+                                                   page.descriptif]))  # fmt: skip
             self.report.counts["articles"] += 1
 
     def import_breves(self) -> None:
@@ -957,7 +998,7 @@ class Importer:
             status = self._wanted_status(row.status, key)
             if status is None or self._too_old(row.date):
                 continue
-            digest = t.digest(row)
+            digest = self._text_digest(t.digest(row))
             if self._unchanged(key, digest):
                 continue
             parent = self._breve_listing(row.rubrique_id)
@@ -975,7 +1016,7 @@ class Importer:
             page.title = clean.plain_title(row.title, lang) or f"Brève {row.id}"
             page.slug = self._slug(parent, "breve", row.id, page.title,
                                    None if is_new else page)  # fmt: skip
-            page.body = [("spip", clean.clean_text(row.texte))] if row.texte.strip() else []
+            page.body = [("spip", self._text(row.texte))] if row.texte.strip() else []
             page.lien_titre = clean.plain_title(row.lien_titre, lang)
             page.lien_url = clean.safe_url(row.lien_url, schemes=("http", "https"))
             if row.lien_url.strip() and not page.lien_url:
@@ -992,7 +1033,7 @@ class Importer:
                 self._new_links.append((BrevePage, page.pk, authors,
                                         [k.pk for k in self._keywords(row.keyword_ids)]))  # fmt: skip
             self._record(key, digest, page, status=row.status)
-            self.changed_texts.append((key, lang, [row.texte]))
+            self.changed_texts.append((key, lang, [_body(page)]))
             self.report.counts["breves"] += 1
 
     # --- forums ----------------------------------------------------------------------------------
