@@ -181,6 +181,43 @@ def deferred_indexing():
             post_save.connect(search_handlers.post_save_signal_handler, sender=model)
 
 
+def _update_reference_index(model, objs) -> None:
+    """Wagtail's ``ReferenceIndex.create_or_update_for_object`` for many objects of one model:
+    the same records (same extraction, same content types), with one query for the existing
+    records of the chunk and one bulk insert, instead of several queries per object."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    content_types = [ContentType.objects.get_for_model(m, for_concrete_model=False)
+                     for m in [model, *model._meta.get_parent_list()]]  # fmt: skip
+    content_type, base_content_type = content_types[0], content_types[-1]
+    known = {ct.id for ct in content_types}
+    existing: dict[str, dict[tuple, tuple[int, int]]] = defaultdict(dict)
+    for pk, ct_id, to_ct, to_id, model_path, content_path, object_id in (
+        ReferenceIndex.objects.filter(base_content_type=base_content_type,
+                                      object_id__in=[str(o.pk) for o in objs])
+        .values_list("id", "content_type_id", "to_content_type", "to_object_id", "model_path",
+                     "content_path", "object_id")
+    ):  # fmt: skip
+        existing[object_id][(to_ct, to_id, model_path, content_path)] = (ct_id, pk)
+    new, gone = [], []
+    for obj in objs:
+        references = set(ReferenceIndex._extract_references_from_object(obj))
+        before = existing.get(str(obj.pk), {})
+        new += [
+            ReferenceIndex(content_type=content_type, base_content_type=base_content_type,
+                           object_id=obj.pk, to_content_type_id=to_ct, to_object_id=to_id,
+                           model_path=model_path, content_path=content_path,
+                           content_path_hash=ReferenceIndex._get_content_path_hash(content_path))
+            for to_ct, to_id, model_path, content_path in references - before.keys()
+        ]  # fmt: skip
+        gone += [pk for reference, (ct_id, pk) in before.items()
+                 if reference not in references and ct_id in known]  # fmt: skip
+    ReferenceIndex.objects.bulk_create(new, batch_size=250, ignore_conflicts=True)
+    if gone:
+        ReferenceIndex.objects.filter(id__in=gone).delete()
+
+
 class _TreeAppender:
     """Appends new pages under their parent as treebeard's ``add_child`` does, without its cost
     per page (most of an import's time): the parent's last child path is read once per batch
@@ -386,11 +423,10 @@ class Importer:
                     if class_is_indexed(model):
                         for backend in get_search_backends(with_auto_update=True):
                             backend.add_bulk(model, objs)
-                    for obj in objs:
-                        ReferenceIndex.create_or_update_for_object(obj)
-                    if model in site_search.PAGE_KINDS:
-                        for obj in objs:
-                            site_search.index_page(obj)
+                    if ReferenceIndex.is_indexed(model):
+                        _update_reference_index(model, objs)
+            if model in site_search.PAGE_KINDS:
+                site_search.index_pages(model, pks)
 
     def _unchanged(self, key: str, digest: str) -> bool:
         found = self.records.get(key)
