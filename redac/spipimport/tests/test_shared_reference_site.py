@@ -57,6 +57,16 @@ class _ReferenceSiteImport:
         assert Comment.objects.filter(import_ref__startswith="spip:forum:").count() == 3
         assert r["warnings"] == [] and r["unresolved_links"] == []
 
+    def test_forum_messages_are_comments_on_their_pages(self):
+        published = Comment.objects.filter(import_ref__startswith="spip:forum:",
+                                           status=Comment.Status.PUBLISHED)  # fmt: skip
+        assert published.exists()
+        for comment in published:
+            html = self.client.get(comment.page.specific.url).content.decode()
+            assert f'id="commentaire-{comment.pk}"' in html
+            count = published.filter(page=comment.page).count()
+            assert f"{count} commentaire" in html
+
     def test_the_six_rubriques_keep_their_tree(self):
         tree = {p.import_ref: p.get_parent().specific for p in
                 SectionPage.objects.filter(import_ref__startswith="spip:")}  # fmt: skip
