@@ -7,8 +7,6 @@ that the next ``redac import-spip`` re-reads them from SPIP (idempotently: ``imp
 fills in what the holding tables could not carry (threads across pages, popularity).
 """
 
-from urllib.parse import urlsplit
-
 from django.db import migrations
 
 STATUSES = {"publie": "published", "prop": "pending", "off": "rejected", "spam": "spam",
@@ -56,16 +54,17 @@ def drain(apps, schema_editor):
             DailyPageVisits.objects.update_or_create(page_id=pages[day.object_ref], day=day.date,
                                                      defaults={"visits": day.visits})  # fmt: skip
     last_day = VisitDay.objects.order_by("-date").values_list("date", flat=True).first()
+    # the visits app's labels (a pure function: domains, search engines grouped)
+    from redac.visits.visitor import referrer_label
+
     for referrer in Referrer.objects.all():
-        host = (urlsplit(referrer.url if "://" in referrer.url else f"http://{referrer.url}")
-                .hostname or "").removeprefix("www.")  # fmt: skip
-        if referrer.object_ref in pages and host and last_day:
+        url = referrer.url if "://" in referrer.url else f"http://{referrer.url}"
+        label = referrer_label(url, set())
+        if referrer.object_ref in pages and label and last_day:
             DailyReferrer.objects.update_or_create(
-                page_id=pages[referrer.object_ref],
-                day=last_day,
-                domain=host[:120],
+                page_id=pages[referrer.object_ref], day=last_day, domain=label[:120],
                 defaults={"visits": referrer.visits},
-            )
+            )  # fmt: skip
     Record.objects.filter(ref__startswith="spip:forum:").delete()
     Record.objects.filter(ref="spip:visits:all").delete()
 
