@@ -17,7 +17,7 @@ from redac.spipimport.models import ImportRecord
 from redac.visits.models import DailyPageVisits, DailyReferrer, DailySiteVisits
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_holding_tables_are_drained_into_comments_and_visits_then_dropped():
     call_command("migrate", "spipimport", "0001", verbosity=0)
     try:
