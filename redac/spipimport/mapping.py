@@ -17,6 +17,17 @@ Idempotence and resumption: objects are written in batches, each batch in one tr
 the objects' records; a re-run skips rows whose fingerprint is unchanged, updates the others and
 never creates an object twice (the object is found by its ``import_ref``). ``kill -9`` loses at
 most the batch in progress, which the next run redoes.
+
+Speed (bench/import.py): what costs per object in Wagtail and Django is done once per batch or
+once per run instead, never at the price of a tree or an index left wrong: new pages are appended
+to the tree by :class:`_TreeAppender` (parent counters, bylines, keywords, audit entries and
+import records written in bulk at the end of the batch, in its transaction); the search indexes
+(Wagtail's and the site's) and the reference index are written in bulk at the end of the run; the
+page cache, which every author or keyword save would empty, is emptied once when the run ends
+(``redac.delivery.invalidation.deferred``).
+
+Forum messages become reader comments (``redac.comments.services.import_comments``) and the visit
+history goes to ``redac.visits`` (``import_histories``): both are idempotent (set, not add).
 """
 
 from __future__ import annotations
