@@ -155,6 +155,17 @@ class TestASpip4SiteImported(TestCase):
         assert list(DailyReferrer.objects.filter(page_id=article.pk)
                     .values_list("domain", "visits")) == [("Moteurs de recherche : Qwant", 7)]  # fmt: skip
 
+    def test_live_imported_pages_are_found_by_the_site_search_and_drafts_are_not(self):
+        from redac.search.models import SearchEntry
+
+        live = ArticlePage.objects.get(import_ref="spip:article:3")
+        draft = ArticlePage.objects.get(import_ref="spip:article:22")
+        entry = SearchEntry.objects.get(kind="article", object_id=live.pk)
+        assert entry.title == live.title and entry.section_title and entry.url == live.url
+        assert not SearchEntry.objects.filter(object_id=draft.pk).exists()
+        breves = list(imported(BrevePage).values_list("pk", flat=True))
+        assert SearchEntry.objects.filter(kind="breve", object_id__in=breves).count() == 21
+
     def test_old_addresses_answer_301_to_the_new_pages(self):
         article = ArticlePage.objects.get(import_ref="spip:article:2")
         breve = BrevePage.objects.get(import_ref="spip:breve:1")
