@@ -15,10 +15,11 @@ from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from redac.contact.services import queue_mail, site_name
+from redac.core.lib.usertext import clean_user_text
 from redac.news.models import CommentsMode
 from redac.reserve.services import blocked_by_silence
 
-from .models import IP_RETENTION, Comment
+from .models import BODY_MAX_LENGTH, IP_RETENTION, Comment
 
 #: Sent when the comments readers can see on ``page`` changed (a comment published, unpublished or
 #: deleted): the page cache (redac.delivery) purges the page's URL. Arguments: ``page``.
@@ -178,7 +179,7 @@ def purge_expired_ips(now=None) -> int:
                                   created_at__lt=now - IP_RETENTION).update(ip_address=None)  # fmt: skip
 
 
-# --- Import from SPIP (the importer's holding table) ------------------------------------------
+# --- Import from SPIP (redac import-spip) ---------------------------------------------------------
 
 SPIP_STATUSES = {"publie": Comment.Status.PUBLISHED, "prop": Comment.Status.PENDING,
                  "off": Comment.Status.REJECTED, "spam": Comment.Status.SPAM,
@@ -188,7 +189,7 @@ SPIP_STATUSES = {"publie": Comment.Status.PUBLISHED, "prop": Comment.Status.PEND
 
 @dataclass
 class ImportedForumMessage:
-    """One SPIP ``spip_forum`` row, as the importer reads it (plain data)."""
+    """One SPIP ``spip_forum`` row, as the importer hands it over (plain data, plain text)."""
 
     id_forum: int
     page: Page
@@ -202,36 +203,109 @@ class ImportedForumMessage:
     title: str = ""
 
 
-def import_comment(message: ImportedForumMessage) -> Comment | None:
-    """Create or update the comment for one SPIP forum message (idempotent on ``import_ref``).
-
-    SPIP's private forums (between editors: privrac, prive, privadm, perso) are not reader
-    comments and are skipped. A message older than the IP retention keeps no IP.
-    """
-    status = SPIP_STATUSES.get(message.statut, Comment.Status.PENDING)
-    if status is None:
+def spip_comment_status(statut: str) -> str | None:
+    """The comment state of a SPIP forum status, or None for SPIP's private forums (``priv*``,
+    ``perso``: discussions between editors, never reader comments). Unknown statuses wait for a
+    moderator rather than being published."""
+    statut = (statut or "").strip().lower()
+    if statut.startswith("priv"):
         return None
-    parent = None
-    if message.id_parent:
-        parent = Comment.objects.filter(import_ref=f"spip:forum:{message.id_parent}").first()
-    body = message.body.strip()
-    if message.title and message.title.strip() and not body.startswith(message.title.strip()):
-        body = f"{message.title.strip()}\n\n{body}"
-    ip = message.ip if message.date and timezone.now() - message.date < IP_RETENTION else None
-    comment, _ = Comment.objects.update_or_create(
-        import_ref=f"spip:forum:{message.id_forum}",
-        defaults={"page": message.page, "parent": parent, "author_name": message.author_name[:80]
-                  or "Anonyme", "author_email": message.author_email[:254], "body": body[:5000],
-                  "status": status, "created_at": message.date or timezone.now(),
-                  "ip_address": ip or None},
-    )  # fmt: skip
-    return comment
+    return SPIP_STATUSES.get(statut, Comment.Status.PENDING)
 
 
-def import_comments(messages: Iterable[ImportedForumMessage]) -> int:
-    """Import many messages, parents first (SPIP ids grow with time, so sort by id)."""
-    count = 0
+def _imported_ip(ip: str | None, date) -> str | None:
+    """SPIP's ``ip`` column, kept only for the rest of the legal year (décret 2021-1362: one year
+    from posting), like the IP of a comment posted here; never an invalid value."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_ipv46_address
+
+    ip = (ip or "").strip()
+    if not ip or date is None or timezone.now() - date >= IP_RETENTION:
+        return None
+    try:
+        validate_ipv46_address(ip)
+    except ValidationError:
+        return None
+    return ip
+
+
+def _imported_email(raw: str) -> str:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    email = clean_user_text(raw or "", single_line=True)
+    if len(email) > 254 or not email.isascii():
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        return ""
+    return email
+
+
+def _comment_fields(message: ImportedForumMessage, status: str) -> dict:
+    """The same cleaning as the comment form (readers' text: control characters out, one-line
+    names), applied to what SPIP stored."""
+    name = " ".join(clean_user_text(message.author_name or "", single_line=True).split())
+    body = clean_user_text(message.body or "")
+    title = " ".join(clean_user_text(message.title or "", single_line=True).split())
+    if title and not body.startswith(title):
+        body = f"{title}\n\n{body}" if body else title
+    return {
+        "page_id": message.page.pk, "author_name": name[:80] or "Anonyme",
+        "author_email": _imported_email(message.author_email), "body": body[:BODY_MAX_LENGTH],
+        "status": status, "created_at": message.date or timezone.now(),
+        "ip_address": _imported_ip(message.ip, message.date),
+    }  # fmt: skip
+
+
+def import_comment(message: ImportedForumMessage) -> Comment | None:
+    """Create or update the comment for one SPIP forum message (see :func:`import_comments`)."""
+    import_comments([message])
+    return Comment.objects.filter(import_ref=f"spip:forum:{message.id_forum}").first()
+
+
+@transaction.atomic
+def import_comments(messages: Iterable[ImportedForumMessage], *, announce: bool = True) -> int:
+    """Create or update the comments of SPIP forum messages, in bulk; returns how many are reader
+    comments (SPIP's private forums are skipped).
+
+    Idempotent on ``import_ref`` (``spip:forum:N``): a re-run updates, never duplicates. Replies
+    keep their thread (``id_parent``), whether the parent is in this call or was imported before.
+    The pages whose comments changed are purged from the page cache (``comments_changed``), after
+    commit, like after a moderation; ``announce=False`` leaves that to the caller (the SPIP import
+    purges the whole cache once at its end).
+    """
+    wanted = []
     for message in sorted(messages, key=lambda m: m.id_forum):
-        if import_comment(message) is not None:
-            count += 1
-    return count
+        status = spip_comment_status(message.statut)
+        if status is not None:
+            wanted.append((message, _comment_fields(message, status)))
+    if not wanted:
+        return 0
+    refs = [f"spip:forum:{m.id_forum}" for m, _fields in wanted]
+    existing = dict(Comment.objects.filter(import_ref__in=refs).values_list("import_ref", "pk"))
+    fields = [name.removesuffix("_id") for name in wanted[0][1]]
+    new, changed = [], []
+    for (_message, values), ref in zip(wanted, refs, strict=True):
+        comment = Comment(import_ref=ref, pk=existing.get(ref), **values)
+        (changed if comment.pk else new).append(comment)
+    Comment.objects.bulk_update(changed, fields, batch_size=200)
+    Comment.objects.bulk_create(new, batch_size=200)
+    # threads, once every comment of this call exists
+    parent_refs = {f"spip:forum:{m.id_parent}" for m, _v in wanted if m.id_parent}
+    ids = dict(Comment.objects.filter(import_ref__in=parent_refs | set(refs))
+               .values_list("import_ref", "pk"))  # fmt: skip
+    threaded = []
+    for message, _values in wanted:
+        comment = Comment(pk=ids[f"spip:forum:{message.id_forum}"])
+        comment.parent_id = ids.get(f"spip:forum:{message.id_parent}") if message.id_parent \
+            else None  # fmt: skip
+        if comment.parent_id == comment.pk:
+            comment.parent_id = None
+        threaded.append(comment)
+    Comment.objects.bulk_update(threaded, ["parent"], batch_size=200)
+    pages = {message.page.pk: message.page for message, _values in wanted} if announce else {}
+    for page in pages.values():
+        transaction.on_commit(lambda page=page: comments_changed.send(sender=Comment, page=page))
+    return len(wanted)

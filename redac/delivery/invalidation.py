@@ -24,7 +24,9 @@ started before an invalidation).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -200,10 +202,33 @@ def _site_path(path: str) -> str:
 # --- Removing ------------------------------------------------------------------------------------
 
 
+_deferral = threading.local()
+
+
+@contextmanager
+def deferred(reason: str = ""):
+    """Hold every purge until the block ends, then empty the whole cache once: for bulk jobs (the
+    SPIP import touches thousands of pages, authors and keywords, each of which would purge)."""
+    depth = getattr(_deferral, "depth", 0)
+    _deferral.depth = depth + 1
+    try:
+        yield
+    finally:
+        _deferral.depth = depth
+        if depth == 0:
+            invalidate_everything(reason=reason or "bulk change")
+
+
+def _is_deferred() -> bool:
+    return bool(getattr(_deferral, "depth", 0))
+
+
 def invalidate(paths: Iterable[str] = (), prefixes: Iterable[str] = (), *,
                on_commit: bool = True) -> list[str]:  # fmt: skip
     """Remove these paths and prefixes from the page cache, the published files and the CDN, now
     and (inside a transaction) again after commit."""
+    if _is_deferred():
+        return []
     paths, prefixes = sorted(set(paths)), sorted(set(prefixes))
     found = _remove(paths, prefixes)
     if on_commit and transaction.get_connection().in_atomic_block:
@@ -212,6 +237,8 @@ def invalidate(paths: Iterable[str] = (), prefixes: Iterable[str] = (), *,
 
 
 def invalidate_everything(reason: str = "") -> None:
+    if _is_deferred():
+        return
     log.info("page cache emptied: %s", reason)
     _remove_everything()
     if transaction.get_connection().in_atomic_block:

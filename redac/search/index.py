@@ -33,12 +33,14 @@ def _page_path(page) -> str:
     return parts[2] if parts else ""
 
 
-def _top_section_title(page) -> str:
+def _top_section_title(page, section_titles: dict[str, str] | None = None) -> str:
+    if section_titles is not None:  # {path: title} of the top-level sections (bulk indexing)
+        return section_titles.get(page.path[: 3 * page.steplen], "")
     section = page.get_ancestors(inclusive=True).type(SectionPage).filter(depth=3).first()
     return section.title if section else ""
 
 
-def entry_fields_for_page(page) -> dict:
+def entry_fields_for_page(page, section_titles: dict[str, str] | None = None) -> dict:
     kind = PAGE_KINDS[type(page)]
     subtitle = " ".join(filter(None, [getattr(page, "surtitre", ""),
                                       getattr(page, "soustitre", "")]))  # fmt: skip
@@ -61,7 +63,7 @@ def entry_fields_for_page(page) -> dict:
         "url": _page_path(page),
         "date": getattr(page, "date", None) or page.last_published_at,
         "path": page.path,
-        "section_title": _top_section_title(page),
+        "section_title": _top_section_title(page, section_titles),
     }
 
 
@@ -103,6 +105,45 @@ def index_page(page) -> bool:
         return False
     _save(kind, page.pk, entry_fields_for_page(page))
     return True
+
+
+def index_pages(model, pks) -> int:
+    """:func:`index_page` for many pages of one type, in a few statements per chunk (bulk jobs:
+    the SPIP import). Same rule: pages readers may see are indexed, the others removed."""
+    kind = PAGE_KINDS[model]
+    section_titles = dict(SectionPage.objects.filter(depth=3).values_list("path", "title"))
+    indexed = 0
+    pks = list(pks)
+    for start in range(0, len(pks), 500):
+        chunk = pks[start : start + 500]
+        pages = published(model).filter(pk__in=chunk)
+        if model is not SectionPage:
+            pages = pages.prefetch_related("author_links__author", "keywords")
+        entries = {page.pk: entry_fields_for_page(page, section_titles) for page in pages}
+        with transaction.atomic():
+            for gone in set(chunk) - set(entries):
+                remove(kind, gone)
+            existing = dict(SearchEntry.objects.filter(kind=kind, object_id__in=list(entries))
+                            .values_list("object_id", "pk"))  # fmt: skip
+            rows = [SearchEntry(pk=existing.get(pk), kind=kind, object_id=pk, **fields)
+                    for pk, fields in entries.items()]  # fmt: skip
+            changed = [row for row in rows if row.pk]
+            if changed:
+                SearchEntry.objects.bulk_update(changed, list(next(iter(entries.values()))),
+                                                batch_size=250)  # fmt: skip
+            SearchEntry.objects.bulk_create([row for row in rows if not row.pk], batch_size=250)
+            if is_sqlite() and rows:
+                with connection.cursor() as cursor:
+                    cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s",  # noqa: S608
+                                       [[row.pk] for row in rows])  # fmt: skip
+                    cursor.executemany(
+                        f"INSERT INTO {FTS_TABLE} (rowid, title, chapo, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
+                        [[row.pk, analysis.analysed(row.title + " " + row.subtitle),
+                          analysis.analysed(row.chapo), analysis.analysed(row.body + " " + row.tags)]
+                         for row in rows],
+                    )  # fmt: skip
+        indexed += len(rows)
+    return indexed
 
 
 def remove_page(page) -> None:

@@ -113,3 +113,53 @@ def keys_for_request(path: str, query: str) -> list[str]:
     if key:
         return [key]
     return slug_keys(path)
+
+
+#: SPIP's link shortcuts (``[->art12]``), by object type
+SHORTCUTS = {"article": "art", "breve": "br", "rubrique": "rub", "mot": "mot", "auteur": "aut"}
+_STOP = r"\s\"'<>\[\]|"
+
+
+def old_site_pattern(site_url: str) -> re.Pattern | None:
+    """Absolute links to the old site (http or https, with or without ``www.``, SPIP installed
+    at the root or in a folder) in link targets: ``[texte->URL]``, ``href="URL"``, ``src="URL"``.
+    Bare addresses in the text are left alone (SPIP shows them as typed)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(site_url.strip() if "://" in site_url else f"http://{site_url.strip()}")
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if not host:
+        return None
+    base = re.escape(parts.path.rstrip("/"))
+    return re.compile(
+        rf"(?P<pre>->\s*|\b(?:href|src)\s*=\s*[\"']?)"
+        rf"(?P<url>https?://(?:www\.)?{re.escape(host)}(?::\d+)?{base}"
+        rf"(?P<rest>(?:[/?#][^{_STOP}]*)?))(?=[{_STOP}]|$)",
+        re.IGNORECASE,
+    )
+
+
+def rewrite_site_links(text: str, pattern: re.Pattern | None, shortcut) -> str:
+    """Links to the old site made internal. In a SPIP link (``[texte->URL]``) an address that
+    names an object becomes its shortcut (``art12``, ``rub3``, ``doc7``), which always leads to
+    the object's current address; anything else (HTML attributes, addresses that name no known
+    object) becomes site-relative (``/spip.php?article12``, ``/IMG/pdf/x.pdf``), which redac
+    answers with a permanent redirect to the imported object (``LegacyURL``).
+
+    ``shortcut(path, query)`` returns the shortcut of the object an old address names, or None.
+    """
+    if pattern is None or not text or "://" not in text:
+        return text
+
+    def replace(match: re.Match) -> str:
+        rest = match.group("rest") or "/"
+        rest = rest if rest.startswith("/") else "/" + rest
+        before_fragment, _, fragment = rest.partition("#")
+        path, _, query = before_fragment.partition("?")
+        if match.group("pre").startswith("->"):
+            found = shortcut(path, query)
+            if found:
+                return match.group("pre") + found + (f"#{fragment}" if fragment else "")
+        return match.group("pre") + rest
+
+    return pattern.sub(replace, text)

@@ -17,12 +17,24 @@ Idempotence and resumption: objects are written in batches, each batch in one tr
 the objects' records; a re-run skips rows whose fingerprint is unchanged, updates the others and
 never creates an object twice (the object is found by its ``import_ref``). ``kill -9`` loses at
 most the batch in progress, which the next run redoes.
+
+Speed (bench/import.py): what costs per object in Wagtail and Django is done once per batch or
+once per run instead, never at the price of a tree or an index left wrong: new pages are appended
+to the tree by :class:`_TreeAppender` (parent counters, bylines, keywords, audit entries and
+import records written in bulk at the end of the batch, in its transaction); the search indexes
+(Wagtail's and the site's) and the reference index are written in bulk at the end of the run; the
+page cache, which every author or keyword save would empty, is emptied once when the run ends
+(``redac.delivery.invalidation.deferred``).
+
+Forum messages become reader comments (``redac.comments.services.import_comments``) and the visit
+history goes to ``redac.visits`` (``import_histories``): both are idempotent (set, not add).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -54,13 +66,7 @@ from redac.news.models import (
 )
 
 from . import clean, legacy
-from .models import (
-    ImportedForumMessage,
-    ImportedReferrer,
-    ImportedVisitDay,
-    ImportRecord,
-    LegacyURL,
-)
+from .models import ImportRecord, LegacyURL
 from .readers import types as t
 
 BATCH_SIZE = 200
@@ -135,6 +141,35 @@ def safe_join(img_dir: Path, relative: str) -> Path | None:
     return Path(candidate)
 
 
+def _body(page) -> str:
+    return "\n\n".join(str(block.value) for block in page.body if block.block_type == "spip")
+
+
+_FORUM_LINK = re.compile(r"\[([^\[\]]*?)->\s*([^\]\s]+)\s*\]")
+
+
+def forum_text(raw: str) -> str:
+    """A SPIP forum message (SPIP markup) as the plain text a comment holds: ``[texte->url]``
+    keeps its address in brackets (comments turn bare http(s) addresses into links), the rest of
+    the markup and any HTML is dropped."""
+    import html as html_lib
+
+    import nh3
+
+    from redac.news.text import spip_plain
+
+    def link(match: re.Match) -> str:
+        label, url = match.group(1).strip(), clean.safe_url(match.group(2), schemes=("http",
+                                                                                     "https"))  # fmt: skip
+        if not url:
+            return label
+        return f"{label} ({url})" if label and label != url else url
+
+    text = _FORUM_LINK.sub(link, clean.clean_text(raw))
+    text = spip_plain(text)
+    return html_lib.unescape(nh3.clean(text, tags=set(), attributes={})).strip()
+
+
 @contextmanager
 def deferred_indexing():
     """Wagtail re-indexes every saved page for search and for its reference index (two tasks
@@ -155,6 +190,117 @@ def deferred_indexing():
         wagtail_handlers.connect_reference_index_signal_handlers()
         for model in models:
             post_save.connect(search_handlers.post_save_signal_handler, sender=model)
+
+
+def _update_reference_index(model, objs) -> None:
+    """Wagtail's ``ReferenceIndex.create_or_update_for_object`` for many objects of one model:
+    the same records (same extraction, same content types), with one query for the existing
+    records of the chunk and one bulk insert, instead of several queries per object."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    content_types = [ContentType.objects.get_for_model(m, for_concrete_model=False)
+                     for m in [model, *model._meta.get_parent_list()]]  # fmt: skip
+    content_type, base_content_type = content_types[0], content_types[-1]
+    known = {ct.id for ct in content_types}
+    existing: dict[str, dict[tuple, tuple[int, int]]] = defaultdict(dict)
+    for pk, ct_id, to_ct, to_id, model_path, content_path, object_id in (
+        ReferenceIndex.objects.filter(base_content_type=base_content_type,
+                                      object_id__in=[str(o.pk) for o in objs])
+        .values_list("id", "content_type_id", "to_content_type", "to_object_id", "model_path",
+                     "content_path", "object_id")
+    ):  # fmt: skip
+        existing[object_id][(to_ct, to_id, model_path, content_path)] = (ct_id, pk)
+    new, gone = [], []
+    for obj in objs:
+        references = set(ReferenceIndex._extract_references_from_object(obj))
+        before = existing.get(str(obj.pk), {})
+        new += [
+            ReferenceIndex(content_type=content_type, base_content_type=base_content_type,
+                           object_id=obj.pk, to_content_type_id=to_ct, to_object_id=to_id,
+                           model_path=model_path, content_path=content_path,
+                           content_path_hash=ReferenceIndex._get_content_path_hash(content_path))
+            for to_ct, to_id, model_path, content_path in references - before.keys()
+        ]  # fmt: skip
+        gone += [pk for reference, (ct_id, pk) in before.items()
+                 if reference not in references and ct_id in known]  # fmt: skip
+    ReferenceIndex.objects.bulk_create(new, batch_size=250, ignore_conflicts=True)
+    if gone:
+        ReferenceIndex.objects.filter(id__in=gone).delete()
+
+
+class _TreeAppender:
+    """Appends new pages under their parent as treebeard's ``add_child`` does, without its cost
+    per page (most of an import's time): the parent's last child path is read once per batch
+    instead of per page, the parent's ``numchild`` is incremented once per batch (in the batch's
+    transaction, so the tree stays valid after ``kill -9``), the sibling slugs are read once per
+    parent, and Wagtail's full validation (a query per foreign key and one for the slug) is
+    replaced by the field checks, since the importer sets the foreign keys and chooses a free slug
+    itself. The "page created" audit entries are written in bulk.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[int, str | None] = {}
+        self._slugs: dict[int, set[str]] = {}
+        self._added: dict[int, int] = defaultdict(int)
+        self._created: list[Page] = []
+        self._fk_names: dict[type, list[str]] = {}
+
+    def slugs(self, parent: Page) -> set[str]:
+        if parent.pk not in self._slugs:
+            self._slugs[parent.pk] = set(
+                Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+                .values_list("slug", flat=True)
+            )  # fmt: skip
+        return self._slugs[parent.pk]
+
+    def add(self, parent: Page, page: Page) -> None:
+        if parent.pk not in self._last:
+            self._last[parent.pk] = (
+                Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+                .order_by("-path").values_list("path", flat=True).first()
+            )  # fmt: skip
+        last = self._last[parent.pk]
+        page.depth = parent.depth + 1
+        page.path = Page(path=last)._inc_path() if last else Page._get_path(parent.path,
+                                                                             page.depth, 1)  # fmt: skip
+        page.numchild = 0
+        page._cached_parent_obj = parent
+        page._is_site_root = False  # skips Wagtail's query: a new page below a section never is
+        page.locale_id = parent.locale_id
+        page.draft_title = page.title
+        model = type(page)
+        if model not in self._fk_names:
+            self._fk_names[model] = [f.name for f in model._meta.fields if f.is_relation]
+        page.clean_fields(exclude=self._fk_names[model])
+        page.save(clean=False, log_action=None)
+        self._last[parent.pk] = page.path
+        self._added[parent.pk] += 1
+        parent.numchild += 1
+        self.slugs(parent).add(page.slug)
+        self._created.append(page)
+
+    def flush(self) -> None:
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import F
+        from wagtail.models import PageLogEntry
+
+        for parent_id, count in self._added.items():
+            Page.objects.filter(pk=parent_id).update(numchild=F("numchild") + count)
+        self._added.clear()
+        now = timezone.now()
+        PageLogEntry.objects.bulk_create([
+            PageLogEntry(content_type=ContentType.objects.get_for_model(page,
+                                                                        for_concrete_model=False),
+                         label=page.get_admin_display_title(), action="wagtail.create",
+                         timestamp=now, data={}, page=page, user=None, content_changed=True)
+            for page in self._created
+        ], batch_size=250)  # fmt: skip
+        self._created.clear()
+
+    def forget(self) -> None:
+        """After a batch: another process may add pages between two batches."""
+        self._last.clear()
 
 
 class Importer:
@@ -188,6 +334,14 @@ class Importer:
         self.touched: list[tuple[str, int]] = []
         self._restricted: list = []
         self._url_rows: list[t.UrlRow] = []
+        self._pending_records: dict[str, ImportRecord] = {}
+        self._in_batch = False
+        self._refs: dict[type, dict[str, int]] = {}  # model -> {import_ref: pk}, loaded once
+        self._tree = _TreeAppender()
+        self._new_links: list[tuple[type, int, list[int], list[int]]] = []
+        self._documents_by_file: dict[str, int] = {}
+        self._slug_objects: dict[str, tuple[str, int]] = {}
+        self._site_pattern = legacy.old_site_pattern(self.site_url) if self.site_url else None
 
     # --- driver ----------------------------------------------------------------------------------
     def run(self) -> Report:
@@ -210,7 +364,9 @@ class Importer:
         ).values_list("extra", "object_id"):
             for objet, ident in extra.get("links", []):
                 self.logos[(objet, int(ident))] = object_id
-        with deferred_indexing():
+        from redac.delivery.invalidation import deferred
+
+        with deferred(reason="import SPIP"), deferred_indexing():
             if self.dry_run:
                 # Everything runs, then rolls back: the report says what a real run would do.
                 try:
@@ -230,6 +386,9 @@ class Importer:
             if row.url and row.type:
                 # the most recent slug wins (SPIP answers all of them, redirecting to the latest)
                 self.slugs[(row.type, row.object_id)] = row.url
+                self._slug_objects[legacy.slug_key(row.type, row.url)] = (row.type, row.object_id)
+        self._documents_by_file = {row.fichier.lstrip("/"): row.id
+                                   for row in self.reader.documents() if row.fichier}  # fmt: skip
         self._url_rows = list(self.reader.urls())
         self.home = self._ensure_home()
         steps = [
@@ -252,25 +411,33 @@ class Importer:
 
     # --- helpers ---------------------------------------------------------------------------------
     def _reindex(self) -> None:
-        """Search and reference indexes for what this run created or changed."""
+        """Search indexes (Wagtail's, for the admin, and the public site's) and the reference
+        index (where an image or a snippet is used), for what this run created or changed."""
+        from django.apps import apps
         from modelsearch.backends import get_search_backends
         from modelsearch.index import class_is_indexed
         from wagtail.models import ReferenceIndex
 
+        from redac.search import index as site_search
+
         by_model: dict[str, list[int]] = defaultdict(list)
         for label, pk in self.touched:
             by_model[label].append(pk)
-        from django.apps import apps
-
         for label, pks in by_model.items():
             model = apps.get_model(label)
+            prefetch = [name for name in ("author_links__author", "keywords")
+                        if hasattr(model, name.split("__")[0])]  # fmt: skip
             for start in range(0, len(pks), 500):
-                objs = list(model.objects.filter(pk__in=pks[start : start + 500]))
-                if class_is_indexed(model):
-                    for backend in get_search_backends(with_auto_update=True):
-                        backend.add_bulk(model, objs)
-                for obj in objs:
-                    ReferenceIndex.create_or_update_for_object(obj)
+                with transaction.atomic():
+                    objs = list(model.objects.filter(pk__in=pks[start : start + 500])
+                                .prefetch_related(*prefetch))  # fmt: skip
+                    if class_is_indexed(model):
+                        for backend in get_search_backends(with_auto_update=True):
+                            backend.add_bulk(model, objs)
+                    if ReferenceIndex.is_indexed(model):
+                        _update_reference_index(model, objs)
+            if model in site_search.PAGE_KINDS:
+                site_search.index_pages(model, pks)
 
     def _unchanged(self, key: str, digest: str) -> bool:
         found = self.records.get(key)
@@ -280,20 +447,44 @@ class Importer:
         return False
 
     def _record(self, key: str, digest: str, obj, *, status: str = "", extra=None) -> None:
+        """Note that ``obj`` is the import of ``key``. Inside a batch the records are written
+        together at the end of the batch, in its transaction (an object is never committed
+        without its record, so a killed run resumes cleanly)."""
         label = f"{obj._meta.app_label}.{obj._meta.model_name}"
-        ImportRecord.objects.update_or_create(
-            ref=key, defaults={"digest": digest, "model": label, "object_id": obj.pk,
-                               "spip_status": status, "extra": extra or {}},
-        )  # fmt: skip
+        self._pending_records[key] = ImportRecord(ref=key, digest=digest, model=label,
+                                                  object_id=obj.pk, spip_status=status,
+                                                  extra=extra or {})  # fmt: skip
         self.records[key] = (digest, obj.pk)
         self.touched.append((label, obj.pk))
+        if not self._in_batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write what the batch left pending: tree counters, author and keyword links of new
+        pages, import records."""
+        self._tree.flush()
+        self._flush_links()
+        if self._pending_records:
+            ImportRecord.objects.bulk_create(
+                list(self._pending_records.values()), batch_size=250, update_conflicts=True,
+                unique_fields=["ref"],
+                update_fields=["digest", "model", "object_id", "spip_status", "extra",
+                               "updated_at"],
+            )  # fmt: skip
+            self._pending_records.clear()
 
     def _batches(self, rows, kind: str):
         rows = list(rows)
         total = len(rows)
         for start in range(0, total, BATCH_SIZE):
             with transaction.atomic():
-                yield from rows[start : start + BATCH_SIZE]
+                self._in_batch = True
+                try:
+                    yield from rows[start : start + BATCH_SIZE]
+                    self._flush()
+                finally:
+                    self._in_batch = False
+                    self._tree.forget()
             self.progress(kind, min(start + BATCH_SIZE, total), total)
 
     def _lang(self, lang: str) -> str:
@@ -337,22 +528,57 @@ class Importer:
         base = base or f"{kind}-{ident}"
         if current is not None and current.slug == base:
             return base
-        taken = set(parent.get_children().filter(slug__startswith=base)
-                    .exclude(pk=getattr(current, "pk", None)).values_list("slug", flat=True))  # fmt: skip
+        taken = self._tree.slugs(parent)
+        if current is not None:
+            taken = taken - {current.slug}
         slug, n = base, 1
         while slug in taken:
             n += 1
             slug = f"{base}-{n}"
         return slug
 
+    def _text(self, raw: str) -> str:
+        """A SPIP text as stored: control characters out, links to the old site made internal
+        (``--site-url``, by default the address SPIP recorded)."""
+        return legacy.rewrite_site_links(clean.clean_text(raw), self._site_pattern, self._shortcut)
+
+    def _shortcut(self, path: str, query: str) -> str | None:
+        """The SPIP shortcut (``art12``, ``doc7``) of what an old address names, or None."""
+        for key in legacy.keys_for_request(path, query):
+            if key.startswith("IMG/"):
+                ident = self._documents_by_file.get(key[len("IMG/") :])
+                if ident is not None and ref("document", ident) in self.records:
+                    return f"doc{ident}"
+                return None
+            if key.startswith("spip.php?"):
+                match = re.match(r"^spip\.php\?([a-z]+)(\d+)$", key)
+                if match and match.group(1) in legacy.SHORTCUTS:
+                    return f"{legacy.SHORTCUTS[match.group(1)]}{match.group(2)}"
+                return None
+            found = self._slug_objects.get(key)
+            if found and found[0] in legacy.SHORTCUTS:
+                return f"{legacy.SHORTCUTS[found[0]]}{found[1]}"
+        return None
+
+    def _text_digest(self, *parts) -> str:
+        """Texts depend on the old site's address too: changing it re-imports them."""
+        return combine(*parts, self.site_url) if self.site_url else combine(*parts)
+
     def _existing(self, model, key: str):
+        """The object an earlier run made of ``key``, or None; no query for a new object (the
+        model's import references are loaded once per run)."""
         found = self.records.get(key)
         if found and found[1] is not None:
             obj = model.objects.filter(pk=found[1]).first()
             if obj is not None:
                 return obj
-        return model.objects.filter(import_ref=key).first() if hasattr(model, "import_ref") \
-            else None  # fmt: skip
+        if not hasattr(model, "import_ref"):
+            return None
+        if model not in self._refs:
+            self._refs[model] = dict(model.objects.filter(import_ref__startswith="spip:")
+                                     .values_list("import_ref", "pk"))  # fmt: skip
+        pk = self._refs[model].get(key)
+        return model.objects.filter(pk=pk).first() if pk is not None else None
 
     def _save_page(self, parent: Page, page: Page, *, is_new: bool, status: str,
                    date: dt.datetime | None) -> Page:  # fmt: skip
@@ -365,7 +591,7 @@ class Importer:
             page.has_unpublished_changes = not live
             if live:
                 page.first_published_at = page.last_published_at = date or timezone.now()
-            parent.add_child(instance=page)
+            self._tree.add(parent, page)
         else:
             if live and not page.live:
                 page.first_published_at = page.first_published_at or date or timezone.now()
@@ -376,6 +602,34 @@ class Importer:
         if status == "prop":
             self._submit_for_moderation(page)
         return page
+
+    def _move(self, page: Page, parent: Page) -> Page:
+        """Treebeard's move reads the tree from the database: write the batch's pending
+        counters first."""
+        self._tree.flush()
+        self._tree.forget()
+        page.move(parent, pos="last-child")
+        self._tree.forget()
+        return type(page).objects.get(pk=page.pk)
+
+    def _flush_links(self) -> None:
+        """Bylines and keywords of the pages created in this batch, in a few bulk inserts."""
+        if not self._new_links:
+            return
+        link_models = {ArticlePage: ArticleAuthor, BrevePage: BreveAuthor}
+        rows: dict[type, list] = defaultdict(list)
+        for model, page_id, author_ids, keyword_ids in self._new_links:
+            link_model = link_models[model]
+            rows[link_model] += [link_model(page_id=page_id, author_id=a, sort_order=n)
+                                 for n, a in enumerate(dict.fromkeys(author_ids))]  # fmt: skip
+            field = model._meta.get_field("keywords")
+            through = field.remote_field.through
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            rows[through] += [through(**{f"{source}_id": page_id, f"{target}_id": k})
+                              for k in dict.fromkeys(keyword_ids)]  # fmt: skip
+        for model, objs in rows.items():
+            model.objects.bulk_create(objs, batch_size=250)
+        self._new_links.clear()
 
     def _submit_for_moderation(self, page: Page) -> None:
         if page.workflow_in_progress:
@@ -645,7 +899,7 @@ class Importer:
         self._load_sections()
         for row in self._batches(rows, "rubriques"):
             key = ref("rubrique", row.id)
-            digest = combine(t.digest(row), self._logo("rubrique", row.id))
+            digest = self._text_digest(t.digest(row), self._logo("rubrique", row.id))
             if self._unchanged(key, digest) and row.id in self.sections:
                 continue
             if row.parent_id and row.parent_id not in self.sections:
@@ -661,27 +915,26 @@ class Importer:
             page.title = clean.plain_title(row.title, lang) or f"Rubrique {row.id}"
             page.slug = self._slug(parent, "rubrique", row.id, page.title,
                                    None if is_new else page)  # fmt: skip
-            page.descriptif = clean.clean_text(row.descriptif)
-            page.body = [("spip", clean.clean_text(row.texte))] if row.texte.strip() else []
+            page.descriptif = self._text(row.descriptif)
+            page.body = [("spip", self._text(row.texte))] if row.texte.strip() else []
             page.logo_id = self._logo("rubrique", row.id)
             page.show_in_menus = row.parent_id == 0
             status = "publie" if row.status == "publie" else "prepa"
             if not is_new and page.get_parent().pk != parent.pk:
-                page.move(parent, pos="last-child")
-                page.refresh_from_db()
+                page = self._move(page, parent)
                 self._apply_section_fields(page, row, lang, parent)
             page = self._save_page(parent, page, is_new=is_new, status=status,
                                    date=aware(row.date))  # fmt: skip
             self._record(key, digest, page, status=row.status)
             self.sections[row.id] = page
-            self.changed_texts.append((key, lang, [row.descriptif, row.texte]))
+            self.changed_texts.append((key, lang, [page.descriptif, _body(page)]))
             self.report.counts["rubriques"] += 1
         self._grant_sections()
 
     def _apply_section_fields(self, page, row, lang, parent) -> None:
         page.title = clean.plain_title(row.title, lang) or f"Rubrique {row.id}"
-        page.descriptif = clean.clean_text(row.descriptif)
-        page.body = [("spip", clean.clean_text(row.texte))] if row.texte.strip() else []
+        page.descriptif = self._text(row.descriptif)
+        page.body = [("spip", self._text(row.texte))] if row.texte.strip() else []
         page.logo_id = self._logo("rubrique", row.id)
 
     def _load_sections(self) -> None:
@@ -712,7 +965,7 @@ class Importer:
                                                                       "breves", None))  # fmt: skip
             listing.live, listing.has_unpublished_changes = True, False
             listing.first_published_at = listing.last_published_at = timezone.now()
-            sector.add_child(instance=listing)
+            self._tree.add(sector, listing)
         self.breve_listings[sector_id] = listing
         return listing
 
@@ -737,7 +990,7 @@ class Importer:
             if row.redirect_target:
                 self._virtual_articles.append(row)
                 continue
-            digest = combine(t.digest(row), self._logo("article", row.id))
+            digest = self._text_digest(t.digest(row), self._logo("article", row.id))
             if self._unchanged(key, digest):
                 continue
             parent = self.sections.get(row.rubrique_id)
@@ -750,30 +1003,39 @@ class Importer:
             if is_new:
                 page = ArticlePage(import_ref=key)
             elif page.get_parent().pk != parent.pk:
-                page.move(parent, pos="last-child")
-                page = ArticlePage.objects.get(pk=page.pk)
+                page = self._move(page, parent)
             lang = self._lang(row.lang)
             page.title = clean.plain_title(row.title, lang) or f"Article {row.id}"
             page.slug = self._slug(parent, "article", row.id, page.title,
                                    None if is_new else page)  # fmt: skip
             page.surtitre = clean.plain_title(row.surtitre, lang)
             page.soustitre = clean.plain_title(row.soustitre, lang)
-            page.descriptif = clean.clean_text(row.descriptif)
-            page.chapo = clean.clean_text(row.chapo)
-            page.body = [("spip", clean.clean_text(row.texte))] if row.texte.strip() else []
-            page.ps = clean.clean_text(row.ps)
+            page.descriptif = self._text(row.descriptif)
+            page.chapo = self._text(row.chapo)
+            page.body = [("spip", self._text(row.texte))] if row.texte.strip() else []
+            page.ps = self._text(row.ps)
             page.date = aware(row.date) or aware(row.date_modif) or timezone.now()
             page.date_redac = aware(row.date_redac)
             page.lang = lang
             page.visit_count = max(row.visites, 0)
+            # SPIP's per-article forum setting: a posteriori, a priori, subscribers (a priori
+            # here: redac has no reader accounts), none (what was published stays visible)
+            page.comments_mode = {"pos": "post", "pri": "pre", "abo": "pre", "non": "closed"}.get(
+                row.accepter_forum.strip(), page.comments_mode or "pre")  # fmt: skip
             page.lead_image_id = self._logo("article", row.id)
-            page.keywords = self._keywords(row.keyword_ids)
-            page.author_links = [ArticleAuthor(author_id=self.author_ids[a], sort_order=n)
-                                 for n, a in enumerate(row.author_ids) if a in self.author_ids]  # fmt: skip
+            authors = [self.author_ids[a] for a in row.author_ids if a in self.author_ids]
+            if not is_new:
+                page.keywords = self._keywords(row.keyword_ids)
+                page.author_links = [ArticleAuthor(author_id=a, sort_order=n)
+                                     for n, a in enumerate(authors)]  # fmt: skip
             page = self._save_page(parent, page, is_new=is_new, status=status, date=page.date)
+            if is_new:
+                self._new_links.append((ArticlePage, page.pk, authors,
+                                        [k.pk for k in self._keywords(row.keyword_ids)]))  # fmt: skip
             extra = {"trad": row.trad_id} if row.trad_id else {}
             self._record(key, digest, page, status=row.status, extra=extra)
-            self.changed_texts.append((key, lang, [row.chapo, row.texte, row.ps, row.descriptif]))
+            self.changed_texts.append((key, lang, [page.chapo, _body(page), page.ps,
+                                                   page.descriptif]))  # fmt: skip
             self.report.counts["articles"] += 1
 
     def import_breves(self) -> None:
@@ -783,7 +1045,7 @@ class Importer:
             status = self._wanted_status(row.status, key)
             if status is None or self._too_old(row.date):
                 continue
-            digest = t.digest(row)
+            digest = self._text_digest(t.digest(row))
             if self._unchanged(key, digest):
                 continue
             parent = self._breve_listing(row.rubrique_id)
@@ -796,115 +1058,148 @@ class Importer:
             if is_new:
                 page = BrevePage(import_ref=key)
             elif page.get_parent().pk != parent.pk:
-                page.move(parent, pos="last-child")
-                page = BrevePage.objects.get(pk=page.pk)
+                page = self._move(page, parent)
             lang = self._lang(row.lang)
             page.title = clean.plain_title(row.title, lang) or f"Brève {row.id}"
             page.slug = self._slug(parent, "breve", row.id, page.title,
                                    None if is_new else page)  # fmt: skip
-            page.body = [("spip", clean.clean_text(row.texte))] if row.texte.strip() else []
+            page.body = [("spip", self._text(row.texte))] if row.texte.strip() else []
             page.lien_titre = clean.plain_title(row.lien_titre, lang)
             page.lien_url = clean.safe_url(row.lien_url, schemes=("http", "https"))
             if row.lien_url.strip() and not page.lien_url:
                 self.report.warn(f"brève {row.id} : lien refusé ({row.lien_url[:80]!r})")
             page.date = aware(row.date) or timezone.now()
             page.lang = lang
-            page.keywords = self._keywords(row.keyword_ids)
-            page.author_links = [BreveAuthor(author_id=self.author_ids[a], sort_order=n)
-                                 for n, a in enumerate(row.author_ids) if a in self.author_ids]  # fmt: skip
+            authors = [self.author_ids[a] for a in row.author_ids if a in self.author_ids]
+            if not is_new:
+                page.keywords = self._keywords(row.keyword_ids)
+                page.author_links = [BreveAuthor(author_id=a, sort_order=n)
+                                     for n, a in enumerate(authors)]  # fmt: skip
             page = self._save_page(parent, page, is_new=is_new, status=status, date=page.date)
+            if is_new:
+                self._new_links.append((BrevePage, page.pk, authors,
+                                        [k.pk for k in self._keywords(row.keyword_ids)]))  # fmt: skip
             self._record(key, digest, page, status=row.status)
-            self.changed_texts.append((key, lang, [row.texte]))
+            self.changed_texts.append((key, lang, [_body(page)]))
             self.report.counts["breves"] += 1
 
     # --- forums ----------------------------------------------------------------------------------
     def import_forums(self) -> None:
+        """SPIP forum messages become reader comments (``redac.comments``), threaded, with their
+        statuses: publie -> published, prop -> pending, off -> rejected, spam -> spam. SPIP's
+        private forums (``priv*``: discussions between editors in the back office) are not
+        reader comments and are not imported (the report counts them)."""
+        from redac.comments.models import Comment
+        from redac.comments.services import ImportedForumMessage as Message
+        from redac.comments.services import import_comments, spip_comment_status
+
         rows = list(self.reader.forums())
         page_ids = {}
         for key, (_d, object_id) in self.records.items():
-            kind = key.split(":")[1]
-            if kind in ("article", "breve", "rubrique"):
+            if key.split(":")[1] in ("article", "breve", "rubrique"):
                 page_ids[key] = object_id
-        for row in self._batches(rows, "forums"):
-            key, digest = ref("forum", row.id), t.digest(row)
-            if self._too_old(row.date) or self._unchanged(key, digest):
-                continue
-            object_ref = ref(row.objet or "site", row.object_id)
-            message, _ = ImportedForumMessage.objects.update_or_create(
-                spip_id=row.id,
-                defaults={
-                    "thread_spip_id": row.thread_id, "object_ref": object_ref,
-                    "page_id": page_ids.get(object_ref), "date": aware(row.date),
-                    "title": clean.plain_title(row.title, self.site.lang),
-                    "text": clean.clean_text(row.texte),
-                    "author_name": clean.plain_text(row.author_name, max_length=255),
-                    "author_email": self._email(row.author_email),
-                    "author_url": clean.safe_url(row.author_url),
-                    "author_site_name": clean.plain_text(row.author_site_name, max_length=255),
-                    "author_id": self.author_ids.get(row.auteur_id),
-                    "status": clean.plain_text(row.status, max_length=20),
-                },
-            )  # fmt: skip
-            self._record(key, digest, message, status=row.status)
-            self.report.counts["forums"] += 1
-        # threads: link replies to their parents once every message exists
-        by_spip = dict(ImportedForumMessage.objects.values_list("spip_id", "pk"))
-        for row in rows:
-            if row.parent_id and row.parent_id in by_spip and row.id in by_spip:
-                ImportedForumMessage.objects.filter(pk=by_spip[row.id]).exclude(
-                    parent_id=by_spip[row.parent_id]
-                ).update(parent_id=by_spip[row.parent_id])
-
-    @staticmethod
-    def _email(raw: str) -> str:
-        from django.core.exceptions import ValidationError
-        from django.core.validators import validate_email
-
-        email = clean.plain_text(raw, max_length=254)
-        try:
-            validate_email(email)
-        except ValidationError:
-            return ""
-        return email
+        private = 0
+        for start in range(0, len(rows), BATCH_SIZE):
+            with transaction.atomic():
+                self._in_batch = True
+                try:
+                    messages, keys = [], {}
+                    for row in rows[start : start + BATCH_SIZE]:
+                        key, digest = ref("forum", row.id), t.digest(row)
+                        if self._too_old(row.date) or self._unchanged(key, digest):
+                            continue
+                        if spip_comment_status(row.status) is None:
+                            private += 1
+                            continue
+                        page_id = page_ids.get(ref(row.objet or "site", row.object_id))
+                        if page_id is None:
+                            self.report.warn(f"forum {row.id} : {row.objet or 'objet'} "
+                                             f"{row.object_id} non importé, message non repris")  # fmt: skip
+                            continue
+                        messages.append(Message(
+                            id_forum=row.id, page=Page(pk=page_id),
+                            author_name=clean.plain_text(row.author_name, max_length=255),
+                            body=forum_text(row.texte),
+                            title=clean.plain_title(row.title, self.site.lang),
+                            statut=row.status, date=aware(row.date),
+                            author_email=row.author_email, ip=row.ip, id_parent=row.parent_id,
+                        ))  # fmt: skip
+                        keys[key] = (digest, row.status)
+                    import_comments(messages, announce=False)
+                    ids = dict(Comment.objects.filter(import_ref__in=list(keys))
+                               .values_list("import_ref", "pk"))  # fmt: skip
+                    for key, (digest, status) in keys.items():
+                        self._record(key, digest, Comment(pk=ids[key]), status=status)
+                        self.report.counts["forums"] += 1
+                    self._flush()
+                finally:
+                    self._in_batch = False
+            self.progress("forums", min(start + BATCH_SIZE, len(rows)), len(rows))
+        if private:
+            self.report.warn(f"{private} message(s) de forums privés (espace privé de SPIP) "
+                             "non repris : ce ne sont pas des commentaires de lecteurs")  # fmt: skip
 
     # --- visits ----------------------------------------------------------------------------------
     def import_visits(self) -> None:
-        days = list(self.reader.visit_days())
-        referrers = list(self.reader.referrers())
+        """SPIP's audience -> ``redac.visits``: each article's total (``visites``, the number
+        the page shows) and popularity, its daily series and referrers, the site's daily series
+        and referrers. Figures are *set*, so a re-run never doubles them."""
         import hashlib
 
+        from redac.visits.services import PageHistory, import_histories, import_site_history
+
+        days = list(self.reader.visit_days())
+        referrers = list(self.reader.referrers())
+        totals = {a.id: (max(a.visites, 0), max(a.popularite, 0.0))
+                  for a in self.reader.articles()}  # fmt: skip
         fingerprint = hashlib.sha1(usedforsecurity=False)
         for day in days:
             fingerprint.update(f"{day.objet}:{day.object_id}:{day.date}:{day.visits};".encode())
         for r in referrers:
             fingerprint.update(f"{r.objet}:{r.object_id}:{r.url}:{r.visits};".encode())
+        for ident, (total, score) in sorted(totals.items()):
+            fingerprint.update(f"{ident}:{total}:{score};".encode())
+        pages = {ident: self.records[ref("article", ident)][1] for ident in totals
+                 if self.records.get(ref("article", ident), (None, None))[1] is not None}  # fmt: skip
+        fingerprint.update(repr(sorted(pages.items())).encode())
         digest = fingerprint.hexdigest()
         if self._unchanged("spip:visits:all", digest):
             return
+        daily: dict[tuple[str, int], dict] = defaultdict(dict)
+        for day in days:
+            daily[(day.objet, day.object_id)][day.date] = max(day.visits, 0)
+        sources: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for r in referrers:
+            url = clean.plain_text(r.url, max_length=500)
+            if url:
+                sources[(r.objet, r.object_id)][url] += max(r.visits, 0)
+        histories = [
+            PageHistory(page_id=page_id, total=totals[ident][0], daily=daily[("article", ident)],
+                        popularity=totals[ident][1], referrers=dict(sources[("article", ident)]),
+                        counter_model=ArticlePage)
+            for ident, page_id in pages.items()
+        ]  # fmt: skip
+        # SPIP's site-wide referrers include the articles' ones: the home page gets the rest
+        site_sources = dict(sources[("site", 0)])
+        for (objet, _ident), urls in sources.items():
+            if objet == "article":
+                for url, count in urls.items():
+                    if url in site_sources:
+                        site_sources[url] = max(site_sources[url] - count, 0)
+        site_sources = {url: count for url, count in site_sources.items() if count}
         with transaction.atomic():
-            for start in range(0, len(days), 1000):
-                chunk = [ImportedVisitDay(object_ref=ref(d.objet, d.object_id), date=d.date,
-                                          visits=max(d.visits, 0))
-                         for d in days[start : start + 1000]]  # fmt: skip
-                ImportedVisitDay.objects.bulk_create(
-                    chunk, update_conflicts=True, unique_fields=["object_ref", "date"],
-                    update_fields=["visits"])  # fmt: skip
-            merged: dict[tuple[str, str], int] = defaultdict(int)
-            for r in referrers:
-                url = clean.plain_text(r.url, max_length=255)
-                if url:
-                    merged[(ref(r.objet, r.object_id), url)] += max(r.visits, 0)
-            items = [
-                ImportedReferrer(object_ref=o, url=u, visits=v) for (o, u), v in merged.items()
-            ]
-            for start in range(0, len(items), 1000):
-                ImportedReferrer.objects.bulk_create(
-                    items[start : start + 1000], update_conflicts=True,
-                    unique_fields=["object_ref", "url"], update_fields=["visits"])  # fmt: skip
+            for start in range(0, len(histories), 1000):
+                import_histories(histories[start : start + 1000])
+            import_site_history(daily[("site", 0)])
+            if site_sources:
+                site_days = daily[("site", 0)]
+                import_histories([PageHistory(
+                    page_id=self.home.pk, total=None, referrers=site_sources,
+                    referrer_day=max(site_days) if site_days else None,
+                )])  # fmt: skip
             ImportRecord.objects.update_or_create(
                 ref="spip:visits:all",
-                defaults={"digest": digest, "model": "spipimport.importedvisitday",
-                          "object_id": 0})  # fmt: skip
+                defaults={"digest": digest, "model": "visits.pagestats", "object_id": 0})  # fmt: skip
         self.records["spip:visits:all"] = (digest, 0)
         self.report.counts["visits_days"] = len(days)
 

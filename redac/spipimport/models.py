@@ -5,8 +5,9 @@
   re-run is 5x faster" target) and an interrupted run resumes: each object and its record are
   committed in the same transaction.
 - :class:`LegacyURL`: every old SPIP address that must keep answering (301).
-- :class:`ImportedForumMessage`, :class:`ImportedVisitDay`, :class:`ImportedReferrer`: holding
-  tables for what the comments app (issue 8) and the visits app (issue 5) will take over.
+
+Forum messages and visit history go straight into the comments and visits apps' tables (the
+holding tables of the first version were dropped: migration 0002 moved their rows).
 """
 
 from __future__ import annotations
@@ -67,77 +68,3 @@ class LegacyURL(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} -> {self.target_ref or self.target_url}"
-
-
-class ImportedForumMessage(models.Model):
-    """A SPIP forum message, waiting for the comments app (issue 8) to take it over.
-
-    SPIP stores the poster's IP address (``spip_forum.ip``); it is deliberately NOT imported: it
-    is personal data with no use once moderation is over, and keeping it years later would breach
-    the GDPR's storage limitation principle (CNIL recommends a few months at most).
-    """
-
-    spip_id = models.PositiveIntegerField(_("numéro SPIP"), unique=True)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies",
-        verbose_name=_("réponse à"),
-    )  # fmt: skip
-    thread_spip_id = models.PositiveIntegerField(_("fil de discussion"), default=0)
-    object_ref = models.CharField(_("objet commenté"), max_length=80, db_index=True)
-    page = models.ForeignKey(
-        "wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-        verbose_name=_("page"),
-    )  # fmt: skip
-    date = models.DateTimeField(_("date"), null=True)
-    title = models.CharField(_("titre"), max_length=255, blank=True)
-    text = models.TextField(_("texte (raccourcis SPIP)"), blank=True)
-    author_name = models.CharField(_("nom"), max_length=255, blank=True)
-    author_email = models.EmailField(_("courriel"), max_length=255, blank=True)
-    author_url = models.URLField(_("site web"), max_length=1000, blank=True)
-    author_site_name = models.CharField(_("nom du site"), max_length=255, blank=True)
-    author = models.ForeignKey(
-        "news.Author", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
-    status = models.CharField(
-        _("statut SPIP"), max_length=20,
-        help_text=_("publie (publié), prop (à modérer), off (supprimé), spam, privrac/privadm "
-                    "(forums privés)."),
-    )  # fmt: skip
-
-    class Meta:
-        ordering = ["date", "spip_id"]
-        verbose_name = _("message de forum importé")
-        verbose_name_plural = _("messages de forum importés")
-
-    def __str__(self) -> str:
-        return f"{self.spip_id}: {self.title}"
-
-
-class ImportedVisitDay(models.Model):
-    """SPIP's daily visit series (``spip_visites`` for the site, ``spip_visites_articles``)."""
-
-    object_ref = models.CharField(_("objet"), max_length=80)  # "spip:site:0", "spip:article:12"
-    date = models.DateField(_("jour"))
-    visits = models.PositiveIntegerField(_("visites"))
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["object_ref", "date"], name="spipimport_visit_day_uniq")
-        ]
-        verbose_name = _("visites d'un jour (SPIP)")
-        verbose_name_plural = _("visites par jour (SPIP)")
-
-
-class ImportedReferrer(models.Model):
-    """SPIP's referrer tallies (``spip_referers``, ``spip_referers_articles``)."""
-
-    object_ref = models.CharField(_("objet"), max_length=80)
-    url = models.CharField(_("site d'origine"), max_length=255)
-    visits = models.PositiveIntegerField(_("visites"))
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["object_ref", "url"], name="spipimport_referrer_uniq")
-        ]
-        verbose_name = _("lien entrant (SPIP)")
-        verbose_name_plural = _("liens entrants (SPIP)")

@@ -40,3 +40,31 @@ def test_approving_a_comment_purges_the_listings_that_show_its_count(
         assert reader.get(path).header("x-cache") == "MISS", path
     assert "1 commentaire<" in reader.get(breve.get_parent().url).text
     assert reader.get(unrelated).header("x-cache") == "HIT"  # nothing else is purged
+
+
+def test_imported_comments_purge_their_page(
+    reader, demo, page_cache, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from redac.comments.services import ImportedForumMessage, import_comments
+
+    breve = demo["breves"]["petition-guichets"]
+    reader.get(breve.url)
+    assert reader.get(breve.url).header("x-cache") == "HIT"
+    with django_capture_on_commit_callbacks(execute=True):
+        import_comments([ImportedForumMessage(1, breve, "Paul", "Repris de SPIP", "publie",
+                                              timezone.now())])  # fmt: skip
+    page = reader.get(breve.url)
+    assert page.header("x-cache") == "MISS" and "Repris de SPIP" in page.text
+
+
+def test_a_bulk_job_purges_once_at_its_end(reader, demo, page_cache):
+    from redac.delivery.invalidation import deferred
+
+    breve = demo["breves"]["petition-guichets"]
+    reader.get(breve.url)
+    with deferred(reason="import"):
+        comments_changed.send(sender=None, page=breve)
+        assert reader.get(breve.url).header("x-cache") == "HIT"  # held until the job ends
+    assert reader.get(breve.url).header("x-cache") == "MISS"

@@ -357,8 +357,7 @@ class SqlReader:
         cols = self.cols("forum")
         wanted = ["id_forum", "id_objet", "objet", "id_article", "id_breve", "id_rubrique",
                   "id_parent", "id_thread", "date_heure", "titre", "texte", "auteur",
-                  "email_auteur", "nom_site", "url_site", "statut", "id_auteur"]  # fmt: skip
-        # The ``ip`` column is never selected: see ImportedForumMessage (privacy).
+                  "email_auteur", "nom_site", "url_site", "statut", "id_auteur", "ip"]  # fmt: skip
         for r in self.rows("forum", wanted, order="id_forum"):
             if "objet" in cols:
                 objet, object_id = _str(r.get("objet")).lower(), _int(r.get("id_objet"))
@@ -376,6 +375,7 @@ class SqlReader:
                 author_email=_str(r.get("email_auteur")),
                 author_site_name=_str(r.get("nom_site")), author_url=_str(r.get("url_site")),
                 status=_str(r.get("statut")), auteur_id=_int(r.get("id_auteur")),
+                ip=_str(r.get("ip"))[:45],
             )  # fmt: skip
 
     def visit_days(self) -> Iterator[VisitDay]:

@@ -151,7 +151,8 @@ class Document:
 
 @dataclass
 class ForumMessage:
-    """A reader comment. SPIP's ``ip`` column is deliberately not read (see models)."""
+    """A reader comment. ``ip`` is SPIP's record of the poster's address: the importer keeps it
+    only while the law requires it (one year from posting, like redac's own comments)."""
 
     id: int
     objet: str
@@ -167,6 +168,7 @@ class ForumMessage:
     author_url: str = ""
     status: str = "publie"  # publie, prop, off, spam, privrac, privadm, ...
     auteur_id: int = 0
+    ip: str = ""
 
 
 @dataclass

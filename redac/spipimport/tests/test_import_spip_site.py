@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.models import Page, WorkflowState
 
+from redac.comments.models import Comment
 from redac.news.models import (
     ArticlePage,
     Author,
@@ -24,7 +25,8 @@ from redac.news.models import (
     SectionPage,
 )
 from redac.spipimport.fixtures import SiteSpec, build_sqlite
-from redac.spipimport.models import ImportedForumMessage, ImportedVisitDay, ImportRecord, LegacyURL
+from redac.spipimport.models import ImportRecord, LegacyURL
+from redac.visits.models import DailyPageVisits, DailyReferrer, DailySiteVisits, PageStats
 
 
 def imported(model):
@@ -129,15 +131,40 @@ class TestASpip4SiteImported(TestCase):
         assert set(Keyword.objects.filter(group=pays).values_list("name", flat=True)) == {
             "Japon", "Russie", "France", "Allemagne"}  # fmt: skip
 
-    def test_forum_threads_are_kept_in_the_holding_table_without_ip(self):
-        first, reply = (
-            ImportedForumMessage.objects.get(spip_id=1),
-            ImportedForumMessage.objects.get(spip_id=2),
-        )
-        assert reply.parent == first and first.page.specific.import_ref == "spip:article:2"
-        assert ImportedForumMessage.objects.get(spip_id=3).author_url == ""  # javascript: refused
-        assert not any("ip" == f.name for f in ImportedForumMessage._meta.fields)
-        assert ImportedVisitDay.objects.filter(object_ref="spip:article:2").count() == 5
+    def test_forums_become_threaded_comments_shown_and_counted_on_the_page(self):
+        first, reply = (Comment.objects.get(import_ref=f"spip:forum:{n}") for n in (1, 2))
+        article = ArticlePage.objects.get(import_ref="spip:article:2")
+        assert first.page_id == reply.page_id == article.pk and reply.parent == first
+        assert first.status == reply.status == Comment.Status.PUBLISHED
+        assert first.author_name == "Paul Lecteur" and first.body == "Message 1\n\nTexte 1."
+        # SPIP's IP of a message older than the legal year is not kept
+        assert not Comment.objects.filter(ip_address__isnull=False).exists()
+        on_breve = Comment.objects.get(import_ref="spip:forum:3")
+        assert on_breve.page_id == BrevePage.objects.get(import_ref="spip:breve:1").pk
+        html = self.client.get(article.url).content.decode()
+        assert "2 commentaires" in html and "Texte 1." in html and "Texte 2." in html
+        assert html.index("Texte 1.") < html.index("comments__replies") < html.index("Texte 2.")
+
+    def test_visit_history_continues_in_the_visits_app(self):
+        article = ArticlePage.objects.get(import_ref="spip:article:2")
+        assert article.visit_count == 20  # SPIP's « visites »
+        assert PageStats.objects.get(page_id=article.pk).total == 20
+        assert self.client.get(f"/api/visits/{article.pk}/").json()["visits"] == 20
+        assert DailyPageVisits.objects.filter(page_id=article.pk).count() == 5
+        assert DailySiteVisits.objects.count() == 5
+        assert list(DailyReferrer.objects.filter(page_id=article.pk)
+                    .values_list("domain", "visits")) == [("Moteurs de recherche : Qwant", 7)]  # fmt: skip
+
+    def test_live_imported_pages_are_found_by_the_site_search_and_drafts_are_not(self):
+        from redac.search.models import SearchEntry
+
+        live = ArticlePage.objects.get(import_ref="spip:article:3")
+        draft = ArticlePage.objects.get(import_ref="spip:article:22")
+        entry = SearchEntry.objects.get(kind="article", object_id=live.pk)
+        assert entry.title == live.title and entry.section_title and entry.url == live.url
+        assert not SearchEntry.objects.filter(object_id=draft.pk).exists()
+        breves = list(imported(BrevePage).values_list("pk", flat=True))
+        assert SearchEntry.objects.filter(kind="breve", object_id__in=breves).count() == 21
 
     def test_old_addresses_answer_301_to_the_new_pages(self):
         article = ArticlePage.objects.get(import_ref="spip:article:2")
@@ -216,6 +243,10 @@ def test_a_second_run_creates_nothing_and_a_changed_row_is_updated(
     assert all(again[key] == 0 for key in ("rubriques", "articles", "breves", "auteurs", "mots",
                                            "documents", "forums", "redirects"))  # fmt: skip
     assert (Page.objects.count(), Image.objects.count()) == (pages, images)
+    article = ArticlePage.objects.get(import_ref="spip:article:2")
+    assert article.visit_count == 20 and PageStats.objects.get(page_id=article.pk).total == 20
+    assert DailyPageVisits.objects.filter(page_id=article.pk).count() == 5
+    assert Comment.objects.count() == 3
 
     changed = tmp_path / "changed.sqlite"
     changed.write_bytes(source.read_bytes())

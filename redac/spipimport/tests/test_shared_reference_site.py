@@ -15,8 +15,8 @@ import pytest
 from django.core.management import call_command
 from django.test import TestCase
 
+from redac.comments.models import Comment
 from redac.news.models import ArticlePage, Author, BrevePage, Keyword, KeywordGroup, SectionPage
-from redac.spipimport.models import ImportedForumMessage
 
 # ../shared from the repository (the root conftest's SHARED_DIR), i.e. /work/shared
 SHARED_SITE = Path(__file__).resolve().parents[3].parent / "shared" / "spip" / "site"
@@ -54,8 +54,18 @@ class _ReferenceSiteImport:
         imported = ArticlePage.objects.filter(import_ref__startswith="spip:")
         assert imported.live().count() == 21 and imported.filter(live=False).count() == 2
         assert BrevePage.objects.filter(import_ref__startswith="spip:").live().count() == 20
-        assert ImportedForumMessage.objects.count() == 3
+        assert Comment.objects.filter(import_ref__startswith="spip:forum:").count() == 3
         assert r["warnings"] == [] and r["unresolved_links"] == []
+
+    def test_forum_messages_are_comments_on_their_pages(self):
+        published = Comment.objects.filter(import_ref__startswith="spip:forum:",
+                                           status=Comment.Status.PUBLISHED)  # fmt: skip
+        assert published.exists()
+        for comment in published:
+            html = self.client.get(comment.page.specific.url).content.decode()
+            assert f'id="commentaire-{comment.pk}"' in html
+            count = published.filter(page=comment.page).count()
+            assert f"{count} commentaire" in html
 
     def test_the_six_rubriques_keep_their_tree(self):
         tree = {p.import_ref: p.get_parent().specific for p in
