@@ -61,12 +61,23 @@ def test_case_statistics_the_write_queue_is_bounded_and_a_full_queue_is_a_503(de
     from redac.visits import buffer, views
 
     monkeypatch.setattr(buffer, "MAX_PENDING", 5)
-    release = threading.Event()
-    stalled = buffer.VisitBuffer(batch_seconds=0, record=lambda hits: release.wait(10) and 0)
-    waiting = [threading.Thread(target=stalled.submit, args=(None,)) for _ in range(6)]
-    for thread in waiting:
+    entered, release = threading.Event(), threading.Event()
+
+    def stalled_database(hits):
+        entered.set()
+        release.wait(10)
+        return 0
+
+    stalled = buffer.VisitBuffer(batch_seconds=0, record=stalled_database)
+    waiting = [threading.Thread(target=stalled.submit, args=(None,))]
+    waiting[0].start()
+    assert entered.wait(5)  # the first batch is stuck in the database...
+    waiting += [threading.Thread(target=stalled.submit, args=(None,)) for _ in range(5)]
+    for thread in waiting[1:]:
         thread.start()
-    time.sleep(0.3)  # the first batch is in the stalled recorder; five more fill the queue
+    deadline = time.monotonic() + 5
+    while len(stalled._pending) < 5 and time.monotonic() < deadline:  # ...and five more wait
+        time.sleep(0.01)
     started = time.perf_counter()
     assert stalled.submit(None, timeout=5) is False  # full: refused at once, not queued
     assert time.perf_counter() - started < 1
