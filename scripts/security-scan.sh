@@ -5,7 +5,8 @@
 # Not part of `make test`: a scan takes minutes. Findings are recorded in docs/security.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PORT="${SCAN_PORT:-19050}"
+# A port the kernel says is free (several people may scan on one machine); SCAN_PORT to choose one.
+PORT="${SCAN_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 REPORT_DIR="${SCAN_REPORT_DIR:-$PWD/security-reports}"
 MAX_SCAN_SECONDS="${SCAN_MAX_SECONDS:-600}"
 SCAN_VENV=.venv-scan

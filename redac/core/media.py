@@ -60,6 +60,15 @@ PREVIEW_MAX_DIMENSION = 4000
 
 
 def bounded_image_preview(request, image_id, filter_spec):
+    """Mounted before Wagtail's admin URLs, so it is not wrapped by them: it checks admin access
+    itself (a reader is sent to the login page, like everywhere under /admin/), then the spec,
+    then Wagtail's view checks the user's right on the image's collection (security case 52)."""
+    from wagtail.admin.auth import require_admin_access
+
+    return require_admin_access(_bounded_image_preview)(request, image_id, filter_spec)
+
+
+def _bounded_image_preview(request, image_id, filter_spec):
     import re
 
     from django.http import HttpResponseBadRequest

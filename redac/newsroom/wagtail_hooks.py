@@ -20,6 +20,13 @@ from wagtail.models import GroupPagePermission, Page
 from . import services, views
 
 
+@hooks.register("construct_admin_api", order=100)  # after wagtail.images/documents register theirs
+def limit_admin_api_to_choosable_items(router):
+    from .admin_api import replace_endpoints
+
+    replace_endpoints(router)
+
+
 @hooks.register("register_admin_urls")
 def newsroom_admin_urls():
     return [

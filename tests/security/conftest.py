@@ -10,3 +10,4 @@ from redac.contact.tests.conftest import (  # noqa: F401
     contact_page,
     post_contact,
 )
+from redac.newsroom.tests.conftest import newsroom_personas  # noqa: F401

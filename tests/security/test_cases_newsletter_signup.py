@@ -1,5 +1,8 @@
 """Security cases for the newsletter sign-up (end of security-cases.md): header injection,
-subscribing someone else, enumeration, flooding."""
+subscribing someone else (double opt-in, random single-purpose tokens), enumeration, flooding.
+
+Two token tests live with the newsletter (redac/newsletter/tests/test_double_opt_in.py) and are
+re-exported here under the cases' names."""
 
 import time
 
@@ -7,6 +10,21 @@ from django.core import mail
 
 from redac.contact.services import send_pending_mail
 from redac.newsletter.models import Subscriber
+from redac.newsletter.tests.test_double_opt_in import (  # noqa: F401 (fixture)
+    _link,
+    sign_up,
+)
+from redac.newsletter.tests.test_double_opt_in import (
+    test_confirmation_link_works_once as test_case_newsletter_confirmation_link_works_once,
+)
+from redac.newsletter.tests.test_double_opt_in import (
+    test_tokens_are_single_purpose as test_case_newsletter_tokens_are_single_purpose,
+)
+
+__all__ = [
+    "test_case_newsletter_confirmation_link_works_once",
+    "test_case_newsletter_tokens_are_single_purpose",
+]
 
 
 def _post(client, email, stamp, ip="203.0.113.90"):
@@ -71,3 +89,15 @@ def test_case_27_confirmation_link_ignores_a_poisoned_host_header(client, form_s
     send_pending_mail()
     assert "evil.example" not in mail.outbox[0].body
     assert settings.SITE_URL in mail.outbox[0].body
+
+
+def test_case_newsletter_tokens_are_random_and_unrelated_to_the_address(sign_up, client):  # noqa: F811
+    tokens = []
+    for n, email in enumerate(("meme@example.org", "meme2@example.org")):
+        sign_up(email=email, ip=f"198.51.100.{40 + n}")
+        tokens.append(_link("confirmer").rstrip("/").rsplit("/", 1)[1])
+        tokens.append(Subscriber.objects.get(email=email).unsubscribe_token)
+    assert len(set(tokens)) == 4
+    for token in tokens:
+        assert len(token) >= 32  # at least 160 bits of randomness once decoded
+        assert "meme" not in token

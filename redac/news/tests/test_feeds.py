@@ -166,6 +166,29 @@ def test_case_55_drafts_and_private_pages_never_appear(client, demo):
         assert "@example.org" not in body  # no author e-mail address
 
 
+def test_case_55_pending_comments_and_account_addresses_never_appear(client, demo):
+    """Comments awaiting moderation are not feed items, and a byline linked to an admin account
+    never carries that account's e-mail address."""
+    from django.contrib.auth.models import User
+
+    from redac.comments.models import Comment
+
+    article = published(ArticlePage).filter(author_links__isnull=False).first()
+    Comment.objects.create(page=article, author_name="Lecteur", author_email="l@secret.example",
+                           body="Commentaire en attente de modération")  # fmt: skip
+    author = article.authors[0]
+    author.user = User.objects.create_user("plume", "plume@secret.example", "motdepasse-plume-1")
+    author.save()
+    _, feed = _parse(client, f"/feeds/auteurs/{author.slug}/rss/")
+    assert article.title in [e.title for e in feed.entries]  # the article itself is there
+    author_feeds = [f"/feeds/auteurs/{author.slug}/rss/", f"/feeds/auteurs/{author.slug}/atom/"]
+    for url in [*FEEDS, *author_feeds]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert "Commentaire en attente" not in body and "@secret.example" not in body, url
+
+
 @override_settings(SITE_URL=SITE)
 def test_case_56_javascript_and_data_links_are_not_emitted(client, demo):
     _article(SectionPage.objects.get(slug="actualite"), "liens", "Liens piégés",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from wagtail.models import Page
 
 from .conftest import login
 
@@ -34,7 +35,11 @@ def page_urls(page):
         "delete": reverse("wagtailadmin_pages:delete", args=[page.pk]),
         "unpublish": reverse("wagtailadmin_pages:unpublish", args=[page.pk]),
         "workflow_history": reverse("wagtailadmin_pages:workflow_history", args=[page.pk]),
-    }
+        "revisions_view": reverse("wagtailadmin_pages:revisions_view",
+                                  args=[page.pk, revision.pk]),
+        "revisions_revert": reverse("wagtailadmin_pages:revisions_revert",
+                                    args=[page.pk, revision.pk]),
+    }  # fmt: skip
 
 
 #: Which personas may open each view on an article of section A, and of section B.
@@ -46,7 +51,8 @@ EXPECTED_B = {"administrateur"}
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("view", ["edit", "history", "revisions_compare",
                                   "copy", "preview", "move", "delete", "unpublish",
-                                  "workflow_history"])  # fmt: skip
+                                  "workflow_history", "revisions_view",
+                                  "revisions_revert"])  # fmt: skip
 def test_page_views_follow_the_sections(client, newsroom_personas, persona, view):
     people = newsroom_personas
     login(client, people[persona])
@@ -60,6 +66,44 @@ def test_page_views_follow_the_sections(client, newsroom_personas, persona, view
             if persona != "outsider":
                 # Logged-in staff are refused outright, never shown the page.
                 assert code in (403, 404) or "/admin/login/" not in client.get(url).url
+
+
+def refused(response) -> bool:
+    """Wagtail answers a refused admin action with 403, or a redirect to the dashboard."""
+    return response.status_code == 403 or (
+        response.status_code == 302 and response.url == reverse("wagtailadmin_home")
+    )
+
+
+def test_restricted_admin_cannot_copy_move_delete_or_preview_a_page_of_another_section(
+    client, newsroom_personas
+):
+    """Security case 49 with the POSTs that act, not only the GETs that show: copying an article
+    of section B into A, moving it into A, deleting it, previewing an altered version of it."""
+    from redac.newsroom import services
+
+    people = newsroom_personas
+    login(client, people["restricted"])
+    article_b, section_a = people["article_b"], people["section_a"]
+    original_parent, original_title = article_b.get_parent().pk, article_b.title
+    urls = page_urls(article_b)
+    copy = client.post(urls["copy"], {"new_title": "Copie volée", "new_slug": "copie-volee",
+                                      "new_parent_page": section_a.pk, "publish_copies": "on"})  # fmt: skip
+    assert refused(copy)
+    assert not Page.objects.filter(slug="copie-volee").exists()
+    move = client.post(
+        reverse("wagtailadmin_pages:move_confirm", args=[article_b.pk, section_a.pk])
+    )
+    assert refused(move)
+    delete = client.post(urls["delete"])
+    assert refused(delete)
+    preview = client.post(urls["preview"], {"title": "Aperçu détourné", "slug": article_b.slug})
+    assert refused(preview)
+    assert "Aperçu détourné" not in client.get(urls["preview"]).content.decode()
+    article_b = Page.objects.get(pk=article_b.pk)
+    assert article_b.live and article_b.title == original_title
+    assert article_b.get_parent().pk == original_parent
+    assert not services.is_in_trash(article_b)
 
 
 def test_restricted_admin_cannot_publish_in_another_section(client, newsroom_personas):
@@ -150,21 +194,89 @@ def test_site_settings_edit_by_persona(client, newsroom_personas, demo, persona)
         assert code in (302, 403)
 
 
+USER_BULK_ACTIONS = {
+    "delete": {},
+    "assign_role": {"role": "{administrateur_group}"},
+    "set_active_state": {"mark_as_active": "False"},
+}
+
+
+def user_bulk_action(client, action, target, people):
+    from django.contrib.auth.models import Group
+
+    from redac.newsroom import roles
+
+    url = reverse("wagtail_bulk_action", args=["auth", "user", action]) + f"?id={target.pk}"
+    group = Group.objects.get(name=roles.ADMINISTRATOR).pk
+    data = {key: value.format(administrateur_group=group)
+            for key, value in USER_BULK_ACTIONS[action].items()}  # fmt: skip
+    return client.get(url), client.post(url, data)
+
+
+def target_unchanged(target) -> bool:
+    from django.contrib.auth.models import User
+
+    target = User.objects.filter(pk=target.pk).first()
+    return target is not None and target.is_active and not target.groups.exists()
+
+
 @pytest.mark.parametrize("persona", ["redacteur", "restricted", "administrateur", "outsider"])
-def test_only_the_webmestre_reaches_user_bulk_actions(client, newsroom_personas, persona):
-    """Security case 51: bulk actions on users (delete, change role) are the webmestre's."""
+@pytest.mark.parametrize("action", sorted(USER_BULK_ACTIONS))
+def test_only_the_webmestre_reaches_user_bulk_actions(client, newsroom_personas, persona, action):
+    """Security case 51: bulk actions on users (delete, give a role, deactivate) are the
+    webmestre's; others can neither list the chosen users nor act on them."""
     people = newsroom_personas
-    login(client, people[persona])
-    url = reverse("wagtail_bulk_action", args=["auth", "user", "delete"])
-    code = client.get(url, {"id": [people["outsider"].pk]}).status_code
-    assert code in (302, 403)
+    target = people["outsider"]
+    login(client, people[persona])  # the outsider, without admin access, is the target too
+    shown, acted = user_bulk_action(client, action, target, people)
+    assert shown.status_code in (302, 403)
+    assert target.username.encode() not in shown.content
+    assert acted.status_code in (302, 403)
+    assert target_unchanged(target)
 
 
-def test_webmestre_reaches_user_bulk_actions(client, newsroom_personas):
+@pytest.mark.parametrize("action", sorted(USER_BULK_ACTIONS))
+def test_webmestre_reaches_user_bulk_actions(client, newsroom_personas, action):
     people = newsroom_personas
+    target = people["outsider"]
     login(client, people["webmestre"])
-    url = reverse("wagtail_bulk_action", args=["auth", "user", "delete"])
-    assert client.get(url, {"id": [people["outsider"].pk]}).status_code == 200
+    shown, acted = user_bulk_action(client, action, target, people)
+    assert shown.status_code == 200 and target.username.encode() in shown.content
+    assert acted.status_code == 302
+    assert not target_unchanged(target)  # the control: the same requests do act for her
+
+
+def test_no_field_of_an_admin_form_relies_on_a_per_field_permission():
+    """Security case 51, CVE-2024-32882 (Wagtail ignored ``FieldPanel(permission=...)`` in some
+    views): redac restricts access per view and per model, never per field. Should a per-field
+    restriction be added, this test fails so that it comes with tests for every view that
+    edits the model (edit, settings, snippets, bulk actions, revisions)."""
+    from django.apps import apps
+    from wagtail.admin.panels import FieldPanel, PanelGroup
+
+    def panels(panel):
+        yield panel
+        if isinstance(panel, PanelGroup):
+            for child in panel.children:
+                yield from panels(child)
+
+    checked, restricted = 0, []
+    for model in apps.get_models():
+        if not model.__module__.startswith("redac."):
+            continue
+        handler = getattr(model, "edit_handler", None)
+        roots = [handler] if handler is not None else [
+            FieldPanel(p) if isinstance(p, str) else p
+            for name in ("panels", "content_panels", "promote_panels", "settings_panels")
+            for p in getattr(model, name, [])
+        ]  # fmt: skip
+        for root in roots:
+            for panel in panels(root):
+                checked += 1
+                if getattr(panel, "permission", None):
+                    restricted.append(f"{model.__name__}.{getattr(panel, 'field_name', panel)}")
+    assert checked > 20  # the walk did see redac's panels
+    assert restricted == []
 
 
 def test_webmestre_gets_the_messages_and_statistics_permissions_once_they_exist(db):

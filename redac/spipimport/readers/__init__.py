@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .errors import UnusableSource
@@ -14,6 +15,9 @@ from .sql import SqlReader
 from .sqlite import SqliteConnection, is_sqlite_file
 
 __all__ = ["UnusableSource", "open_source"]
+
+#: A URL scheme (two characters at least, so that a Windows drive letter is not one).
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 
 
 def open_source(source: str):
@@ -23,6 +27,13 @@ def open_source(source: str):
         return SqlReader(MysqlConnection(source), source_format="mysql")
     path = Path(source)
     if not path.exists():
+        if _URL.match(source):
+            # redac downloads nothing it is given (security case 57, SSRF): an http://, file://
+            # or any other address is refused before any connection, in one line.
+            raise UnusableSource(
+                f"{source} : adresse refusée ; redac ne télécharge rien, indiquez un fichier "
+                "local (base SQLite ou sauvegarde) ou une adresse mysql://"
+            )
         raise UnusableSource(f"{source} : fichier introuvable")
     if path.is_dir():
         raise UnusableSource(
