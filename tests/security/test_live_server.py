@@ -15,20 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from redac.core.testing import free_port
+
 HOST_HEADER = "journal.example"
 BIN = Path(sys.executable).parent
 
 
-def ephemeral_port() -> int:
-    """A port the kernel says is free now (several suites may run at once on one machine)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live_server_url():
-    port = ephemeral_port()
+    port = free_port()
     data_dir = tempfile.mkdtemp(prefix="redac-live-")
     env = dict(
         os.environ,

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import email
-import socket
 import threading
 from collections import Counter
 
 from aiosmtpd.controller import Controller
 
-PORT_RANGE = range(18800, 18900)  # issue 8's ports
-
-
-def free_port() -> int:
-    for port in PORT_RANGE:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 18800-18899")
+from redac.core.testing import free_port  # noqa: F401 (also for the modules importing it from here)
 
 
 class RecordingHandler:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from redac.core import jobs
 from redac.core.models import WorkerLease
+from redac.core.testing import free_port
 
 
 @pytest.fixture
@@ -70,12 +71,6 @@ def test_only_one_worker_holds_the_lease_until_it_expires():
     assert not WorkerLease.acquire("jobs", "a", ttl=30, now=now + dt.timedelta(seconds=42))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_redac_serve_runs_the_site_and_a_background_worker(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REDAC_", "DJANGO_"))}
     env.update(REDAC_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
@@ -120,3 +115,21 @@ def test_redac_serve_runs_the_site_and_a_background_worker(tmp_path):
         output = server.communicate(timeout=30)[0]
     assert "background worker" in output
     assert server.returncode == 0, output
+
+
+def test_redac_serve_refuses_a_port_another_server_listens_on(tmp_path):
+    """granian shares a port with SO_REUSEPORT: a second server must not join the first one."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("REDAC_", "DJANGO_"))}
+        env.update(REDAC_DATA_DIR=str(tmp_path))
+        env.pop("DATABASE_URL", None)
+        result = subprocess.run(
+            [sys.executable, "-m", "redac.cli", "serve", "--port", str(port), "--no-collectstatic"],
+            env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert result.returncode != 0
+    assert f"127.0.0.1:{port} is not available" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -17,6 +17,7 @@ import pytest
 
 from conftest import skip_or_fail
 from redac.core.middleware import PUBLIC_CSP
+from redac.core.testing import free_port
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[3]
@@ -70,17 +71,6 @@ def test_emptying_the_cache_empties_the_publishing_folder(reader, demo, publish_
 
 
 # --- nginx ---------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    for port in range(18650, 18699):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.fail("no free port in 18650-18699")
 
 
 class FakeRedac(BaseHTTPRequestHandler):

@@ -8,13 +8,14 @@ import http.client
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
 from contextlib import closing
 from pathlib import Path
+
+from redac.core.testing import free_port  # noqa: F401 (also for the modules importing it from here)
 
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 
@@ -148,17 +149,6 @@ class Server:
                 self.signal(signal.SIGKILL)
                 self.process.wait(5)
         self.log.close()
-
-
-def free_port(start: int, end: int) -> int:
-    for port in range(start, end):
-        with closing(socket.socket()) as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-                return port
-            except OSError:
-                continue
-    raise RuntimeError(f"no free port in {start}-{end}")
 
 
 def visitor_ip(n: int) -> str:

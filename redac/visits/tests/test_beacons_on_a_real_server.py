@@ -25,10 +25,6 @@ from .live_server import (
     visitor_ip,
 )
 
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-WORKER_INDEX = int(WORKER.removeprefix("gw") or 0) if WORKER.startswith("gw") else 0
-PORTS = (18510 + 40 * WORKER_INDEX, 18550 + 40 * WORKER_INDEX)
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
@@ -46,7 +42,7 @@ def server(site):
     started = []
 
     def start(**env):
-        srv = Server(site["data_dir"], site["database"], free_port(*PORTS), **env)
+        srv = Server(site["data_dir"], site["database"], free_port(), **env)
         started.append(srv)
         srv.wait_ready(site["pages"][0])
         return srv

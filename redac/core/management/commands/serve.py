@@ -68,6 +68,7 @@ class Command(BaseCommand):
         if not 0 < port < 65536:
             raise CommandError("--port must be between 1 and 65535")
         self.refuse_insecure(host)
+        self.refuse_busy_port(host, port)
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         if check_only:
@@ -98,6 +99,24 @@ class Command(BaseCommand):
             worker = [sys.executable, "-m", "redac.cli", "worker"]
             children.append(subprocess.Popen(worker, env=env, start_new_session=True))
         sys.exit(supervise(children))
+
+    def refuse_busy_port(self, host: str, port: int) -> None:
+        """granian binds with SO_REUSEPORT: started on a port another server (an older redac
+        serve, say) already holds, it would silently share the connections with it. Refuse."""
+        import socket
+
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        try:
+            with socket.socket(family, socket.SOCK_STREAM) as probe:
+                # SO_REUSEADDR: a port left in TIME_WAIT by a server that just stopped is free;
+                # on Linux the bind still fails while any socket listens there.
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind((host, port))
+        except OSError as exc:
+            raise CommandError(
+                f"{host}:{port} is not available ({exc.strerror or exc}): is another server "
+                "already running there? Stop it or choose --port."
+            ) from None
 
     def refuse_insecure(self, host: str) -> None:
         if is_loopback(host):
