@@ -346,6 +346,13 @@ def break_long_text(fragment: str) -> str:
     """
     if len(fragment) < 2000:
         return fragment
+    # Cheap proofs that no text run needs a break (C-speed, no regular expression): too
+    # few escaped characters in the whole fragment, or no run of 2,000 characters between
+    # two '<' (a text run lies between a '>' and the next '<').
+    if fragment.count("&") + fragment.count("\u00a0") <= ESCAPES_PER_TEXT_NODE:
+        return fragment
+    if max(map(len, fragment.split("<"))) < 2000:
+        return fragment
     if "<textarea" in fragment:
         parts = _TEXTAREA.split(fragment)
         return "".join(
@@ -369,17 +376,157 @@ def break_long_text(fragment: str) -> str:
     return _LONG_TEXT.sub(split, fragment)
 
 
-def clean(fragment: str) -> str:
-    """Sanitise an HTML fragment with the engine's allow-list (one nh3 pass).
+# ---------------------------------------------------------------- one pass or more
 
-    ammonia re-serialises what it parses, so its output is a fixed point of the same
-    cleaning: the property tests check ``clean(out) == out`` on arbitrary input.
-    Nesting is first limited to :data:`MAX_DEPTH` levels (linear time).
+# nh3's output is serialised HTML: every element closed, attribute values double-quoted
+# with '<' and '>' escaped, so every '<' starts a tag.
+# ("[<]" rather than "<" in the patterns below: the regex engine then scans with a
+# character set, several times faster on long text than its literal-prefix search)
+_NOT_A_TAG = re.compile(r"[<](?!/?[a-z])")
+#: Phrasing elements that no tree-builder rule looks for: left out of the scan below
+#: (they are only checked where they may not be, directly in a table).
+_INLINE = (
+    "span|i|b|strong|em|code|tt|small|big|sub|sup|u|s|strike|font|abbr|acronym|cite|dfn|"
+    "kbd|mark|q|samp|var|time|bdi|bdo|del|ins|ruby|br|wbr|img"
+)
+_STRUCTURE_TAG = re.compile(r"[<](/?)(?!(?:" + _INLINE + r")[^a-z0-9])([a-z][a-z0-9]*)[^<>]*>")
+_LEADING_NEWLINE = re.compile(r"<(?:pre|textarea|listing)\b[^<>]*>\n")
+# directly in a table, a table body or a row, only table parts and whitespace may follow
+_MISPLACED_IN_TABLE = re.compile(
+    r"(?:<(?:table|tbody|thead|tfoot|tr|colgroup|col)\b[^<>]*>|"
+    r"</(?:caption|colgroup|tbody|thead|tfoot|tr|td|th)>)[\t\n\f\r ]*+"
+    r"(?!</|<(?:caption|colgroup|col|tbody|thead|tfoot|tr|td|th)\b|$)"
+)
+#: The HTML parser's "special" elements (a <li> start tag looks up the stack past others).
+_SPECIAL = frozenset(
+    "address applet area article aside base basefont bgsound blockquote body br button "
+    "caption center col colgroup dd details dir div dl dt embed fieldset figcaption figure "
+    "footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html iframe img input "
+    "keygen li link listing main marquee menu meta nav noembed noframes noscript object ol p "
+    "param plaintext pre script search section select source style summary table tbody td "
+    "template textarea tfoot th thead title tr track ul wbr xmp".split()
+)
+#: Start tags that close an open <p> ("if the stack has a p element in button scope").
+_CLOSES_P = frozenset(
+    "address article aside blockquote center details dialog dir div dl fieldset figcaption "
+    "figure footer header hgroup main menu nav ol p search section summary ul h1 h2 h3 h4 h5 "
+    "h6 pre listing form plaintext table hr xmp li dd dt".split()
+)
+_TABLE_SECTIONS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "colgroup"})
+_TABLE_PARENTS = {
+    "caption": ("table",),
+    "colgroup": ("table",),
+    "col": ("colgroup",),
+    "tbody": ("table",),
+    "thead": ("table",),
+    "tfoot": ("table",),
+    "tr": ("tbody", "thead", "tfoot"),
+    "td": ("tr",),
+    "th": ("tr",),
+}
+_IMPLIED_END = frozenset({"p", "li", "dd", "dt", "rp", "rt"})
+# state bits of an open element: an ancestor the parser would close on some start tag
+# (a <p> in button scope, an <li>/<dd>/<dt> reachable by the list-item walk, an <a> in
+# the list of active formatting elements since the last marker)
+_P_OPEN, _LI_OPEN, _DD_OPEN, _A_OPEN = 1, 2, 4, 8
+
+
+def _state_rules() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    conflicts: dict[str, int] = {}
+    keep: dict[str, int] = {}
+    sets: dict[str, int] = {}
+    for name in _TAGS_SET:
+        conflict = _P_OPEN if name in _CLOSES_P else 0
+        conflict |= {"li": _LI_OPEN, "dd": _DD_OPEN, "dt": _DD_OPEN, "a": _A_OPEN}.get(name, 0)
+        conflicts[name] = conflict
+        kept = _P_OPEN | _LI_OPEN | _DD_OPEN | _A_OPEN
+        if name in ("caption", "table", "td", "th"):  # button-scope limits
+            kept &= ~_P_OPEN
+        if name in _SPECIAL and name not in ("address", "div", "p"):
+            kept &= ~(_LI_OPEN | _DD_OPEN)
+        if name in ("caption", "td", "th"):  # markers of the active formatting list
+            kept &= ~_A_OPEN
+        keep[name] = kept
+        sets[name] = {"p": _P_OPEN, "li": _LI_OPEN, "dd": _DD_OPEN, "dt": _DD_OPEN}.get(
+            name, _A_OPEN if name == "a" else 0
+        )
+    return conflicts, keep, sets
+
+
+_CONFLICTS, _KEEP, _SETS = _state_rules()
+
+
+def reparses_identically(serialised: str) -> bool:
+    """Tell whether nh3's output would come out of a second pass unchanged.
+
+    A conservative check: ``True`` only when the HTML parser, reading the serialised
+    tree again, would build the same tree, i.e. no start tag meets a rule of the HTML
+    tree builder that closes or moves an element (a block inside ``<p>``, a heading
+    directly in a heading, ``<li>`` in ``<li>``, ``<a>`` in ``<a>``, a misplaced table
+    part, text or an element directly in a table), no ``<pre>``/``<textarea>`` starts
+    with a newline (the parser drops it) and no carriage return is left (the parser
+    turns it into a newline).  Misnested input produces such trees, which the first
+    pass serialises as they are (hypothesis found ``'{{{{0{{{}'``).  Anything else
+    unexpected answers ``False``, and the caller cleans again.
+    """
+    if "\r" in serialised or _NOT_A_TAG.search(serialised):
+        return False
+    if ("<pre" in serialised or "<textarea" in serialised or "<listing" in serialised) and (
+        _LEADING_NEWLINE.search(serialised)
+    ):
+        return False
+    if "<t" in serialised and _MISPLACED_IN_TABLE.search(serialised):
+        return False
+    names: list[str] = []
+    states: list[int] = []
+    current = ""
+    state = 0
+    conflicts, keep, sets, parents = _CONFLICTS, _KEEP, _SETS, _TABLE_PARENTS
+    for closing, name in _STRUCTURE_TAG.findall(serialised):
+        if closing:
+            if name != current:
+                return False
+            names.pop()
+            states.pop()
+            current = names[-1] if names else ""
+            state = states[-1] if states else 0
+            continue
+        conflict = conflicts.get(name)
+        if conflict is None or conflict & state:
+            return False  # not an allowed tag, or one that closes an open element
+        if name in parents:
+            if current not in parents[name]:
+                return False  # ignored, or closing the cell, or an implied parent
+        elif current in _TABLE_SECTIONS:
+            return False  # foster-parented
+        if (name in _HEADINGS and current in _HEADINGS) or (
+            (name == "rp" or name == "rt") and current in _IMPLIED_END
+        ):
+            return False
+        if name in _VOID:
+            continue
+        state = (state & keep[name]) | sets[name]
+        names.append(name)
+        states.append(state)
+        current = name
+    return not names
+
+
+def clean(fragment: str) -> str:
+    """Sanitise an HTML fragment with the engine's allow-list, to a fixed point.
+
+    ammonia re-serialises what it parses; its output is a fixed point of the same
+    cleaning (the property tests check ``clean(out) == out`` on arbitrary input) except
+    for trees the HTML parser would build differently when reading them again.
+    :func:`reparses_identically` proves the common case in one linear scan; otherwise
+    the output is cleaned again.  Nesting is first limited to :data:`MAX_DEPTH` levels
+    (linear time).
     """
     cleaned = _CLEANER.clean(break_long_text(limit_depth(fragment)))
-    # Not always a fixed point in one pass: misnested blocks (an <h2> left open inside another,
-    # hypothesis found '{{{{0{{{}') are serialised nested, and re-parsing un-nests them. A second
-    # (rarely a third) pass reaches the fixed point; the output is then stable under cleaning.
+    if reparses_identically(cleaned):
+        return cleaned
+    # Misnested blocks (an <h2> left open inside another) are serialised nested, and
+    # re-parsing un-nests them: a second (rarely a third) pass reaches the fixed point.
     for _ in range(2):
         again = _CLEANER.clean(cleaned)
         if again == cleaned:
