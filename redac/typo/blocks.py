@@ -66,7 +66,10 @@ _TAG_WITH_SHORTCUT_CHARS = re.compile(r"</?[a-zA-Z!][^<>]*?(?:[{}]|--|\n[_-])[^<
 _HR = re.compile(r"\n(----+|____+)")
 _ALINEA = re.compile(r"\n-- *")
 _PUCE = re.compile(r"\n- *")
-_BR_USELESS = re.compile(r"(^|^\n|\n\n)_ +")
+# SPIP: "(^|^\n|\n\n)_ +"; an alternation opening with '^' is tried at every position,
+# so the start of the text and the blank lines are matched apart
+_BR_USELESS_START = re.compile(r"\n?_ +")
+_BR_USELESS = re.compile(r"\n\n_ +")
 _BR = re.compile(r"\n_ +")
 _BR_LEFT = re.compile(r"^\n<br />")
 _ABBR = re.compile(r"\[([^|\[\]>]+)\|([^|\]{>]+)(?:\{([a-z]+)\})?\]")
@@ -76,7 +79,7 @@ _TITLES_HARD = (re.compile(r"(^|[^{])\{\{\{"), re.compile(r"\}\}\}($|[^}])"))
 _PARAGRAPHS = re.compile(r"\n(?: *\n)+(?:<br ?/?>)*")
 _DOUBLE_BR = re.compile(r"<br\b[^>]*>(?:<br\b[^>]*>)+\s*")
 _P_THEN_BR = re.compile(r"(<p\b[^>]*>)\n*(?:<br ?/?>\n*)+")
-_LONE_CHEVRON = re.compile(r"<(?=[^a-zA-Z/!])")
+_LONE_CHEVRON = re.compile(r"[<](?=[^a-zA-Z/!])")
 _UNCLOSED_CHEVRON = re.compile(r"<([^><\"'!]*?)(?=<|$)", re.M)
 _POESIE = re.compile(r"<poe(?:sie|try)>(.*?)</poe(?:sie|try)>", re.S | re.I)
 _POESIE_HINT = re.compile(r"<poe(?:sie|try)>", re.I)
@@ -129,7 +132,7 @@ def raccourcis(text: str, *, paragraph: bool = True) -> str:
     if "\n-" in text:
         text = _PUCE.sub("\n<br />" + PUCE + "&nbsp;", text)
     if "_ " in text:
-        text = _BR_USELESS.sub(r"\1", text)
+        text = _br_useless(text)
     if "\n_" in text:
         text = _BR.sub("<br class='manualbr' />", text)
     if "\n<br" in text:
@@ -168,6 +171,15 @@ def raccourcis(text: str, *, paragraph: bool = True) -> str:
     return paragrapher(text, always=paragraph)
 
 
+def _br_useless(text: str) -> str:
+    """A ``_ `` line break that starts the text or a paragraph is dropped."""
+    start = _BR_USELESS_START.match(text)
+    if start:
+        head = "\n" if text[0] == "\n" else ""
+        return head + _BR_USELESS.sub("\n\n", text[start.end() :])
+    return _BR_USELESS.sub("\n\n", text)
+
+
 def _protect_tag(m: re.Match) -> str:
     tag = m.group(0)
     return (
@@ -182,10 +194,10 @@ def _protect_tag(m: re.Match) -> str:
 
 _OPEN_AFTER_BLOCK = re.compile(r"</(?i:" + BLOCK_TAGS + r")[^>]*>\s*")
 _LINK_BLOCK = re.compile(r"(<a\s[^>]*>)(.*?)(</a>)", re.I | re.S)
-_P_TAG = re.compile(r"</?[pP]\b\s?(.*?)>", re.S)
-_BLOCK_OR_STOP = re.compile(r"<(?i:/?(?:stop p|" + BLOCK_TAGS + r"))\b")
+_P_TAG = re.compile(r"[<]/?[pP]\b\s?(.*?)>", re.S)
+_BLOCK_OR_STOP = re.compile(r"[<](?i:/?(?:stop p|" + BLOCK_TAGS + r"))\b")
 _AUTOBR_AFTER_OPEN = re.compile(r"(<(?:p|br|li)\b[^>]*>\s*)" + re.escape(AUTOBR + "\n"), re.I)
-_ALMOST_EMPTY_P = re.compile(r"<p [^>]*>(<(?:/\w+|\w+[^>]*[^/])>)</p>")
+_ALMOST_EMPTY_P = re.compile(r"[<]p [^>]*>(<(?:/\w+|\w+[^>]*[^/])>)</p>")
 _EMPTY_P = re.compile(r"<p [^>]*>\s*</p>\s*")
 STOP = "<STOP P>"
 

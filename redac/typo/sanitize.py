@@ -383,20 +383,6 @@ def break_long_text(fragment: str) -> str:
 # ("[<]" rather than "<" in the patterns below: the regex engine then scans with a
 # character set, several times faster on long text than its literal-prefix search)
 _NOT_A_TAG = re.compile(r"[<](?!/?[a-z])")
-#: Phrasing elements that no tree-builder rule looks for: left out of the scan below
-#: (they are only checked where they may not be, directly in a table).
-_INLINE = (
-    "span|i|b|strong|em|code|tt|small|big|sub|sup|u|s|strike|font|abbr|acronym|cite|dfn|"
-    "kbd|mark|q|samp|var|time|bdi|bdo|del|ins|ruby|br|wbr|img"
-)
-_STRUCTURE_TAG = re.compile(r"[<](/?)(?!(?:" + _INLINE + r")[^a-z0-9])([a-z][a-z0-9]*)[^<>]*>")
-_LEADING_NEWLINE = re.compile(r"<(?:pre|textarea|listing)\b[^<>]*>\n")
-# directly in a table, a table body or a row, only table parts and whitespace may follow
-_MISPLACED_IN_TABLE = re.compile(
-    r"(?:<(?:table|tbody|thead|tfoot|tr|colgroup|col)\b[^<>]*>|"
-    r"</(?:caption|colgroup|tbody|thead|tfoot|tr|td|th)>)[\t\n\f\r ]*+"
-    r"(?!</|<(?:caption|colgroup|col|tbody|thead|tfoot|tr|td|th)\b|$)"
-)
 #: The HTML parser's "special" elements (a <li> start tag looks up the stack past others).
 _SPECIAL = frozenset(
     "address applet area article aside base basefont bgsound blockquote body br button "
@@ -412,7 +398,6 @@ _CLOSES_P = frozenset(
     "figure footer header hgroup main menu nav ol p search section summary ul h1 h2 h3 h4 h5 "
     "h6 pre listing form plaintext table hr xmp li dd dt".split()
 )
-_TABLE_SECTIONS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "colgroup"})
 _TABLE_PARENTS = {
     "caption": ("table",),
     "colgroup": ("table",),
@@ -424,36 +409,44 @@ _TABLE_PARENTS = {
     "td": ("tr",),
     "th": ("tr",),
 }
-_IMPLIED_END = frozenset({"p", "li", "dd", "dt", "rp", "rt"})
+_TABLE_SECTIONS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "colgroup"})
+_END_OF_NAME = r"[\t\n\f\r />]"
+#: Phrasing elements no tree-builder rule looks for, <a> and <p>: left out of the tag
+#: scan below, and checked by the regular expressions that follow.
+_NOT_SCANNED = (
+    "span|i|b|strong|em|code|tt|small|big|sub|sup|u|s|strike|font|abbr|acronym|cite|dfn|"
+    "kbd|mark|q|samp|var|time|bdi|bdo|del|ins|ruby|br|wbr|img|a|p"
+)
+_STRUCTURE_TAG = re.compile(
+    r"[<](/?)(?!(?:" + _NOT_SCANNED + ")" + _END_OF_NAME + r")([a-z][a-z0-9]*)[^<>]*>"
+)
+_LEADING_NEWLINE = re.compile(r"[<](?:pre|textarea|listing)\b[^<>]*>\n")
+# directly in a table, a table body or a row, only table parts and whitespace may follow
+_MISPLACED_IN_TABLE = re.compile(
+    r"(?:<(?:table|tbody|thead|tfoot|tr|colgroup|col)\b[^<>]*>|"
+    r"</(?:caption|colgroup|tbody|thead|tfoot|tr|td|th)>)[\t\n\f\r ]*+"
+    r"(?!</|<(?:caption|colgroup|col|tbody|thead|tfoot|tr|td|th)\b|$)"
+)
+# a <p> holding, before its end tag, a start tag that would close it (or a table part,
+# ignored outside a table); linear: a valid <p> holds no other <p>, so each is read once
+_BLOCK_IN_P = re.compile(
+    r"[<]p"
+    + _END_OF_NAME
+    + r"(?:[^<]++|<(?!/p>|(?:"
+    + "|".join(sorted(_CLOSES_P | set(_TABLE_PARENTS)))
+    + ")"
+    + _END_OF_NAME
+    + r"))*+<(?!/p>)"
+)
+# an <a> inside an <a> (the parser closes the first one, unless a table cell lies between:
+# counted as a change all the same)
+_NESTED_A = re.compile(
+    r"[<]a" + _END_OF_NAME + r"(?:[^<]++|<(?!/a>|a" + _END_OF_NAME + r"))*+<a" + _END_OF_NAME
+)
 # state bits of an open element: an ancestor the parser would close on some start tag
-# (a <p> in button scope, an <li>/<dd>/<dt> reachable by the list-item walk, an <a> in
-# the list of active formatting elements since the last marker)
-_P_OPEN, _LI_OPEN, _DD_OPEN, _A_OPEN = 1, 2, 4, 8
-
-
-def _state_rules() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    conflicts: dict[str, int] = {}
-    keep: dict[str, int] = {}
-    sets: dict[str, int] = {}
-    for name in _TAGS_SET:
-        conflict = _P_OPEN if name in _CLOSES_P else 0
-        conflict |= {"li": _LI_OPEN, "dd": _DD_OPEN, "dt": _DD_OPEN, "a": _A_OPEN}.get(name, 0)
-        conflicts[name] = conflict
-        kept = _P_OPEN | _LI_OPEN | _DD_OPEN | _A_OPEN
-        if name in ("caption", "table", "td", "th"):  # button-scope limits
-            kept &= ~_P_OPEN
-        if name in _SPECIAL and name not in ("address", "div", "p"):
-            kept &= ~(_LI_OPEN | _DD_OPEN)
-        if name in ("caption", "td", "th"):  # markers of the active formatting list
-            kept &= ~_A_OPEN
-        keep[name] = kept
-        sets[name] = {"p": _P_OPEN, "li": _LI_OPEN, "dd": _DD_OPEN, "dt": _DD_OPEN}.get(
-            name, _A_OPEN if name == "a" else 0
-        )
-    return conflicts, keep, sets
-
-
-_CONFLICTS, _KEEP, _SETS = _state_rules()
+# (an <li>, or a <dd>/<dt>, reachable by the parser's list-item walk up the stack)
+_LI_OPEN, _DD_OPEN = 1, 2
+_LIST_WALK_STOPS = _SPECIAL - {"address", "div", "p"}
 
 
 def reparses_identically(serialised: str) -> bool:
@@ -463,11 +456,12 @@ def reparses_identically(serialised: str) -> bool:
     tree again, would build the same tree, i.e. no start tag meets a rule of the HTML
     tree builder that closes or moves an element (a block inside ``<p>``, a heading
     directly in a heading, ``<li>`` in ``<li>``, ``<a>`` in ``<a>``, a misplaced table
-    part, text or an element directly in a table), no ``<pre>``/``<textarea>`` starts
-    with a newline (the parser drops it) and no carriage return is left (the parser
-    turns it into a newline).  Misnested input produces such trees, which the first
-    pass serialises as they are (hypothesis found ``'{{{{0{{{}'``).  Anything else
-    unexpected answers ``False``, and the caller cleans again.
+    part, text or an element directly in a table, ruby parts), no
+    ``<pre>``/``<textarea>`` starts with a newline (the parser drops it) and no carriage
+    return is left (the parser turns it into a newline).  Misnested input produces such
+    trees, which the first pass serialises as they are (hypothesis found
+    ``'{{{{0{{{}'``).  Anything else unexpected answers ``False``, and the caller
+    cleans again.
     """
     if "\r" in serialised or _NOT_A_TAG.search(serialised):
         return False
@@ -477,11 +471,15 @@ def reparses_identically(serialised: str) -> bool:
         return False
     if "<t" in serialised and _MISPLACED_IN_TABLE.search(serialised):
         return False
+    if "<p" in serialised and _BLOCK_IN_P.search(serialised):
+        return False
+    if "<a" in serialised and _NESTED_A.search(serialised):
+        return False
     names: list[str] = []
     states: list[int] = []
     current = ""
     state = 0
-    conflicts, keep, sets, parents = _CONFLICTS, _KEEP, _SETS, _TABLE_PARENTS
+    allowed, parents, sections, headings = _TAGS_SET, _TABLE_PARENTS, _TABLE_SECTIONS, _HEADINGS
     for closing, name in _STRUCTURE_TAG.findall(serialised):
         if closing:
             if name != current:
@@ -491,21 +489,29 @@ def reparses_identically(serialised: str) -> bool:
             current = names[-1] if names else ""
             state = states[-1] if states else 0
             continue
-        conflict = conflicts.get(name)
-        if conflict is None or conflict & state:
-            return False  # not an allowed tag, or one that closes an open element
+        if name not in allowed or name == "rp" or name == "rt":
+            return False
         if name in parents:
             if current not in parents[name]:
                 return False  # ignored, or closing the cell, or an implied parent
-        elif current in _TABLE_SECTIONS:
+        elif current in sections:
             return False  # foster-parented
-        if (name in _HEADINGS and current in _HEADINGS) or (
-            (name == "rp" or name == "rt") and current in _IMPLIED_END
-        ):
+        if name in headings and current in headings:
             return False
-        if name in _VOID:
+        if name == "li":
+            if state & _LI_OPEN:
+                return False
+            state = _LI_OPEN  # (an <li> also stops the walk of a <dd>, and conversely)
+        elif name == "dd" or name == "dt":
+            if state & _DD_OPEN:
+                return False
+            state = _DD_OPEN
+        elif name in _LIST_WALK_STOPS:
+            if name in _VOID:
+                continue
+            state = 0
+        elif name in _VOID:
             continue
-        state = (state & keep[name]) | sets[name]
         names.append(name)
         states.append(state)
         current = name
