@@ -378,11 +378,6 @@ def break_long_text(fragment: str) -> str:
 
 # ---------------------------------------------------------------- one pass or more
 
-# nh3's output is serialised HTML: every element closed, attribute values double-quoted
-# with '<' and '>' escaped, so every '<' starts a tag.
-# ("[<]" rather than "<" in the patterns below: the regex engine then scans with a
-# character set, several times faster on long text than its literal-prefix search)
-_NOT_A_TAG = re.compile(r"[<](?!/?[a-z])")
 #: The HTML parser's "special" elements (a <li> start tag looks up the stack past others).
 _SPECIAL = frozenset(
     "address applet area article aside base basefont bgsound blockquote body br button "
@@ -409,44 +404,73 @@ _TABLE_PARENTS = {
     "td": ("tr",),
     "th": ("tr",),
 }
-_TABLE_SECTIONS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "colgroup"})
 _END_OF_NAME = r"[\t\n\f\r />]"
-#: Phrasing elements no tree-builder rule looks for, <a> and <p>: left out of the tag
-#: scan below, and checked by the regular expressions that follow.
-_NOT_SCANNED = (
-    "span|i|b|strong|em|code|tt|small|big|sub|sup|u|s|strike|font|abbr|acronym|cite|dfn|"
-    "kbd|mark|q|samp|var|time|bdi|bdo|del|ins|ruby|br|wbr|img|a|p"
+_WS = r"[\t\n\f\r ]*+"
+# nh3's output is serialised HTML: every element closed, attribute values double-quoted
+# with '<' and '>' escaped, so every '<' starts a tag.  ("[<]" rather than "<" opens the
+# patterns below: the regex engine then scans with a character set, several times faster
+# on long text than its literal-prefix search.)
+# One pass for: a '<' that does not start a tag, a <pre>/<textarea> whose text starts
+# with a newline (the parser drops it), ruby parts (closed by each other).
+_ODD_TAG = re.compile(
+    r"[<](?:(?!/?[a-z])|(?:pre|textarea|listing)\b[^<>]*>\n|r[pt]" + _END_OF_NAME + ")"
 )
-_STRUCTURE_TAG = re.compile(
-    r"[<](/?)(?!(?:" + _NOT_SCANNED + ")" + _END_OF_NAME + r")([a-z][a-z0-9]*)[^<>]*>"
-)
-_LEADING_NEWLINE = re.compile(r"[<](?:pre|textarea|listing)\b[^<>]*>\n")
 # directly in a table, a table body or a row, only table parts and whitespace may follow
 _MISPLACED_IN_TABLE = re.compile(
-    r"(?:<(?:table|tbody|thead|tfoot|tr|colgroup|col)\b[^<>]*>|"
-    r"</(?:caption|colgroup|tbody|thead|tfoot|tr|td|th)>)[\t\n\f\r ]*+"
-    r"(?!</|<(?:caption|colgroup|col|tbody|thead|tfoot|tr|td|th)\b|$)"
+    r"[<](?:(?:table|tbody|thead|tfoot|tr|colgroup|col)\b[^<>]*>|"
+    r"/(?:caption|colgroup|tbody|thead|tfoot|tr|td|th)>)"
+    + _WS
+    + r"(?!</|<(?:caption|colgroup|col|tbody|thead|tfoot|tr|td|th)\b|$)"
 )
-# a <p> holding, before its end tag, a start tag that would close it (or a table part,
-# ignored outside a table); linear: a valid <p> holds no other <p>, so each is read once
-_BLOCK_IN_P = re.compile(
-    r"[<]p"
+# each table part must open right after its parent's start tag or a sibling's end tag:
+# as many parts in their place (the lookahead leaves the part's own tag to the next
+# match) as parts in all
+_TABLE_PART = re.compile(r"[<](?:t[dhr]|caption|colgroup|thead|tbody|tfoot|col)" + _END_OF_NAME)
+_TABLE_PART_IN_PLACE = re.compile(
+    r"[<](?:"
+    r"(?:tr\b[^<>]*>|/t[dh]>)" + _WS + r"(?=<t[dh]" + _END_OF_NAME + ")"
+    r"|(?:t(?:body|head|foot)\b[^<>]*>|/tr>)" + _WS + r"(?=<tr" + _END_OF_NAME + ")"
+    r"|(?:table\b[^<>]*>|/(?:caption|colgroup|thead|tbody|tfoot)>)"
+    + _WS
+    + r"(?=<(?:caption|colgroup|thead|tbody|tfoot)"
     + _END_OF_NAME
-    + r"(?:[^<]++|<(?!/p>|(?:"
-    + "|".join(sorted(_CLOSES_P | set(_TABLE_PARENTS)))
     + ")"
-    + _END_OF_NAME
-    + r"))*+<(?!/p>)"
+    r"|(?:colgroup|col)\b[^<>]*>" + _WS + r"(?=<col" + _END_OF_NAME + "))"
 )
-# an <a> inside an <a> (the parser closes the first one, unless a table cell lies between:
-# counted as a change all the same)
-_NESTED_A = re.compile(
-    r"[<]a" + _END_OF_NAME + r"(?:[^<]++|<(?!/a>|a" + _END_OF_NAME + r"))*+<a" + _END_OF_NAME
+
+
+def _inside_itself(name: str, closers: frozenset[str] | set[str] = frozenset()) -> str:
+    """``<name>`` holding, before its end tag, a start tag of ``name`` or of ``closers``.
+
+    Linear: a valid element of these kinds holds no other, so each is read once.
+    """
+    stop = "|".join(sorted({name} | set(closers)))
+    return (
+        r"[<](?:" + name + ")" + _END_OF_NAME
+        + r"(?:[^<]++|<(?!/(?:" + name + r")>|(?:" + stop + ")" + _END_OF_NAME + r"))*+"
+        + r"<(?:" + stop + ")" + _END_OF_NAME
+    )  # fmt: skip
+
+
+# a <p> holding a start tag that closes it (or a table part, ignored outside a table);
+# an <a> in an <a> (the parser closes the first one, unless a table cell lies between:
+# counted as a change all the same); a heading in a heading (closed when it is the
+# current node: any nesting is counted)
+_MISNESTED = re.compile(
+    "|".join(
+        (
+            _inside_itself("p", _CLOSES_P | set(_TABLE_PARENTS)),
+            _inside_itself("a"),
+            _inside_itself("h[1-6]"),
+        )
+    )
 )
-# state bits of an open element: an ancestor the parser would close on some start tag
-# (an <li>, or a <dd>/<dt>, reachable by the parser's list-item walk up the stack)
-_LI_OPEN, _DD_OPEN = 1, 2
-_LIST_WALK_STOPS = _SPECIAL - {"address", "div", "p"}
+_TAG_NAME = re.compile(r"[<](/?[a-z][a-z0-9]*)")
+#: Elements that stop the parser's walk up the stack on a <li>, <dd> or <dt> start tag.
+_LIST_WALK = frozenset(
+    name for name in (_SPECIAL - {"address", "div", "p"}) & _TAGS_SET if name not in _VOID
+)
+_LIST_WALK_TOKENS = _LIST_WALK | {"/" + name for name in _LIST_WALK}
 
 
 def reparses_identically(serialised: str) -> bool:
@@ -454,68 +478,56 @@ def reparses_identically(serialised: str) -> bool:
 
     A conservative check: ``True`` only when the HTML parser, reading the serialised
     tree again, would build the same tree, i.e. no start tag meets a rule of the HTML
-    tree builder that closes or moves an element (a block inside ``<p>``, a heading
-    directly in a heading, ``<li>`` in ``<li>``, ``<a>`` in ``<a>``, a misplaced table
-    part, text or an element directly in a table, ruby parts), no
-    ``<pre>``/``<textarea>`` starts with a newline (the parser drops it) and no carriage
-    return is left (the parser turns it into a newline).  Misnested input produces such
-    trees, which the first pass serialises as they are (hypothesis found
-    ``'{{{{0{{{}'``).  Anything else unexpected answers ``False``, and the caller
-    cleans again.
+    tree builder that closes or moves an element (a block inside ``<p>``, a heading in a
+    heading, ``<li>`` in ``<li>``, ``<a>`` in ``<a>``, a misplaced table part, text or an
+    element directly in a table, ruby parts), no ``<pre>``/``<textarea>`` starts with a
+    newline (the parser drops it) and no carriage return is left (the parser turns it
+    into a newline).  Misnested input produces such trees, which the first pass
+    serialises as they are (hypothesis found ``'{{{{0{{{}'``).  Anything else
+    unexpected answers ``False``, and the caller cleans again.  Regular expressions do
+    the work; only documents with lists walk their list items in Python.
     """
-    if "\r" in serialised or _NOT_A_TAG.search(serialised):
+    if "\r" in serialised or _ODD_TAG.search(serialised):
         return False
-    if ("<pre" in serialised or "<textarea" in serialised or "<listing" in serialised) and (
-        _LEADING_NEWLINE.search(serialised)
+    if ("<t" in serialised or "<c" in serialised) and (
+        _MISPLACED_IN_TABLE.search(serialised)
+        or len(_TABLE_PART.findall(serialised)) != len(_TABLE_PART_IN_PLACE.findall(serialised))
     ):
         return False
-    if "<t" in serialised and _MISPLACED_IN_TABLE.search(serialised):
+    if _MISNESTED.search(serialised):
         return False
-    if "<p" in serialised and _BLOCK_IN_P.search(serialised):
-        return False
-    if "<a" in serialised and _NESTED_A.search(serialised):
-        return False
-    names: list[str] = []
-    states: list[int] = []
-    current = ""
-    state = 0
-    allowed, parents, sections, headings = _TAGS_SET, _TABLE_PARENTS, _TABLE_SECTIONS, _HEADINGS
-    for closing, name in _STRUCTURE_TAG.findall(serialised):
-        if closing:
-            if name != current:
-                return False
-            names.pop()
-            states.pop()
-            current = names[-1] if names else ""
-            state = states[-1] if states else 0
+    if "<li" in serialised or "<dd" in serialised or "<dt" in serialised:
+        return _list_items_stay(serialised)
+    return True
+
+
+def _list_items_stay(serialised: str) -> bool:
+    """No ``<li>`` (``<dd>``, ``<dt>``) start tag finds an open one in the parser's walk.
+
+    The walk goes up from the current node and stops at the first "special" element
+    other than ``<address>``, ``<div>``, ``<p>``: a stack of those elements and of list
+    items is enough.
+    """
+    stack: list[str] = []
+    top = ""
+    walk = _LIST_WALK_TOKENS
+    for tag in _TAG_NAME.findall(serialised):
+        if tag not in walk:
             continue
-        if name not in allowed or name == "rp" or name == "rt":
-            return False
-        if name in parents:
-            if current not in parents[name]:
-                return False  # ignored, or closing the cell, or an implied parent
-        elif current in sections:
-            return False  # foster-parented
-        if name in headings and current in headings:
-            return False
-        if name == "li":
-            if state & _LI_OPEN:
+        if tag[0] == "/":
+            if top != tag[1:]:
                 return False
-            state = _LI_OPEN  # (an <li> also stops the walk of a <dd>, and conversely)
-        elif name == "dd" or name == "dt":
-            if state & _DD_OPEN:
-                return False
-            state = _DD_OPEN
-        elif name in _LIST_WALK_STOPS:
-            if name in _VOID:
-                continue
-            state = 0
-        elif name in _VOID:
+            stack.pop()
+            top = stack[-1] if stack else ""
             continue
-        names.append(name)
-        states.append(state)
-        current = name
-    return not names
+        if tag == "li":
+            if top == "li":
+                return False
+        elif (tag == "dd" or tag == "dt") and (top == "dd" or top == "dt"):
+            return False
+        stack.append(tag)
+        top = tag
+    return not stack
 
 
 def clean(fragment: str) -> str:
