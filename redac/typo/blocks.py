@@ -229,21 +229,15 @@ def paragrapher(text: str, *, always: bool = True) -> str:
 
 
 def _close_paragraphs(text: str) -> str:
-    """SPIP's ``fermer_para_mano``: end each ``<p`` and ``<li`` before the next block."""
-    for cut, close in (("<p ", "</p>\n"), ("<li", "<br-li/>")):
-        if cut not in text:
-            continue
-        pieces = text.split(cut)
-        out = [pieces[0]]
-        for piece in pieces[1:]:
-            m = _BLOCK_OR_STOP.search(piece) if "<" in piece else None
-            if m:
-                pos = m.start()
-                head = piece[:pos].rstrip(_PHP_TRIM).replace("\n", AUTOBR + "\n")
-                out.append(cut + head + close + piece[pos:])
-            else:
-                out.append(cut + piece)
-        text = "".join(out)
+    """SPIP's ``fermer_para_mano``: end each ``<p`` and ``<li`` before the next block.
+
+    The text after each ``<p `` (``<li``), up to the next one, is closed before its first
+    block tag (or stop mark); one regular expression finds the spans, in linear time.
+    """
+    if "<p " in text:
+        text = _P_TO_BLOCK.sub(_end_p, text)
+    if "<li" in text:
+        text = _LI_TO_BLOCK.sub(_end_li, text)
     if "<br-li/>" in text:
         text = text.replace("<br-li/></li>", "</li>").replace("<br-li/><ul>", "<ul>")
         text = text.replace("<br-li/>", "\n")
@@ -251,6 +245,26 @@ def _close_paragraphs(text: str) -> str:
     if AUTOBR in text:
         text = _AUTOBR_AFTER_OPEN.sub(lambda m: m.group(1) + "\n", text)
     return text
+
+
+def _to_block(cut: str) -> re.Pattern:
+    # from ``cut`` to the first block tag or stop mark, not beyond the next ``cut`` (which
+    # ends the span without a block, even when it is itself a block tag: ``<li``)
+    block = _BLOCK_OR_STOP.pattern[3:]  # without its "[<]"
+    rest = re.escape(cut[1:])
+    return re.compile(re.escape(cut) + f"((?:[^<]++|<(?!{rest}|{block}))*+)(?!<{rest})(?=<{block})")
+
+
+_P_TO_BLOCK = _to_block("<p ")
+_LI_TO_BLOCK = _to_block("<li")
+
+
+def _end_p(m: re.Match) -> str:
+    return "<p " + m.group(1).rstrip(_PHP_TRIM).replace("\n", AUTOBR + "\n") + "</p>\n"
+
+
+def _end_li(m: re.Match) -> str:
+    return "<li" + m.group(1).rstrip(_PHP_TRIM).replace("\n", AUTOBR + "\n") + "<br-li/>"
 
 
 def table_id(block: str) -> str:

@@ -34,6 +34,15 @@ _BARE_AMP = re.compile(
     r"&(?!(?:#0*[1-9]\d{0,6}|#[xX]0*[1-9a-fA-F][0-9a-fA-F]{0,5}|[a-zA-Z][a-zA-Z0-9]{1,31});)"
 )
 
+_ALIGNMENTS = {
+    "left": "left",
+    "right": "right",
+    "center": "center",
+    "gauche": "left",
+    "droite": "right",
+    "centre": "center",
+}
+
 #: Shortcut pseudo-tags a reader may use in untrusted mode.
 _UNTRUSTED_ALLOWED = re.compile(
     r"</?(?:quote|code|cadre|frame|poesie|poetry|multi|intro)\b[^<>]*>", re.I
@@ -63,6 +72,7 @@ class _Renderer:
         self.link_ctx = links.LinkContext(
             self.lang, resolver, self.escapes, self._typo_fragment, trusted
         )
+        self._documents: dict[tuple[int, str, str], str] = {}
 
     # ---------------------------------------------------------------- helpers
     def _prepare(self, text: str) -> str:
@@ -100,35 +110,42 @@ class _Renderer:
             return text
         out: list[str] = []
         pos = 0
+        model_start = self._MODEL_START.match
+        documents = self._DOC_KINDS
         for m in self._MODEL.finditer(text):
-            if not self._MODEL_START.match(text, m.start()):
+            start = m.start()
+            if not model_start(text, start):
                 continue
-            kind = m.group(1).lower()
-            ident = m.group(2)
-            params = m.group(3) or ""
+            kind, ident, params, closing_a = m.group(1, 2, 3, 4)
             raw = (
                 m.group(0)
-                if not m.group(4)
-                else text[m.start() : m.end(3) if m.group(3) else m.end(2)] + ">"
+                if not closing_a
+                else text[start : m.end(3) if params else m.end(2)] + ">"
             )
-            out.append(text[pos : m.start()])
-            pos = m.end() if not m.group(4) else m.start() + len(raw)
-            doc_kind = self._DOC_KINDS.get(kind)
+            out.append(text[pos:start])
+            pos = m.end() if not closing_a else start + len(raw)
+            doc_kind = documents.get(kind.lower())
             if doc_kind and ident:
                 align = ""
-                for piece in params.split("|")[1:]:
-                    piece = piece.strip().lower()
-                    if piece in ("left", "right", "center", "gauche", "droite", "centre"):
-                        align = {"gauche": "left", "droite": "right", "centre": "center"}.get(
-                            piece, piece
-                        )
-                block = None
-                if self.resolver is not None:
-                    try:
-                        block = self.resolver.document(int(ident), align=align, kind=doc_kind)
-                    except Exception:
-                        block = None
-                out.append(self.escapes.hide(block) if block else "")
+                if params:
+                    for piece in params.split("|")[1:]:
+                        piece = piece.strip().lower()
+                        if piece in _ALIGNMENTS:
+                            align = _ALIGNMENTS[piece]
+                key = (int(ident), align, doc_kind)
+                marker = self._documents.get(key)
+                if marker is None:
+                    # one resolver call per distinct document of the text: the same
+                    # shortcut repeated reuses the block (and its protection marker)
+                    block = None
+                    if self.resolver is not None:
+                        try:
+                            block = self.resolver.document(key[0], align=align, kind=doc_kind)
+                        except Exception:
+                            block = None
+                    marker = self.escapes.hide(block) if block else ""
+                    self._documents[key] = marker
+                out.append(marker)
                 continue
             source = raw
             if sources:

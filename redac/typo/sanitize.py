@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import accumulate
 
 import nh3
 
@@ -264,6 +265,14 @@ _SIBLINGS_ANY_CASE = frozenset(
 
 
 _TAG_NAMES = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9]*)")
+# '/' for an end tag, '' for a start tag that counts as nesting (not void, not one the
+# parser closes on a sibling): the bound below is then computed in C
+_NESTING_TAG = re.compile(
+    r"[<](?:(/)[a-zA-Z]|(?!(?:"
+    + "|".join(sorted(_VOID | _SIBLINGS_ANY_CASE))
+    + r")(?![a-zA-Z0-9]))[a-zA-Z])"
+)
+_DEPTH_STEP = {"/": -1, "": 1}
 
 
 def _max_depth(fragment: str) -> int:
@@ -280,6 +289,18 @@ def _max_depth(fragment: str) -> int:
     return best
 
 
+def _depth_bound(fragment: str) -> int:
+    """An upper bound of :func:`_max_depth`, computed without a Python loop.
+
+    With ``s`` the running sum of +1 (start tags) and -1 (end tags), the estimate (which
+    never goes below zero) is at most ``max(s) - min(0, min(s))``.
+    """
+    steps = list(accumulate(map(_DEPTH_STEP.__getitem__, _NESTING_TAG.findall(fragment))))
+    if not steps:
+        return 0
+    return max(steps) - min(0, min(steps))
+
+
 def limit_depth(fragment: str, max_depth: int = MAX_DEPTH) -> str:
     """Drop element tags nested deeper than ``max_depth``, keeping their text.
 
@@ -288,7 +309,11 @@ def limit_depth(fragment: str, max_depth: int = MAX_DEPTH) -> str:
     Tags the parser closes implicitly (a heading in a heading, ``<p>`` in ``<p>``,
     ``<li>`` in ``<li>``) are tracked as siblings, not as nesting.
     """
-    if fragment.count("<") <= max_depth or _max_depth(fragment) <= max_depth:
+    if (
+        fragment.count("<") <= max_depth
+        or _depth_bound(fragment) <= max_depth
+        or _max_depth(fragment) <= max_depth
+    ):
         return fragment
     out: list[str] = []
     stack: list[str] = []
