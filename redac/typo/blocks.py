@@ -193,6 +193,9 @@ def _protect_tag(m: re.Match) -> str:
 # ------------------------------------------------------------------------ paragrapher
 
 _OPEN_AFTER_BLOCK = re.compile(r"</(?i:" + BLOCK_TAGS + r")[^>]*>\s*")
+_OPEN_AFTER_BLOCK_UNLESS_BLOCK = re.compile(
+    r"</(?>(?i:" + BLOCK_TAGS + r"))(?!\b[^>]*>\s*+<(?i:/?(?:" + BLOCK_TAGS + r"))\b)[^>]*>\s*+"
+)
 _LINK_BLOCK = re.compile(r"(<a\s[^>]*>)(.*?)(</a>)", re.I | re.S)
 _P_TAG = re.compile(r"[<]/?[pP]\b\s?(.*?)>", re.S)
 _BLOCK_OR_STOP = re.compile(r"[<](?i:/?(?:stop p|" + BLOCK_TAGS + r"))\b")
@@ -214,7 +217,12 @@ def paragrapher(text: str, *, always: bool = True) -> str:
     if always:
         text = "<p>" + text
     if "</" in text:
-        text = _OPEN_AFTER_BLOCK.sub(lambda m: m.group(0) + "<p>", text)
+        if always and "</a>" not in text:
+            # a paragraph opened between a block's end and the next block would be
+            # closed at once and removed as empty: skip it (tables: every row and cell)
+            text = _OPEN_AFTER_BLOCK_UNLESS_BLOCK.sub(lambda m: m.group(0) + "<p>", text)
+        else:
+            text = _OPEN_AFTER_BLOCK.sub(lambda m: m.group(0) + "<p>", text)
     if "</a>" in text and "<p>" in text:
         text = _LINK_BLOCK.sub(_link_blocks, text)
     if "<p>" in text:
