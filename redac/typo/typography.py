@@ -192,8 +192,9 @@ def corriger_typo(text: str, lang: str = "fr") -> str:
     return text
 
 
-#: Characters at least one typography rule looks at; text without any is unchanged.
-_TRIGGERS = re.compile("[!':;?~%&\\-\u00a0\u00ab\u00bb\u00b0\u2009\u2014\u201c\u201dMn<]")
+#: Characters at least one typography rule looks at; text without any is unchanged
+#: ("n°" needs "°" or its entity, a tag alone is left as it is).
+_TRIGGERS = re.compile("[!':;?~%&\\-\u00a0\u00ab\u00bb\u00b0\u2009\u2014\u201c\u201dM]")
 
 _FRENCH_TYPO_LANGS = frozenset({"fr", "fr_fem", "fr_tu", "cpf", "br", "oc"})
 
