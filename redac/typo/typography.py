@@ -57,9 +57,10 @@ _ENTITY_BEFORE_SEMICOLON = re.compile(r"(&#?[0-9a-zA-Z]+)~;")
 _FR_RULE2_DASH = re.compile(r" --?,")
 _FR_RULE2_COLON = re.compile(r":(?!:)(?:\W|$)")
 _FR_RULE2_PERCENT = re.compile(r" %(?:\W|$)")
-# rule 3: ! and ? runs
-_FR_RULE3 = re.compile(r"[!?][!?.]*")
-_FR_RULE3_UNDO = re.compile("([\\[<(!?.\u202f])" + _PRO + "~")
+# rule 3: a space before a run of ! and ? ("[!?][!?.]*"), except after [ < ( . or a
+# narrow nbsp (SPIP inserts it, then takes it back there): "~" before each '!' or '?'
+# that follows none of those and does not continue a run
+_FR_RULE3 = re.compile("(?<![\\[<(!?.\u202f])[!?]")
 # rule 4: after « and abbreviations (M., MM., Mme, Mmes, Mr, M°, n°)
 _FR_RULE4_M = re.compile(r"M(?:M?\.|mes?|r\.?|&#176;) ")
 _FR_RULE4_NUM = re.compile(r"&#176; ")
@@ -72,6 +73,10 @@ _PROTOCOL_COLON = re.compile("(" + _PROTOCOLS + ")~((://[^\"'\\s\\[\\]}\\)<>]+)~
 
 
 def _tilde_before(m: re.Match) -> str:
+    return "~" + m.group(0)
+
+
+def _tilde_before_match(m: re.Match) -> str:
     return "~" + m.group(0)
 
 
@@ -111,9 +116,7 @@ def _typographie_fr(text: str) -> str:
     if " %" in text:
         text = _FR_RULE2_PERCENT.sub(_tilde_before_unless_spaced, text)
     if "!" in text or "?" in text:
-        text = _FR_RULE3.sub(lambda m: _PRO + "~" + m.group(0), text)
-        text = _FR_RULE3_UNDO.sub(r"\1", text)
-        text = text.replace(_PRO, "")
+        text = _FR_RULE3.sub(_tilde_before_match, text)
     if "&#171;" in text:
         text = text.replace("&#171;", "&#171;~")
     if "M" in text:
