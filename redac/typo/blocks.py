@@ -192,7 +192,9 @@ def _protect_tag(m: re.Match) -> str:
 
 # ------------------------------------------------------------------------ paragrapher
 
-_LINK_BLOCK = re.compile(r"(<a\s[^>]*>)(.*?)(</a>)", re.I | re.S)
+# SPIP: "(<a\s[^>]*>)(.*?)(</a>)", acting only when the link holds a "<p>": matched here
+# only then (a link without one is left as it is either way)
+_LINK_BLOCK = re.compile(r"(<a\s[^>]*>)((?:(?!</a>).)*?(?-i:<p>)(?:(?!</a>).)*)(</a>)", re.I | re.S)
 _P_TAG = re.compile(r"[<]/?[pP]\b\s?(.*?)>", re.S)
 _AUTOBR_AFTER_OPEN = re.compile(r"(<(?:p|br|li)\b[^>]*>\s*)" + re.escape(AUTOBR + "\n"), re.I)
 _ALMOST_EMPTY_P = re.compile(r"[<]p [^>]*>(<(?:/\w+|\w+[^>]*[^/])>)</p>")
@@ -201,9 +203,7 @@ STOP = "<STOP P>"
 
 
 def _link_blocks(m: re.Match) -> str:
-    if "<p>" in m.group(2):
-        return STOP + m.group(1) + "<p>" + m.group(2) + "</p>" + m.group(3) + "\n<p>"
-    return m.group(0)
+    return STOP + m.group(1) + "<p>" + m.group(2) + "</p>" + m.group(3) + "\n<p>"
 
 
 def paragrapher(text: str, *, always: bool = True) -> str:
