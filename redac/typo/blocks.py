@@ -196,6 +196,7 @@ def _protect_tag(m: re.Match) -> str:
 # only then (a link without one is left as it is either way)
 _LINK_BLOCK = re.compile(r"(<a\s[^>]*>)((?:(?!</a>).)*?(?-i:<p>)(?:(?!</a>).)*)(</a>)", re.I | re.S)
 _P_TAG = re.compile(r"[<]/?[pP]\b\s?(.*?)>", re.S)
+_P_TAG_START = re.compile(r"</?[pP]\b")
 _AUTOBR_AFTER_OPEN = re.compile(r"(<(?:p|br|li)\b[^>]*>\s*)" + re.escape(AUTOBR + "\n"), re.I)
 _ALMOST_EMPTY_P = re.compile(r"[<]p [^>]*>(<(?:/\w+|\w+[^>]*[^/])>)</p>")
 _EMPTY_P = re.compile(r"<p [^>]*>\s*</p>\s*")
@@ -224,7 +225,14 @@ def paragrapher(text: str, *, always: bool = True) -> str:
     if "<p>" in text:
         text = "<p>" + text + STOP
     if "<" in text:
-        text = _P_TAG.sub(lambda m: STOP + "<p " + m.group(1) + ">", text)
+        if text.count("<p>") == len(_P_TAG_START.findall(text)):  # only bare "<p>"
+            if always and "<p><" in text and "</a>" not in text and "<li" not in text:
+                # a "<p>" right before a block would be closed at once and removed as
+                # empty (intertitles: "{{{" gives one): drop it now
+                text = rules.p_before_block.sub("", text)
+            text = text.replace("<p>", STOP + "<p >")
+        else:
+            text = _P_TAG.sub(lambda m: STOP + "<p " + m.group(1) + ">", text)
     text = _close_paragraphs(text, rules)
     text = text.replace(STOP, "")
     text = _ALMOST_EMPTY_P.sub(r"\1", text)
@@ -271,6 +279,7 @@ class _ParagraphRules:
         self.open_after_block_unless_block = re.compile(
             r"</(?>" + names + r")(?!\b[^>]*>\s*+<" + block + r"\b)[^>]*>\s*+"
         )
+        self.p_before_block = re.compile(r"<p>(?=<" + block + r"\b)")
         self.p_to_block = self._to_block("<p ", block_or_stop + r"\b")
         self.li_to_block = self._to_block("<li", block_or_stop + r"\b")
 
