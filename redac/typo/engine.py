@@ -114,17 +114,14 @@ class _Renderer:
         documents = self._DOC_KINDS
         for m in self._MODEL.finditer(text):
             start = m.start()
-            if not model_start(text, start):
-                continue
             kind, ident, params, closing_a = m.group(1, 2, 3, 4)
-            raw = (
-                m.group(0)
-                if not closing_a
-                else text[start : m.end(3) if params else m.end(2)] + ">"
-            )
-            out.append(text[pos:start])
-            pos = m.end() if not closing_a else start + len(raw)
             doc_kind = documents.get(kind.lower())
+            # (a document with its number always passes the start check)
+            if not (doc_kind and ident) and not model_start(text, start):
+                continue
+            end = m.end() if not closing_a else (m.end(3) if params else m.end(2)) + 1
+            out.append(text[pos:start])
+            pos = end
             if doc_kind and ident:
                 align = ""
                 if params:
@@ -147,7 +144,7 @@ class _Renderer:
                     self._documents[key] = marker
                 out.append(marker)
                 continue
-            source = raw
+            source = m.group(0) if not closing_a else text[start : end - 1] + ">"
             if sources:
                 source = _LINK_MARK.sub(lambda lm: sources[int(lm.group(1))][0], source)
             out.append(self.escapes.hide("<tt>" + html.escape(source, quote=False) + "</tt>"))
