@@ -62,7 +62,12 @@ _CR = re.compile(r"\r\n?")
 _BLANK_LINES = re.compile(r"^[ \t]+$", re.M)
 # a tag holding {, }, "--" or a newline followed by _ or - (SPIP: a tag with one of
 # {}_- whose text matches [{}]|\n[_-]|--), matched in one expression
-_TAG_WITH_SHORTCUT_CHARS = re.compile(r"</?[a-zA-Z!][^<>]*?(?:[{}]|--|\n[_-])[^<>]*>")
+# (SPIP's "[^<>]*?" before the mark, written so that each character is read once: runs
+# of characters that cannot start a mark, a '-' not followed by '-', a newline not
+# followed by '_' or '-')
+_TAG_WITH_SHORTCUT_CHARS = re.compile(
+    r"</?[a-zA-Z!](?:[^<>{}\n-]++|-(?!-)|\n(?![_-]))*+(?:[{}]|--|\n[_-])[^<>]*>"
+)
 _HR = re.compile(r"\n(----+|____+)")
 _ALINEA = re.compile(r"\n-- *")
 _PUCE = re.compile(r"\n- *")
@@ -80,7 +85,9 @@ _PARAGRAPHS = re.compile(r"\n(?: *\n)+(?:<br ?/?>)*")
 _DOUBLE_BR = re.compile(r"<br\b[^>]*>(?:<br\b[^>]*>)+\s*")
 _P_THEN_BR = re.compile(r"(<p\b[^>]*>)\n*(?:<br ?/?>\n*)+")
 _LONE_CHEVRON = re.compile(r"[<](?=[^a-zA-Z/!])")
-_UNCLOSED_CHEVRON = re.compile(r"<([^><\"'!]*?)(?=<|$)", re.M)
+# SPIP: "<([^><\"'!]*?)(?=<|$)" (multiline): the lazy run stops at the first newline, so
+# it is the whole run of those characters but a newline, read once
+_UNCLOSED_CHEVRON = re.compile(r"<([^><\"'!\n]*+)(?=<|$)", re.M)
 _POESIE = re.compile(r"<poe(?:sie|try)>(.*?)</poe(?:sie|try)>", re.S | re.I)
 _POESIE_HINT = re.compile(r"<poe(?:sie|try)>", re.I)
 _POESIE_BLANK = re.compile(r"\n\s*\n")
@@ -163,7 +170,7 @@ def raccourcis(text: str, *, paragraph: bool = True) -> str:
         text = text.replace("</quote>", "</blockquote>")
     if "<intro>" in text:
         text = text.replace("<intro>", "").replace("</intro>", "")
-    if _RESTORE_RE.search(text):
+    if any(c in text for c in _RESTORE):  # (a few str scans beat one regex class scan)
         text = _RESTORE_RE.sub(lambda m: _RESTORE[m.group(0)], text)
     if "<" in text:
         text = _LONE_CHEVRON.sub("&lt;", text)

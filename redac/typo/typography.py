@@ -69,6 +69,7 @@ _EN_RULE4 = re.compile(r"Mr\.? ")
 _DOUBLE_DASH = re.compile(r"--([^-]|$)")
 _DASH_UNDO = re.compile("([-\n])" + _PRO + "&mdash;")
 _PROTOCOLS = r"https?|ftp|mailto|webcal"
+_PROTOCOLS_TILDE = ("http~", "https~", "ftp~", "mailto~", "webcal~")
 _PROTOCOL_COLON = re.compile("(" + _PROTOCOLS + ")~((://[^\"'\\s\\[\\]}\\)<>]+)~([?]))?")
 
 
@@ -162,7 +163,7 @@ def _finish(text: str, *, french: bool) -> str:
         text = _DOUBLE_DASH.sub(lambda m: _PRO + "&mdash;" + m.group(1), text)
         text = _DASH_UNDO.sub(r"\1--", text)
         text = text.replace(_PRO, "")
-    if french and "~" in text and ("s~" in text or "p~" in text or "o~" in text or "l~" in text):
+    if french and "~" in text and any(protocol in text for protocol in _PROTOCOLS_TILDE):
         text = _PROTOCOL_COLON.sub(
             lambda m: m.group(1) + (m.group(3) or "") + (m.group(4) or ""), text
         )
