@@ -224,9 +224,9 @@ def paragrapher(text: str, *, always: bool = True) -> str:
         if always and "</a>" not in text:
             # a paragraph opened between a block's end and the next block would be
             # closed at once and removed as empty: skip it (tables: every row and cell)
-            text = rules.open_after_block_unless_block.sub(lambda m: m.group(0) + "<p>", text)
+            text = _append_after(rules.open_after_block_unless_block, text, "<p>")
         else:
-            text = rules.open_after_block.sub(lambda m: m.group(0) + "<p>", text)
+            text = _append_after(rules.open_after_block, text, "<p>")
     if "</a>" in text and "<p>" in text:
         text = _LINK_BLOCK.sub(_link_blocks, text)
     if "<p>" in text:
@@ -254,9 +254,9 @@ def _close_paragraphs(text: str, rules: _ParagraphRules) -> str:
     block tag (or stop mark); one regular expression finds the spans, in linear time.
     """
     if "<p " in text:
-        text = rules.p_to_block.sub(_end_p, text)
+        text = _close_spans(rules.p_to_block, text, "<p ", "</p>\n")
     if "<li" in text:
-        text = rules.li_to_block.sub(_end_li, text)
+        text = _close_spans(rules.li_to_block, text, "<li", "<br-li/>")
     if "<br-li/>" in text:
         text = text.replace("<br-li/></li>", "</li>").replace("<br-li/><ul>", "<ul>")
         text = text.replace("<br-li/>", "\n")
@@ -280,13 +280,14 @@ class _ParagraphRules:
             names = "(?:" + BLOCK_TAGS + ")"
             block = "/?" + names
             block_or_stop = "/?(?:stop p|STOP P|" + BLOCK_TAGS + ")"
-        self.open_after_block = re.compile(r"</" + names + r"[^>]*>\s*")
+        self.open_after_block = re.compile(r"(</" + names + r"[^>]*>\s*)")
         # same, except where the next tag is a block: the paragraph opened there would be
         # closed at once and removed as empty
         self.open_after_block_unless_block = re.compile(
-            r"</(?>" + names + r")(?!\b[^>]*>\s*+<" + block + r"\b)[^>]*>\s*+"
+            r"(</(?>" + names + r")(?!\b[^>]*>\s*+<" + block + r"\b)[^>]*>\s*+)"
         )
-        self.p_before_block = re.compile(r"<p>(?=<" + block + r"\b)")
+        # (only right after a tag: removing it must not join the text before to the block)
+        self.p_before_block = re.compile(r"(?<=>)<p>(?=<" + block + r"\b)")
         self.p_to_block = self._to_block("<p ", block_or_stop + r"\b")
         self.li_to_block = self._to_block("<li", block_or_stop + r"\b")
 
@@ -307,12 +308,25 @@ _LOWERCASE = _ParagraphRules(ignore_case=False)
 _NOT_LOWERCASE_TAG = re.compile(r"<(?!STOP P>)/?(?:[a-z0-9]*[^a-z0-9\x00-@\[-`{-\x7f]|stop P)")
 
 
-def _end_p(m: re.Match) -> str:
-    return "<p " + m.group(1).rstrip(_PHP_TRIM).replace("\n", AUTOBR + "\n") + "</p>\n"
+def _append_after(pattern: re.Pattern, text: str, mark: str) -> str:
+    """``pattern.sub(lambda m: m.group(0) + mark, text)`` without a Python call per match
+    (``pattern`` captures its whole match: ``split`` keeps it)."""
+    parts = pattern.split(text)
+    if len(parts) > 1:
+        parts[1::2] = [match + mark for match in parts[1::2]]
+    return "".join(parts)
 
 
-def _end_li(m: re.Match) -> str:
-    return "<li" + m.group(1).rstrip(_PHP_TRIM).replace("\n", AUTOBR + "\n") + "<br-li/>"
+def _close_spans(pattern: re.Pattern, text: str, cut: str, close: str) -> str:
+    """Each span found by ``pattern`` (``cut`` then its text, captured) ends with ``close``,
+    its trailing blank dropped and its line breaks marked (SPIP's ``fermer_para_mano``)."""
+    parts = pattern.split(text)
+    if len(parts) > 1:
+        newline = AUTOBR + "\n"
+        parts[1::2] = [
+            cut + span.rstrip(_PHP_TRIM).replace("\n", newline) + close for span in parts[1::2]
+        ]
+    return "".join(parts)
 
 
 def table_id(block: str) -> str:
