@@ -262,7 +262,7 @@ def _close_paragraphs(text: str, rules: _ParagraphRules) -> str:
         text = text.replace("<br-li/>", "\n")
     text = text.replace(AUTOBR + "\n<br", "\n<br")
     if AUTOBR in text:
-        text = _AUTOBR_AFTER_OPEN.sub(lambda m: m.group(1) + "\n", text)
+        text = _append_after(_AUTOBR_AFTER_OPEN, text, "\n")  # (the line break is dropped)
     return text
 
 
