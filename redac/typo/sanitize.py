@@ -358,6 +358,11 @@ _LONG_TEXT = re.compile(r"(?<![^<>])[^<>]{2000,}")
 _TEXTAREA = re.compile(r"(<textarea\b.*?</textarea\s*>)", re.S | re.I)
 _ESCAPED = re.compile(r"&[#a-zA-Z0-9]{1,32};|[&\u00a0]")
 ESCAPES_PER_TEXT_NODE = 400
+# (atomic: once an escape is read it is not read again another way; without it a run of
+# fewer than 400 entities backtracks exponentially)
+_ESCAPE_CHUNK = re.compile(
+    r"(?>[^&\u00a0]*+(?:&[#a-zA-Z0-9]{1,32};|[&\u00a0])){" + str(ESCAPES_PER_TEXT_NODE) + "}"
+)
 
 
 def break_long_text(fragment: str) -> str:
@@ -390,11 +395,13 @@ def break_long_text(fragment: str) -> str:
             return run
         out: list[str] = []
         pos = 0
-        for index, esc in enumerate(_ESCAPED.finditer(run), start=1):
-            if index % ESCAPES_PER_TEXT_NODE == 0:
-                out.append(run[pos : esc.end()])
-                out.append("<wbr>")
-                pos = esc.end()
+        # one match per ESCAPES_PER_TEXT_NODE escaped characters, from where the last ended
+        chunk = _ESCAPE_CHUNK.match(run)
+        while chunk:
+            out.append(run[pos : chunk.end()])
+            out.append("<wbr>")
+            pos = chunk.end()
+            chunk = _ESCAPE_CHUNK.match(run, pos)
         out.append(run[pos:])
         return "".join(out)
 
