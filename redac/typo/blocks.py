@@ -200,8 +200,11 @@ def _protect_tag(m: re.Match) -> str:
 # ------------------------------------------------------------------------ paragrapher
 
 # SPIP: "(<a\s[^>]*>)(.*?)(</a>)", acting only when the link holds a "<p>": matched here
-# only then (a link without one is left as it is either way)
-_LINK_BLOCK = re.compile(r"(<a\s[^>]*>)((?:(?!</a>).)*?(?-i:<p>)(?:(?!</a>).)*)(</a>)", re.I | re.S)
+# only then (a link without one is left as it is either way); the atomic group and the
+# possessive tail read a link once, whatever the number of "<p>" in it
+_LINK_BLOCK = re.compile(
+    r"(<a\s[^>]*>)((?>(?:(?!</a>).)*?(?-i:<p>))(?:(?!</a>).)*+)(</a>)", re.I | re.S
+)
 _P_TAG = re.compile(r"[<]/?[pP]\b\s?(.*?)>", re.S)
 _P_TAG_START = re.compile(r"</?[pP]\b")
 _AUTOBR_AFTER_OPEN = re.compile(r"(<(?:p|br|li)\b[^>]*>\s*)" + re.escape(AUTOBR + "\n"), re.I)
