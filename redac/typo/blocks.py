@@ -62,11 +62,19 @@ _CR = re.compile(r"\r\n?")
 _BLANK_LINES = re.compile(r"^[ \t]+$", re.M)
 # a tag holding {, }, "--" or a newline followed by _ or - (SPIP: a tag with one of
 # {}_- whose text matches [{}]|\n[_-]|--), matched in one expression
-_TAG_WITH_SHORTCUT_CHARS = re.compile(r"</?[a-zA-Z!][^<>]*?(?:[{}]|--|\n[_-])[^<>]*>")
+# (SPIP's "[^<>]*?" before the mark, written so that each character is read once: runs
+# of characters that cannot start a mark, a '-' not followed by '-', a newline not
+# followed by '_' or '-')
+_TAG_WITH_SHORTCUT_CHARS = re.compile(
+    r"</?[a-zA-Z!](?:[^<>{}\n-]++|-(?!-)|\n(?![_-]))*+(?:[{}]|--|\n[_-])[^<>]*>"
+)
 _HR = re.compile(r"\n(----+|____+)")
 _ALINEA = re.compile(r"\n-- *")
 _PUCE = re.compile(r"\n- *")
-_BR_USELESS = re.compile(r"(^|^\n|\n\n)_ +")
+# SPIP: "(^|^\n|\n\n)_ +"; an alternation opening with '^' is tried at every position,
+# so the start of the text and the blank lines are matched apart
+_BR_USELESS_START = re.compile(r"\n?_ +")
+_BR_USELESS = re.compile(r"\n\n_ +")
 _BR = re.compile(r"\n_ +")
 _BR_LEFT = re.compile(r"^\n<br />")
 _ABBR = re.compile(r"\[([^|\[\]>]+)\|([^|\]{>]+)(?:\{([a-z]+)\})?\]")
@@ -76,8 +84,10 @@ _TITLES_HARD = (re.compile(r"(^|[^{])\{\{\{"), re.compile(r"\}\}\}($|[^}])"))
 _PARAGRAPHS = re.compile(r"\n(?: *\n)+(?:<br ?/?>)*")
 _DOUBLE_BR = re.compile(r"<br\b[^>]*>(?:<br\b[^>]*>)+\s*")
 _P_THEN_BR = re.compile(r"(<p\b[^>]*>)\n*(?:<br ?/?>\n*)+")
-_LONE_CHEVRON = re.compile(r"<(?=[^a-zA-Z/!])")
-_UNCLOSED_CHEVRON = re.compile(r"<([^><\"'!]*?)(?=<|$)", re.M)
+_LONE_CHEVRON = re.compile(r"[<](?=[^a-zA-Z/!])")
+# SPIP: "<([^><\"'!]*?)(?=<|$)" (multiline): the lazy run stops at the first newline, so
+# it is the whole run of those characters but a newline, read once
+_UNCLOSED_CHEVRON = re.compile(r"<([^><\"'!\n]*+)(?=<|$)", re.M)
 _POESIE = re.compile(r"<poe(?:sie|try)>(.*?)</poe(?:sie|try)>", re.S | re.I)
 _POESIE_HINT = re.compile(r"<poe(?:sie|try)>", re.I)
 _POESIE_BLANK = re.compile(r"\n\s*\n")
@@ -129,7 +139,7 @@ def raccourcis(text: str, *, paragraph: bool = True) -> str:
     if "\n-" in text:
         text = _PUCE.sub("\n<br />" + PUCE + "&nbsp;", text)
     if "_ " in text:
-        text = _BR_USELESS.sub(r"\1", text)
+        text = _br_useless(text)
     if "\n_" in text:
         text = _BR.sub("<br class='manualbr' />", text)
     if "\n<br" in text:
@@ -160,12 +170,21 @@ def raccourcis(text: str, *, paragraph: bool = True) -> str:
         text = text.replace("</quote>", "</blockquote>")
     if "<intro>" in text:
         text = text.replace("<intro>", "").replace("</intro>", "")
-    if _RESTORE_RE.search(text):
+    if any(c in text for c in _RESTORE):  # (a few str scans beat one regex class scan)
         text = _RESTORE_RE.sub(lambda m: _RESTORE[m.group(0)], text)
     if "<" in text:
         text = _LONE_CHEVRON.sub("&lt;", text)
         text = _UNCLOSED_CHEVRON.sub(r"&lt;\1", text)
     return paragrapher(text, always=paragraph)
+
+
+def _br_useless(text: str) -> str:
+    """A ``_ `` line break that starts the text or a paragraph is dropped."""
+    start = _BR_USELESS_START.match(text)
+    if start:
+        head = "\n" if text[0] == "\n" else ""
+        return head + _BR_USELESS.sub("\n\n", text[start.end() :])
+    return _BR_USELESS.sub("\n\n", text)
 
 
 def _protect_tag(m: re.Match) -> str:
@@ -180,65 +199,137 @@ def _protect_tag(m: re.Match) -> str:
 
 # ------------------------------------------------------------------------ paragrapher
 
-_OPEN_AFTER_BLOCK = re.compile(r"</(?i:" + BLOCK_TAGS + r")[^>]*>\s*")
-_LINK_BLOCK = re.compile(r"(<a\s[^>]*>)(.*?)(</a>)", re.I | re.S)
-_P_TAG = re.compile(r"</?[pP]\b\s?(.*?)>", re.S)
-_BLOCK_OR_STOP = re.compile(r"<(?i:/?(?:stop p|" + BLOCK_TAGS + r"))\b")
+# SPIP: "(<a\s[^>]*>)(.*?)(</a>)", acting only when the link holds a "<p>": matched here
+# only then (a link without one is left as it is either way); the atomic group and the
+# possessive tail read a link once, whatever the number of "<p>" in it
+_LINK_BLOCK = re.compile(
+    r"(<a\s[^>]*>)((?>(?:(?!</a>).)*?(?-i:<p>))(?:(?!</a>).)*+)(</a>)", re.I | re.S
+)
+_P_TAG = re.compile(r"[<]/?[pP]\b\s?(.*?)>", re.S)
+_P_TAG_START = re.compile(r"</?[pP]\b")
 _AUTOBR_AFTER_OPEN = re.compile(r"(<(?:p|br|li)\b[^>]*>\s*)" + re.escape(AUTOBR + "\n"), re.I)
-_ALMOST_EMPTY_P = re.compile(r"<p [^>]*>(<(?:/\w+|\w+[^>]*[^/])>)</p>")
+_ALMOST_EMPTY_P = re.compile(r"[<]p [^>]*>(<(?:/\w+|\w+[^>]*[^/])>)</p>")
 _EMPTY_P = re.compile(r"<p [^>]*>\s*</p>\s*")
 STOP = "<STOP P>"
 
 
 def _link_blocks(m: re.Match) -> str:
-    if "<p>" in m.group(2):
-        return STOP + m.group(1) + "<p>" + m.group(2) + "</p>" + m.group(3) + "\n<p>"
-    return m.group(0)
+    return STOP + m.group(1) + "<p>" + m.group(2) + "</p>" + m.group(3) + "\n<p>"
 
 
 def paragrapher(text: str, *, always: bool = True) -> str:
     """Close paragraphs around block tags (``spip-paragrapher.yaml``)."""
     text = text.strip(_PHP_TRIM)
+    rules = _LOWERCASE if not _NOT_LOWERCASE_TAG.search(text) else _ANY_CASE
     if always:
         text = "<p>" + text
     if "</" in text:
-        text = _OPEN_AFTER_BLOCK.sub(lambda m: m.group(0) + "<p>", text)
+        if always and "</a>" not in text:
+            # a paragraph opened between a block's end and the next block would be
+            # closed at once and removed as empty: skip it (tables: every row and cell)
+            text = _append_after(rules.open_after_block_unless_block, text, "<p>")
+        else:
+            text = _append_after(rules.open_after_block, text, "<p>")
     if "</a>" in text and "<p>" in text:
         text = _LINK_BLOCK.sub(_link_blocks, text)
     if "<p>" in text:
         text = "<p>" + text + STOP
     if "<" in text:
-        text = _P_TAG.sub(lambda m: STOP + "<p " + m.group(1) + ">", text)
-    text = _close_paragraphs(text)
+        if text.count("<p>") == len(_P_TAG_START.findall(text)):  # only bare "<p>"
+            if always and "<p><" in text and "</a>" not in text and "<li" not in text:
+                # a "<p>" right before a block would be closed at once and removed as
+                # empty (intertitles: "{{{" gives one): drop it now
+                text = rules.p_before_block.sub("", text)
+            text = text.replace("<p>", STOP + "<p >")
+        else:
+            text = _P_TAG.sub(lambda m: STOP + "<p " + m.group(1) + ">", text)
+    text = _close_paragraphs(text, rules)
     text = text.replace(STOP, "")
     text = _ALMOST_EMPTY_P.sub(r"\1", text)
     text = _EMPTY_P.sub("", text)
     return text.replace("\n<p >", "\n<p>").replace("<p >", "\n<p>")
 
 
-def _close_paragraphs(text: str) -> str:
-    """SPIP's ``fermer_para_mano``: end each ``<p`` and ``<li`` before the next block."""
-    for cut, close in (("<p ", "</p>\n"), ("<li", "<br-li/>")):
-        if cut not in text:
-            continue
-        pieces = text.split(cut)
-        out = [pieces[0]]
-        for piece in pieces[1:]:
-            m = _BLOCK_OR_STOP.search(piece) if "<" in piece else None
-            if m:
-                pos = m.start()
-                head = piece[:pos].rstrip(_PHP_TRIM).replace("\n", AUTOBR + "\n")
-                out.append(cut + head + close + piece[pos:])
-            else:
-                out.append(cut + piece)
-        text = "".join(out)
+def _close_paragraphs(text: str, rules: _ParagraphRules) -> str:
+    """SPIP's ``fermer_para_mano``: end each ``<p`` and ``<li`` before the next block.
+
+    The text after each ``<p `` (``<li``), up to the next one, is closed before its first
+    block tag (or stop mark); one regular expression finds the spans, in linear time.
+    """
+    if "<p " in text:
+        text = _close_spans(rules.p_to_block, text, "<p ", "</p>\n")
+    if "<li" in text:
+        text = _close_spans(rules.li_to_block, text, "<li", "<br-li/>")
     if "<br-li/>" in text:
         text = text.replace("<br-li/></li>", "</li>").replace("<br-li/><ul>", "<ul>")
         text = text.replace("<br-li/>", "\n")
     text = text.replace(AUTOBR + "\n<br", "\n<br")
     if AUTOBR in text:
-        text = _AUTOBR_AFTER_OPEN.sub(lambda m: m.group(1) + "\n", text)
+        text = _append_after(_AUTOBR_AFTER_OPEN, text, "\n")  # (the line break is dropped)
     return text
+
+
+class _ParagraphRules:
+    """The paragrapher's block-tag patterns, case-insensitive as in SPIP or, for the
+    usual text whose tag names are all in lower case, case-sensitive (the regex engine
+    matches a long alternation of names about three times faster then)."""
+
+    def __init__(self, *, ignore_case: bool) -> None:
+        if ignore_case:
+            names = "(?i:" + BLOCK_TAGS + ")"
+            block = "(?i:/?(?:" + BLOCK_TAGS + "))"
+            block_or_stop = "(?i:/?(?:stop p|" + BLOCK_TAGS + "))"
+        else:
+            names = "(?:" + BLOCK_TAGS + ")"
+            block = "/?" + names
+            block_or_stop = "/?(?:stop p|STOP P|" + BLOCK_TAGS + ")"
+        self.open_after_block = re.compile(r"(</" + names + r"[^>]*>\s*)")
+        # same, except where the next tag is a block: the paragraph opened there would be
+        # closed at once and removed as empty
+        self.open_after_block_unless_block = re.compile(
+            r"(</(?>" + names + r")(?!\b[^>]*>\s*+<" + block + r"\b)[^>]*>\s*+)"
+        )
+        # (only right after a tag: removing it must not join the text before to the block)
+        self.p_before_block = re.compile(r"(?<=>)<p>(?=<" + block + r"\b)")
+        self.p_to_block = self._to_block("<p ", block_or_stop + r"\b")
+        self.li_to_block = self._to_block("<li", block_or_stop + r"\b")
+
+    @staticmethod
+    def _to_block(cut: str, block: str) -> re.Pattern:
+        # from ``cut`` to the first block tag or stop mark, not beyond the next ``cut``
+        # (which ends the span without a block, even when it is itself one: ``<li``)
+        rest = re.escape(cut[1:])
+        return re.compile(
+            re.escape(cut) + f"((?:[^<]++|<(?!{rest}|{block}))*+)(?!<{rest})(?=<{block})"
+        )
+
+
+_ANY_CASE = _ParagraphRules(ignore_case=True)
+_LOWERCASE = _ParagraphRules(ignore_case=False)
+# a tag name the case-insensitive patterns could read differently: an upper-case letter
+# (other than in the stop mark) or a non-ASCII letter that folds to an ASCII one ("ſ")
+_NOT_LOWERCASE_TAG = re.compile(r"<(?!STOP P>)/?(?:[a-z0-9]*[^a-z0-9\x00-@\[-`{-\x7f]|stop P)")
+
+
+def _append_after(pattern: re.Pattern, text: str, mark: str) -> str:
+    """``pattern.sub(lambda m: m.group(0) + mark, text)`` without a Python call per match
+    (``pattern`` captures its whole match: ``split`` keeps it)."""
+    parts = pattern.split(text)
+    if len(parts) > 1:
+        parts[1::2] = [match + mark for match in parts[1::2]]
+    return "".join(parts)
+
+
+def _close_spans(pattern: re.Pattern, text: str, cut: str, close: str) -> str:
+    """Each span found by ``pattern`` (``cut`` then its text, captured) ends with ``close``,
+    its trailing blank dropped and its line breaks marked (SPIP's ``fermer_para_mano``)."""
+    parts = pattern.split(text)
+    if len(parts) > 1:
+        newline = AUTOBR + "\n"
+        parts[1::2] = [
+            cut + span.rstrip(_PHP_TRIM).replace("\n", newline) + close for span in parts[1::2]
+        ]
+    return "".join(parts)
 
 
 def table_id(block: str) -> str:

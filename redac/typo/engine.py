@@ -28,11 +28,23 @@ _LINK_MARK = re.compile(LINK_MARK_OPEN + r"(\d+)" + LINK_MARK_CLOSE)
 _HREF = re.compile(r'href="([^"]*)"')
 # control characters and the internal noncharacters are removed from every input
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef]")
+_CONTROL_CHARS = tuple(
+    chr(c) for c in [*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0xFDD0, 0xFDF0)]
+)
 _PHP_TAGS = re.compile(r"<(\?|%)")
 # '&' that does not start an entity is escaped ("AT&T", "&amp déjà"); "&#0;" too
 _BARE_AMP = re.compile(
     r"&(?!(?:#0*[1-9]\d{0,6}|#[xX]0*[1-9a-fA-F][0-9a-fA-F]{0,5}|[a-zA-Z][a-zA-Z0-9]{1,31});)"
 )
+
+_ALIGNMENTS = {
+    "left": "left",
+    "right": "right",
+    "center": "center",
+    "gauche": "left",
+    "droite": "right",
+    "centre": "center",
+}
 
 #: Shortcut pseudo-tags a reader may use in untrusted mode.
 _UNTRUSTED_ALLOWED = re.compile(
@@ -63,10 +75,13 @@ class _Renderer:
         self.link_ctx = links.LinkContext(
             self.lang, resolver, self.escapes, self._typo_fragment, trusted
         )
+        self._documents: dict[tuple[int, str, str], str] = {}
 
     # ---------------------------------------------------------------- helpers
     def _prepare(self, text: str) -> str:
-        if _CONTROL.search(text):
+        # (one "in" per character: instant for the internal noncharacters on a text with
+        # none above U+00FF, and a fast memchr for the others, where the class scan is slow)
+        if any(c in text for c in _CONTROL_CHARS):
             text = _CONTROL.sub("", text)
         if "<" in text:
             if not self.trusted:
@@ -100,37 +115,41 @@ class _Renderer:
             return text
         out: list[str] = []
         pos = 0
+        model_start = self._MODEL_START.match
+        documents = self._DOC_KINDS
         for m in self._MODEL.finditer(text):
-            if not self._MODEL_START.match(text, m.start()):
+            start = m.start()
+            kind, ident, params, closing_a = m.group(1, 2, 3, 4)
+            doc_kind = documents.get(kind.lower())
+            # (a document with its number always passes the start check)
+            if not (doc_kind and ident) and not model_start(text, start):
                 continue
-            kind = m.group(1).lower()
-            ident = m.group(2)
-            params = m.group(3) or ""
-            raw = (
-                m.group(0)
-                if not m.group(4)
-                else text[m.start() : m.end(3) if m.group(3) else m.end(2)] + ">"
-            )
-            out.append(text[pos : m.start()])
-            pos = m.end() if not m.group(4) else m.start() + len(raw)
-            doc_kind = self._DOC_KINDS.get(kind)
+            end = m.end() if not closing_a else (m.end(3) if params else m.end(2)) + 1
+            out.append(text[pos:start])
+            pos = end
             if doc_kind and ident:
                 align = ""
-                for piece in params.split("|")[1:]:
-                    piece = piece.strip().lower()
-                    if piece in ("left", "right", "center", "gauche", "droite", "centre"):
-                        align = {"gauche": "left", "droite": "right", "centre": "center"}.get(
-                            piece, piece
-                        )
-                block = None
-                if self.resolver is not None:
-                    try:
-                        block = self.resolver.document(int(ident), align=align, kind=doc_kind)
-                    except Exception:
-                        block = None
-                out.append(self.escapes.hide(block) if block else "")
+                if params:
+                    for piece in params.split("|")[1:]:
+                        piece = piece.strip().lower()
+                        if piece in _ALIGNMENTS:
+                            align = _ALIGNMENTS[piece]
+                key = (int(ident), align, doc_kind)
+                marker = self._documents.get(key)
+                if marker is None:
+                    # one resolver call per distinct document of the text: the same
+                    # shortcut repeated reuses the block (and its protection marker)
+                    block = None
+                    if self.resolver is not None:
+                        try:
+                            block = self.resolver.document(key[0], align=align, kind=doc_kind)
+                        except Exception:
+                            block = None
+                    marker = self.escapes.hide(block) if block else ""
+                    self._documents[key] = marker
+                out.append(marker)
                 continue
-            source = raw
+            source = m.group(0) if not closing_a else text[start : end - 1] + ">"
             if sources:
                 source = _LINK_MARK.sub(lambda lm: sources[int(lm.group(1))][0], source)
             out.append(self.escapes.hide("<tt>" + html.escape(source, quote=False) + "</tt>"))

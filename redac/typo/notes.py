@@ -20,6 +20,8 @@ NOTE_CLOSE = "]&nbsp;</span>"
 
 _NOTE_NAME = re.compile(r"^(\s*(<([^>'\"]*)>)?)", re.S)
 _TAGS = re.compile(r"<[^<>]*>")
+#: Characters ``quote(name, safe="")`` leaves as they are.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")
 _TITLE_SPECIAL = re.compile(r"[<>&{}\[\]|\n\r\t_\-~\u00a0]")
 
 
@@ -77,7 +79,10 @@ class Notes:
                 self.counter += 1
                 name = str(self.counter)
                 body = inner
-            anchor = quote(name, safe="").replace("%", "_") if name else ""
+            if not name or _UNRESERVED.fullmatch(name):
+                anchor = name or ""  # numbered notes: nothing to encode
+            else:
+                anchor = quote(name, safe="").replace("%", "_")
             # SPIP keeps unreserved characters as rawurlencode does
             first = anchor not in self.seen
             self.seen[anchor] = self.seen.get(anchor, 0) + 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import accumulate
 
 import nh3
 
@@ -264,6 +265,14 @@ _SIBLINGS_ANY_CASE = frozenset(
 
 
 _TAG_NAMES = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9]*)")
+# '/' for an end tag, '' for a start tag that counts as nesting (not void, not one the
+# parser closes on a sibling): the bound below is then computed in C
+_NESTING_TAG = re.compile(
+    r"[<](?:(/)[a-zA-Z]|(?!(?:"
+    + "|".join(sorted(_VOID | _SIBLINGS_ANY_CASE))
+    + r")(?![a-zA-Z0-9]))[a-zA-Z])"
+)
+_DEPTH_STEP = {"/": -1, "": 1}
 
 
 def _max_depth(fragment: str) -> int:
@@ -280,6 +289,18 @@ def _max_depth(fragment: str) -> int:
     return best
 
 
+def _depth_bound(fragment: str) -> int:
+    """An upper bound of :func:`_max_depth`, computed without a Python loop.
+
+    With ``s`` the running sum of +1 (start tags) and -1 (end tags), the estimate (which
+    never goes below zero) is at most ``max(s) - min(0, min(s))``.
+    """
+    steps = list(accumulate(map(_DEPTH_STEP.__getitem__, _NESTING_TAG.findall(fragment))))
+    if not steps:
+        return 0
+    return max(steps) - min(0, min(steps))
+
+
 def limit_depth(fragment: str, max_depth: int = MAX_DEPTH) -> str:
     """Drop element tags nested deeper than ``max_depth``, keeping their text.
 
@@ -288,7 +309,11 @@ def limit_depth(fragment: str, max_depth: int = MAX_DEPTH) -> str:
     Tags the parser closes implicitly (a heading in a heading, ``<p>`` in ``<p>``,
     ``<li>`` in ``<li>``) are tracked as siblings, not as nesting.
     """
-    if fragment.count("<") <= max_depth or _max_depth(fragment) <= max_depth:
+    if (
+        fragment.count("<") <= max_depth
+        or _depth_bound(fragment) <= max_depth
+        or _max_depth(fragment) <= max_depth
+    ):
         return fragment
     out: list[str] = []
     stack: list[str] = []
@@ -333,6 +358,11 @@ _LONG_TEXT = re.compile(r"(?<![^<>])[^<>]{2000,}")
 _TEXTAREA = re.compile(r"(<textarea\b.*?</textarea\s*>)", re.S | re.I)
 _ESCAPED = re.compile(r"&[#a-zA-Z0-9]{1,32};|[&\u00a0]")
 ESCAPES_PER_TEXT_NODE = 400
+# (atomic: once an escape is read it is not read again another way; without it a run of
+# fewer than 400 entities backtracks exponentially)
+_ESCAPE_CHUNK = re.compile(
+    r"(?>[^&\u00a0]*+(?:&[#a-zA-Z0-9]{1,32};|[&\u00a0])){" + str(ESCAPES_PER_TEXT_NODE) + "}"
+)
 
 
 def break_long_text(fragment: str) -> str:
@@ -346,6 +376,13 @@ def break_long_text(fragment: str) -> str:
     """
     if len(fragment) < 2000:
         return fragment
+    # Cheap proofs that no text run needs a break (C-speed, no regular expression): too
+    # few escaped characters in the whole fragment, or no run of 2,000 characters between
+    # two '<' (a text run lies between a '>' and the next '<').
+    if fragment.count("&") + fragment.count("\u00a0") <= ESCAPES_PER_TEXT_NODE:
+        return fragment
+    if max(map(len, fragment.split("<"))) < 2000:
+        return fragment
     if "<textarea" in fragment:
         parts = _TEXTAREA.split(fragment)
         return "".join(
@@ -358,28 +395,188 @@ def break_long_text(fragment: str) -> str:
             return run
         out: list[str] = []
         pos = 0
-        for index, esc in enumerate(_ESCAPED.finditer(run), start=1):
-            if index % ESCAPES_PER_TEXT_NODE == 0:
-                out.append(run[pos : esc.end()])
-                out.append("<wbr>")
-                pos = esc.end()
+        # one match per ESCAPES_PER_TEXT_NODE escaped characters, from where the last ended
+        chunk = _ESCAPE_CHUNK.match(run)
+        while chunk:
+            out.append(run[pos : chunk.end()])
+            out.append("<wbr>")
+            pos = chunk.end()
+            chunk = _ESCAPE_CHUNK.match(run, pos)
         out.append(run[pos:])
         return "".join(out)
 
     return _LONG_TEXT.sub(split, fragment)
 
 
-def clean(fragment: str) -> str:
-    """Sanitise an HTML fragment with the engine's allow-list (one nh3 pass).
+# ---------------------------------------------------------------- one pass or more
 
-    ammonia re-serialises what it parses, so its output is a fixed point of the same
-    cleaning: the property tests check ``clean(out) == out`` on arbitrary input.
-    Nesting is first limited to :data:`MAX_DEPTH` levels (linear time).
+#: The HTML parser's "special" elements (a <li> start tag looks up the stack past others).
+_SPECIAL = frozenset(
+    "address applet area article aside base basefont bgsound blockquote body br button "
+    "caption center col colgroup dd details dir div dl dt embed fieldset figcaption figure "
+    "footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html iframe img input "
+    "keygen li link listing main marquee menu meta nav noembed noframes noscript object ol p "
+    "param plaintext pre script search section select source style summary table tbody td "
+    "template textarea tfoot th thead title tr track ul wbr xmp".split()
+)
+#: Start tags that close an open <p> ("if the stack has a p element in button scope").
+_CLOSES_P = frozenset(
+    "address article aside blockquote center details dialog dir div dl fieldset figcaption "
+    "figure footer header hgroup main menu nav ol p search section summary ul h1 h2 h3 h4 h5 "
+    "h6 pre listing form plaintext table hr xmp li dd dt".split()
+)
+_TABLE_PARENTS = {
+    "caption": ("table",),
+    "colgroup": ("table",),
+    "col": ("colgroup",),
+    "tbody": ("table",),
+    "thead": ("table",),
+    "tfoot": ("table",),
+    "tr": ("tbody", "thead", "tfoot"),
+    "td": ("tr",),
+    "th": ("tr",),
+}
+_END_OF_NAME = r"[\t\n\f\r />]"
+_WS = r"[\t\n\f\r ]*+"
+# nh3's output is serialised HTML: every element closed, attribute values double-quoted
+# with '<' and '>' escaped, so every '<' starts a tag.  ("[<]" rather than "<" opens the
+# patterns below: the regex engine then scans with a character set, several times faster
+# on long text than its literal-prefix search.)
+# One pass for: a '<' that does not start a tag, a <pre>/<textarea> whose text starts
+# with a newline (the parser drops it), ruby parts (closed by each other).
+_ODD_TAG = re.compile(
+    r"[<](?:(?!/?[a-z])|(?:pre|textarea|listing)\b[^<>]*>\n|r[pt]" + _END_OF_NAME + ")"
+)
+# directly in a table, a table body or a row, only table parts and whitespace may follow
+_MISPLACED_IN_TABLE = re.compile(
+    r"[<](?:(?:table|tbody|thead|tfoot|tr|colgroup|col)\b[^<>]*>|"
+    r"/(?:caption|colgroup|tbody|thead|tfoot|tr|td|th)>)"
+    + _WS
+    + r"(?!</|<(?:caption|colgroup|col|tbody|thead|tfoot|tr|td|th)\b|$)"
+)
+# each table part must open right after its parent's start tag or a sibling's end tag:
+# as many parts in their place (the lookahead leaves the part's own tag to the next
+# match) as parts in all
+_TABLE_PART = re.compile(r"[<](?:t[dhr]|caption|colgroup|thead|tbody|tfoot|col)" + _END_OF_NAME)
+_TABLE_PART_IN_PLACE = re.compile(
+    r"[<](?:"
+    r"(?:tr\b[^<>]*>|/t[dh]>)" + _WS + r"(?=<t[dh]" + _END_OF_NAME + ")"
+    r"|(?:t(?:body|head|foot)\b[^<>]*>|/tr>)" + _WS + r"(?=<tr" + _END_OF_NAME + ")"
+    r"|(?:table\b[^<>]*>|/(?:caption|colgroup|thead|tbody|tfoot)>)"
+    + _WS
+    + r"(?=<(?:caption|colgroup|thead|tbody|tfoot)"
+    + _END_OF_NAME
+    + ")"
+    r"|(?:colgroup|col)\b[^<>]*>" + _WS + r"(?=<col" + _END_OF_NAME + "))"
+)
+
+
+def _inside_itself(name: str, closers: frozenset[str] | set[str] = frozenset()) -> str:
+    """``<name>`` holding, before its end tag, a start tag of ``name`` or of ``closers``.
+
+    Linear: a valid element of these kinds holds no other, so each is read once.
+    """
+    stop = "|".join(sorted({name} | set(closers)))
+    return (
+        r"[<](?:" + name + ")" + _END_OF_NAME
+        + r"(?:[^<]++|<(?!/(?:" + name + r")>|(?:" + stop + ")" + _END_OF_NAME + r"))*+"
+        + r"<(?:" + stop + ")" + _END_OF_NAME
+    )  # fmt: skip
+
+
+# a <p> holding a start tag that closes it (or a table part, ignored outside a table);
+# an <a> in an <a> (the parser closes the first one, unless a table cell lies between:
+# counted as a change all the same); a heading in a heading (closed when it is the
+# current node: any nesting is counted)
+_MISNESTED = re.compile(
+    "|".join(
+        (
+            _inside_itself("p", _CLOSES_P | set(_TABLE_PARENTS)),
+            _inside_itself("a"),
+            _inside_itself("h[1-6]"),
+        )
+    )
+)
+_TAG_NAME = re.compile(r"[<](/?[a-z][a-z0-9]*)")
+#: Elements that stop the parser's walk up the stack on a <li>, <dd> or <dt> start tag.
+_LIST_WALK = frozenset(
+    name for name in (_SPECIAL - {"address", "div", "p"}) & _TAGS_SET if name not in _VOID
+)
+_LIST_WALK_TOKENS = _LIST_WALK | {"/" + name for name in _LIST_WALK}
+
+
+def reparses_identically(serialised: str) -> bool:
+    """Tell whether nh3's output would come out of a second pass unchanged.
+
+    A conservative check: ``True`` only when the HTML parser, reading the serialised
+    tree again, would build the same tree, i.e. no start tag meets a rule of the HTML
+    tree builder that closes or moves an element (a block inside ``<p>``, a heading in a
+    heading, ``<li>`` in ``<li>``, ``<a>`` in ``<a>``, a misplaced table part, text or an
+    element directly in a table, ruby parts), no ``<pre>``/``<textarea>`` starts with a
+    newline (the parser drops it) and no carriage return is left (the parser turns it
+    into a newline).  Misnested input produces such trees, which the first pass
+    serialises as they are (hypothesis found ``'{{{{0{{{}'``).  Anything else
+    unexpected answers ``False``, and the caller cleans again.  Regular expressions do
+    the work; only documents with lists walk their list items in Python.
+    """
+    if "\r" in serialised or _ODD_TAG.search(serialised):
+        return False
+    if ("<t" in serialised or "<c" in serialised) and (
+        _MISPLACED_IN_TABLE.search(serialised)
+        or len(_TABLE_PART.findall(serialised)) != len(_TABLE_PART_IN_PLACE.findall(serialised))
+    ):
+        return False
+    if _MISNESTED.search(serialised):
+        return False
+    if "<li" in serialised or "<dd" in serialised or "<dt" in serialised:
+        return _list_items_stay(serialised)
+    return True
+
+
+def _list_items_stay(serialised: str) -> bool:
+    """No ``<li>`` (``<dd>``, ``<dt>``) start tag finds an open one in the parser's walk.
+
+    The walk goes up from the current node and stops at the first "special" element
+    other than ``<address>``, ``<div>``, ``<p>``: a stack of those elements and of list
+    items is enough.
+    """
+    stack: list[str] = []
+    top = ""
+    walk = _LIST_WALK_TOKENS
+    for tag in _TAG_NAME.findall(serialised):
+        if tag not in walk:
+            continue
+        if tag[0] == "/":
+            if top != tag[1:]:
+                return False
+            stack.pop()
+            top = stack[-1] if stack else ""
+            continue
+        if tag == "li":
+            if top == "li":
+                return False
+        elif (tag == "dd" or tag == "dt") and (top == "dd" or top == "dt"):
+            return False
+        stack.append(tag)
+        top = tag
+    return not stack
+
+
+def clean(fragment: str) -> str:
+    """Sanitise an HTML fragment with the engine's allow-list, to a fixed point.
+
+    ammonia re-serialises what it parses; its output is a fixed point of the same
+    cleaning (the property tests check ``clean(out) == out`` on arbitrary input) except
+    for trees the HTML parser would build differently when reading them again.
+    :func:`reparses_identically` proves the common case in one linear scan; otherwise
+    the output is cleaned again.  Nesting is first limited to :data:`MAX_DEPTH` levels
+    (linear time).
     """
     cleaned = _CLEANER.clean(break_long_text(limit_depth(fragment)))
-    # Not always a fixed point in one pass: misnested blocks (an <h2> left open inside another,
-    # hypothesis found '{{{{0{{{}') are serialised nested, and re-parsing un-nests them. A second
-    # (rarely a third) pass reaches the fixed point; the output is then stable under cleaning.
+    if reparses_identically(cleaned):
+        return cleaned
+    # Misnested blocks (an <h2> left open inside another) are serialised nested, and
+    # re-parsing un-nests them: a second (rarely a third) pass reaches the fixed point.
     for _ in range(2):
         again = _CLEANER.clean(cleaned)
         if again == cleaned:

@@ -57,9 +57,10 @@ _ENTITY_BEFORE_SEMICOLON = re.compile(r"(&#?[0-9a-zA-Z]+)~;")
 _FR_RULE2_DASH = re.compile(r" --?,")
 _FR_RULE2_COLON = re.compile(r":(?!:)(?:\W|$)")
 _FR_RULE2_PERCENT = re.compile(r" %(?:\W|$)")
-# rule 3: ! and ? runs
-_FR_RULE3 = re.compile(r"[!?][!?.]*")
-_FR_RULE3_UNDO = re.compile("([\\[<(!?.\u202f])" + _PRO + "~")
+# rule 3: a space before a run of ! and ? ("[!?][!?.]*"), except after [ < ( . or a
+# narrow nbsp (SPIP inserts it, then takes it back there): "~" before each '!' or '?'
+# that follows none of those and does not continue a run
+_FR_RULE3 = re.compile("[!?](?<![\\[<(!?.\u202f][!?])")  # (a leading lookbehind is slow)
 # rule 4: after « and abbreviations (M., MM., Mme, Mmes, Mr, M°, n°)
 _FR_RULE4_M = re.compile(r"M(?:M?\.|mes?|r\.?|&#176;) ")
 _FR_RULE4_NUM = re.compile(r"&#176; ")
@@ -68,10 +69,15 @@ _EN_RULE4 = re.compile(r"Mr\.? ")
 _DOUBLE_DASH = re.compile(r"--([^-]|$)")
 _DASH_UNDO = re.compile("([-\n])" + _PRO + "&mdash;")
 _PROTOCOLS = r"https?|ftp|mailto|webcal"
+_PROTOCOLS_TILDE = ("http~", "https~", "ftp~", "mailto~", "webcal~")
 _PROTOCOL_COLON = re.compile("(" + _PROTOCOLS + ")~((://[^\"'\\s\\[\\]}\\)<>]+)~([?]))?")
 
 
 def _tilde_before(m: re.Match) -> str:
+    return "~" + m.group(0)
+
+
+def _tilde_before_match(m: re.Match) -> str:
     return "~" + m.group(0)
 
 
@@ -111,9 +117,7 @@ def _typographie_fr(text: str) -> str:
     if " %" in text:
         text = _FR_RULE2_PERCENT.sub(_tilde_before_unless_spaced, text)
     if "!" in text or "?" in text:
-        text = _FR_RULE3.sub(lambda m: _PRO + "~" + m.group(0), text)
-        text = _FR_RULE3_UNDO.sub(r"\1", text)
-        text = text.replace(_PRO, "")
+        text = _FR_RULE3.sub(_tilde_before_match, text)
     if "&#171;" in text:
         text = text.replace("&#171;", "&#171;~")
     if "M" in text:
@@ -159,7 +163,7 @@ def _finish(text: str, *, french: bool) -> str:
         text = _DOUBLE_DASH.sub(lambda m: _PRO + "&mdash;" + m.group(1), text)
         text = _DASH_UNDO.sub(r"\1--", text)
         text = text.replace(_PRO, "")
-    if french and "~" in text and ("s~" in text or "p~" in text or "o~" in text or "l~" in text):
+    if french and "~" in text and any(protocol in text for protocol in _PROTOCOLS_TILDE):
         text = _PROTOCOL_COLON.sub(
             lambda m: m.group(1) + (m.group(3) or "") + (m.group(4) or ""), text
         )
@@ -192,8 +196,9 @@ def corriger_typo(text: str, lang: str = "fr") -> str:
     return text
 
 
-#: Characters at least one typography rule looks at; text without any is unchanged.
-_TRIGGERS = re.compile("[!':;?~%&\\-\u00a0\u00ab\u00bb\u00b0\u2009\u2014\u201c\u201dMn<]")
+#: Characters at least one typography rule looks at; text without any is unchanged
+#: ("n°" needs "°" or its entity, a tag alone is left as it is).
+_TRIGGERS = re.compile("[!':;?~%&\\-\u00a0\u00ab\u00bb\u00b0\u2009\u2014\u201c\u201dM]")
 
 _FRENCH_TYPO_LANGS = frozenset({"fr", "fr_fem", "fr_tu", "cpf", "br", "oc"})
 
