@@ -87,6 +87,13 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+#: Modules that only *listen*: ``redac serve`` probes that its port is free before starting
+#: granian, and the test helper asks the kernel for a free port. They may create and bind sockets
+#: but never connect anywhere (checked below).
+LISTEN_ONLY = {"redac/core/management/commands/serve.py", "redac/core/testing.py"}
+CONNECTING = re.compile(r"^(connect|connect_ex|create_connection|sendto|getaddrinfo)$")
+
+
 def application_modules(root: Path):
     for path in sorted(root.rglob("*.py")):
         if "tests" not in path.relative_to(root).parts:
@@ -99,6 +106,13 @@ def code_that_can_fetch(root: Path) -> list[str]:
     offences = []
     for path in application_modules(root):
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        if str(path.relative_to(root.parent)) in LISTEN_ONLY:
+            offences += [
+                f"{path.relative_to(root.parent)}:{node.lineno} {node.attr}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute) and CONNECTING.match(node.attr)
+            ]
+            continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
