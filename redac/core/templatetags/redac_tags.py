@@ -4,14 +4,17 @@ breadcrumb, main navigation, and the SPIP/typography filters."""
 from __future__ import annotations
 
 import functools
+import re
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from redac.core.lib.dates import long_date as _long_date
 from redac.core.lib.text import visits_label
-from redac.typo import propre, typo
+from redac.typo import propre, render, typo
 
 register = template.Library()
 
@@ -38,6 +41,38 @@ def spip_filter(text, lang: str = ""):
     return mark_safe(  # noqa: S308
         propre(str(text), lang=lang or get_language() or "fr", resolver=ImportedObjectsResolver())
     )
+
+
+_NOTE_ANCHOR = re.compile(r'(id="|href="#)(n[bh])(\d+)"')
+
+
+@register.simple_tag(takes_context=True)
+def spip_block(context, text, lang: str = ""):
+    """A « Texte SPIP » block: its HTML, then its notes (``[[...]]``), which SPIP prints apart
+    with ``#NOTES`` and a block here carries with it. The first block with notes on a page keeps
+    SPIP's anchors (``#nb1``, so old links to a note still land); later ones are numbered apart."""
+    if not text:
+        return ""
+    from redac.spipimport.resolver import ImportedObjectsResolver
+
+    rendered = render(str(text), lang=lang or get_language() or "fr",
+                      resolver=ImportedObjectsResolver())  # fmt: skip
+    html, notes = rendered.html, rendered.notes
+    if notes:
+        request = context.get("request")
+        number = getattr(request, "_redac_note_blocks", 0) + 1
+        if request is not None:
+            request._redac_note_blocks = number
+        if number > 1:
+            html, notes = (
+                _NOTE_ANCHOR.sub(rf'\1\g<2>{number}-\3"', part) for part in (html, notes)
+            )
+        html += format_html(
+            '<div class="notes spip-notes"><h2 class="notes__title">{}</h2>{}</div>',
+            _("Notes"),
+            mark_safe(notes),
+        )  # noqa: S308 (sanitised by redac.typo)
+    return mark_safe(html)  # noqa: S308
 
 
 def _escape_text(text: str) -> str:
