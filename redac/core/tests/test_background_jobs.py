@@ -133,3 +133,49 @@ def test_redac_serve_refuses_a_port_another_server_listens_on(tmp_path):
     assert result.returncode != 0
     assert f"127.0.0.1:{port} is not available" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (a container's PID 1 may never reap orphans)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_granian_and_the_worker_do_not_outlive_a_killed_redac_serve(tmp_path):
+    """kill -9 of ``redac serve`` (an OOM killer, an operator): its children must not keep the
+    port and the jobs lease forever, serving old code."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDAC_", "DJANGO_"))}
+    env.update(REDAC_DATA_DIR=str(tmp_path))
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "redac.cli", "migrate", "-v0"], env=env, check=True,
+                   timeout=600)  # fmt: skip
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "redac.cli", "serve", "--port", str(port), "--workers", "1",
+         "--no-collectstatic"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            children = [int(pid) for pid in
+                        subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
+                                       text=True).stdout.split()]  # fmt: skip
+            if len(children) == 2:
+                break
+            time.sleep(0.2)
+        assert len(children) == 2, "redac serve should start granian and the worker"
+        time.sleep(1)
+    finally:
+        server.kill()
+        server.wait(10)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(running(pid) for pid in children):
+        time.sleep(0.2)
+    alive = [pid for pid in children if running(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []

@@ -43,6 +43,23 @@ def default_workers() -> int:
     )
 
 
+def die_with_parent() -> None:
+    """In a child, before it runs: on Linux, receive SIGTERM when ``redac serve`` dies, even by
+    SIGKILL or a crash, so that granian and the worker never outlive it (they lead their own
+    process groups, which a signal to serve's group does not reach). SIGTERM lets granian finish
+    its requests and the visits writer flush its last batch."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: supervise() still stops them on a clean exit
+        pass
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
 class Command(BaseCommand):
     help = "Sert le site avec granian (un processus par cœur)."
 
@@ -94,10 +111,12 @@ class Command(BaseCommand):
         env.setdefault("DJANGO_SETTINGS_MODULE", "redac.settings")
         # Each child leads its own process group, so that a stuck shutdown can be ended whole
         # (granian's worker processes included) and signals reach each child exactly once.
-        children = [subprocess.Popen(argv, env=env, start_new_session=True)]
+        children = [subprocess.Popen(argv, env=env, start_new_session=True,
+                                     preexec_fn=die_with_parent)]  # fmt: skip
         if not no_worker:
             worker = [sys.executable, "-m", "redac.cli", "worker"]
-            children.append(subprocess.Popen(worker, env=env, start_new_session=True))
+            children.append(subprocess.Popen(worker, env=env, start_new_session=True,
+                                             preexec_fn=die_with_parent))  # fmt: skip
         sys.exit(supervise(children))
 
     def refuse_busy_port(self, host: str, port: int) -> None:
