@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from redac.core import jobs
 from redac.core.models import WorkerLease
-from redac.core.testing import free_port
+from redac.core.testing import free_port, process_tree
 
 
 @pytest.fixture
@@ -147,6 +147,8 @@ def running(pid: int) -> bool:
 def test_granian_and_the_worker_do_not_outlive_a_killed_redac_serve(tmp_path):
     """kill -9 of ``redac serve`` (an OOM killer, an operator): its children must not keep the
     port and the jobs lease forever, serving old code."""
+    import urllib.request
+
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REDAC_", "DJANGO_"))}
     env.update(REDAC_DATA_DIR=str(tmp_path))
     env.pop("DATABASE_URL", None)
@@ -158,24 +160,26 @@ def test_granian_and_the_worker_do_not_outlive_a_killed_redac_serve(tmp_path):
          "--no-collectstatic"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+    tree = []
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            children = [int(pid) for pid in
-                        subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
-                                       text=True).stdout.split()]  # fmt: skip
-            if len(children) == 2:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:  # granian answers: every process has started
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/csrf/", timeout=2)
                 break
-            time.sleep(0.2)
-        assert len(children) == 2, "redac serve should start granian and the worker"
-        time.sleep(1)
+            except OSError as exc:
+                if getattr(exc, "code", None):
+                    break
+                time.sleep(0.3)
+        tree = process_tree(server.pid)[1:]
+        assert len(tree) >= 3, "granian, its worker process and the background worker"
     finally:
         server.kill()
         server.wait(10)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and any(running(pid) for pid in children):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(running(pid) for pid in tree):
         time.sleep(0.2)
-    alive = [pid for pid in children if running(pid)]
+    alive = [pid for pid in tree if running(pid)]
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert alive == []

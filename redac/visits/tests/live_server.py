@@ -15,7 +15,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from redac.core.testing import free_port  # noqa: F401 (also for the modules importing it from here)
+from redac.core.testing import free_port, signal_tree  # noqa: F401 (free_port: also for the modules importing it from here)
 
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 
@@ -117,7 +117,7 @@ class Server:
             [sys.executable, "-m", "redac.cli", "serve", "--port", str(port),
              "--workers", str(workers), "--no-collectstatic"],
             env=base_env(data_dir, database.url, **env), stdout=self.log, stderr=self.log,
-            start_new_session=True,  # its own process group: killing it kills every worker
+            start_new_session=True,
         )  # fmt: skip
 
     def wait_ready(self, page_id: int, timeout: float = 90) -> None:
@@ -135,10 +135,8 @@ class Server:
         raise TimeoutError("redac serve did not answer")
 
     def signal(self, signum: int) -> None:
-        try:
-            os.killpg(self.process.pid, signum)
-        except ProcessLookupError:
-            pass
+        """To the whole server: redac serve, granian and its workers, the background worker."""
+        signal_tree(self.process.pid, signum)
 
     def stop(self) -> None:
         if self.process.poll() is None:
