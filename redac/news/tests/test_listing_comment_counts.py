@@ -95,18 +95,20 @@ def test_a_section_listing_costs_the_same_queries_for_3_or_10_cards(client, demo
         with CaptureQueriesContext(connection) as queries:
             response = client.get(section.url)
         assert response.status_code == 200
+        seen.append([q["sql"][:100] for q in queries.captured_queries])
         return len(queries), response.content.decode().count("2 commentaires")
 
-    # Best of two: a site-wide fragment may be refreshed during one of the renders.
+    # Best of three: a site-wide fragment may be refreshed during one of the renders.
+    seen = []
     add_articles(3, 0)
-    (few, shown), (again, _) = queries_for_listing(), queries_for_listing()
-    few = min(few, again)
+    renders = [queries_for_listing() for _ in range(3)]
+    few, shown = min(renders)
     assert shown == 3
     add_articles(7, 3)
-    (many, shown), (again, _) = queries_for_listing(), queries_for_listing()
-    many = min(many, again)
+    renders = [queries_for_listing() for _ in range(3)]
+    many, shown = min(renders)
     assert shown == 10
-    assert many <= few, f"{few} queries for 3 cards, {many} for 10"
+    assert many <= few, f"{few} queries for 3 cards, {many} for 10: {seen}"
 
 
 def test_a_brève_listing_costs_the_same_queries_for_3_or_10_cards(client, demo):
