@@ -21,3 +21,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns 
 # factor): other apps' admin tests use it. redac.newsroom's tests switch this back on to test
 # that superusers are held to 2FA like Administrateur/Webmestre.
 REDAC_2FA_REQUIRED_FOR_SUPERUSERS = False
+
+# Each pytest-xdist worker has its own page cache (and so its own generation token): the data dir
+# is shared by the workers, and another worker's publications would otherwise keep expiring this
+# worker's site-wide fragments (redac.delivery.chrome), making query counts depend on timing.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    REDAC_PAGE_CACHE = {
+        **REDAC_PAGE_CACHE,  # noqa: F405
+        "ROOT": DATA_DIR / "cache" / f"pages-{os.environ['PYTEST_XDIST_WORKER']}",  # noqa: F405
+    }

@@ -71,20 +71,29 @@ def test_only_one_worker_holds_the_lease_until_it_expires():
     assert not WorkerLease.acquire("jobs", "a", ttl=30, now=now + dt.timedelta(seconds=42))
 
 
-def test_redac_serve_runs_the_site_and_a_background_worker(tmp_path):
+def migrated_site(tmp_path, **extra: str) -> dict:
+    """The environment of a redac process with its own migrated SQLite site in ``tmp_path``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REDAC_", "DJANGO_"))}
-    env.update(REDAC_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
-    if "DATABASE_URL" in env:
-        del env["DATABASE_URL"]  # this test migrates its own SQLite file
+    env.update(REDAC_DATA_DIR=str(tmp_path), **extra)
+    env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "redac.cli", "migrate", "-v0"], env=env, check=True,
                    timeout=600)  # fmt: skip
-    port = free_port()
-    server = subprocess.Popen(
+    return env
+
+
+def serve(env: dict, port: int, **popen) -> subprocess.Popen:
+    return subprocess.Popen(
         [sys.executable, "-m", "redac.cli", "serve", "--port", str(port), "--workers", "1",
          "--no-collectstatic"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,
+        env=env, **popen,
     )  # fmt: skip
+
+
+def test_redac_serve_runs_the_site_and_a_background_worker(tmp_path):
+    env = migrated_site(tmp_path, PYTHONUNBUFFERED="1")
+    port = free_port()
+    server = serve(env, port, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                   start_new_session=True)  # fmt: skip
     try:
         import urllib.request
 
@@ -149,17 +158,9 @@ def test_granian_and_the_worker_do_not_outlive_a_killed_redac_serve(tmp_path):
     port and the jobs lease forever, serving old code."""
     import urllib.request
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDAC_", "DJANGO_"))}
-    env.update(REDAC_DATA_DIR=str(tmp_path))
-    env.pop("DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "redac.cli", "migrate", "-v0"], env=env, check=True,
-                   timeout=600)  # fmt: skip
+    env = migrated_site(tmp_path)
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "redac.cli", "serve", "--port", str(port), "--workers", "1",
-         "--no-collectstatic"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    server = serve(env, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     tree = []
     try:
         deadline = time.monotonic() + 90
