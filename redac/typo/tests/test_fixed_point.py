@@ -66,3 +66,10 @@ def test_ordinary_article_is_cleaned_once():
         "-* un\n-* deux\n\n| {{A}} | {{B}} |\n| 1 | 2 |\n\n<quote>Cité</quote>"
     )
     assert reparses_identically(html)
+
+
+@pytest.mark.parametrize("newlines", range(0, 8))
+def test_a_pre_opening_with_blank_lines_is_a_fixed_point(newlines):
+    once = clean("<pre>" + "\n" * newlines + "abc</pre>")
+    assert clean(once) == once
+    assert "abc" in once
