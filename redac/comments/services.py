@@ -58,7 +58,9 @@ def is_reserved_name(name: str) -> bool:
 def commentable_page(page_id: int):
     """The live, public page with this id, specific, or None (drafts and private pages are never
     commentable, and their existence is not revealed: security case 15)."""
-    page = Page.objects.live().public().filter(pk=page_id).specific().first()
+    from redac.news.models import published
+
+    page = published(Page).filter(pk=page_id).specific().first()
     if page is None or not hasattr(page, "comments_mode"):
         return None
     return page

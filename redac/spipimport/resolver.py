@@ -28,7 +28,9 @@ def _record(ref: str):
 def _page(object_id):
     from wagtail.models import Page
 
-    return Page.objects.live().public().filter(pk=object_id).first()
+    from redac.news.models import published
+
+    return published(Page).filter(pk=object_id).first()
 
 
 def object_for_ref(ref: str):

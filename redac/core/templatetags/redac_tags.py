@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from redac.core.lib.dates import long_date as _long_date
 from redac.core.lib.text import visits_label
-from redac.typo import propre, render, typo
+from redac.typo import render, typo
 
 register = template.Library()
 
@@ -35,12 +35,15 @@ def spip_filter(text, lang: str = ""):
     """SPIP markup (or plain text typed by an editor) -> safe HTML with French typography."""
     if not text:
         return ""
+    return mark_safe(_render_spip(text, lang).html)  # noqa: S308
+
+
+def _render_spip(text, lang: str):
     # SPIP references ([->art12], <doc3|center>) resolve to imported objects (issue 4).
     from redac.spipimport.resolver import ImportedObjectsResolver
 
-    return mark_safe(  # noqa: S308
-        propre(str(text), lang=lang or get_language() or "fr", resolver=ImportedObjectsResolver())
-    )
+    return render(str(text), lang=lang or get_language() or "fr",
+                  resolver=ImportedObjectsResolver())  # fmt: skip
 
 
 _NOTE_ANCHOR = re.compile(r'(id="|href="#)(n[bh])(\d+)"')
@@ -53,10 +56,7 @@ def spip_block(context, text, lang: str = ""):
     SPIP's anchors (``#nb1``, so old links to a note still land); later ones are numbered apart."""
     if not text:
         return ""
-    from redac.spipimport.resolver import ImportedObjectsResolver
-
-    rendered = render(str(text), lang=lang or get_language() or "fr",
-                      resolver=ImportedObjectsResolver())  # fmt: skip
+    rendered = _render_spip(text, lang)
     html, notes = rendered.html, rendered.notes
     if notes:
         request = context.get("request")

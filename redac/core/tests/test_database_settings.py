@@ -6,6 +6,8 @@ from django.db import connection
 @pytest.mark.django_db
 def test_database_is_configured_for_safe_concurrent_writes():
     config = settings.DATABASES["default"]
+    # Persistent connections on both databases: opening one costs more than a page's queries.
+    assert config["CONN_MAX_AGE"] > 0 and config["CONN_HEALTH_CHECKS"] is True
     if connection.vendor == "sqlite":
         # WAL + IMMEDIATE: readers never block, writers queue on the busy timeout.
         assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

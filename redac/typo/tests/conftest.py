@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import skip_or_fail
 from redac.typo.conformance import SiteResolver
 
 #: ../shared beside the repository (redac/typo/tests/conftest.py -> parents[3] = repo root)
@@ -17,10 +18,7 @@ SPIP = SHARED / "spip"
 @pytest.fixture(scope="session")
 def spip_dir() -> Path:
     if not (SPIP / "oracle" / "public.jsonl").exists():
-        reason = f"SPIP reference data not found at {SPIP} (../shared beside the repo)"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(reason + "; CI must provide it")
-        pytest.skip(reason)
+        skip_or_fail(f"SPIP reference data not found at {SPIP} (../shared beside the repo)")
     return SPIP
 
 

@@ -94,3 +94,21 @@ def test_a_score_untouched_for_years_decays_to_zero_without_error(demo):
     record_hits([hit(breve, "d" * 32, 1_800_000_000.0)])
     stats = PageStats.objects.get(page_id=breve.pk)
     assert stats.popularity_at(stats.updated_ts) == pytest.approx(K)
+
+
+def test_the_most_read_block_follows_new_visits_within_a_minute(demo, client):
+    from freezegun import freeze_time
+
+    from redac.visits.templatetags.visits_tags import MOST_READ_SECONDS
+
+    article = ArticlePage.objects.live().order_by("pk").first()
+    breve = demo["breves"]["festival-livre"]
+    visits(article, 5)
+    assert most_read_titles(client.get("/").content.decode(), "Ces 7 derniers jours") == [
+        article.title
+    ]
+    visits(breve, 9)  # the worker keeps the ranking it computed for at most a minute
+    later = timezone.now() + dt.timedelta(seconds=MOST_READ_SECONDS + 1)
+    with freeze_time(later):
+        titles = most_read_titles(client.get("/").content.decode(), "Ces 7 derniers jours")
+    assert titles[:2] == [breve.title, article.title]
