@@ -16,6 +16,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from redac.contact.services import queue_mail, site_name
 from redac.core.lib.usertext import clean_user_text
+from redac.core.prepared import Param, prepared
 from redac.news.models import CommentsMode
 from redac.reserve.services import blocked_by_silence
 
@@ -82,13 +83,20 @@ class Thread:
 def published_threads(page) -> list[Thread]:
     """Published comments of ``page`` as a tree; a reply whose parent is not published is shown
     at the top level rather than lost."""
-    comments = list(Comment.objects.published().filter(page=page).order_by("created_at", "pk"))
+    comments = _published_of_page().run(page=page.pk)
     nodes = {c.pk: Thread(c, []) for c in comments}
     roots = []
     for comment in comments:
         parent = nodes.get(comment.parent_id)
         (parent.replies if parent else roots).append(nodes[comment.pk])
     return roots
+
+
+@prepared
+def _published_of_page():
+    """Compiled once per worker: this query runs on every uncached page render."""
+    page = Param("page", Comment._meta.get_field("page").target_field)
+    return Comment.objects.published().filter(page=page).order_by("created_at", "pk")
 
 
 @transaction.atomic

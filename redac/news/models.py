@@ -23,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from redac.core.models import ImportRefMixin, VisitCounterMixin
+from redac.core.prepared import Param, prepared
 
 from .blocks import BodyBlock
 
@@ -182,14 +183,12 @@ def route_in_one_query(home, path_components):
     whole tree walk (Wagtail's default route costs two queries per level). Returns None when a page
     on the way routes by itself (RoutablePageMixin...) or nothing matches: Wagtail's own route then
     decides, so behaviour never differs, only the query count."""
-    from django.db.models import Q
-
     if not path_components or len(path_components) > 20:
         return None
-    condition = Q()
-    for level, slug in enumerate(path_components, start=1):
-        condition |= Q(depth=home.depth + level, slug=slug)
-    rows = Page.objects.filter(condition, path__startswith=home.path).order_by("depth")
+    rows = _route_query(len(path_components), home.depth).run(
+        low=home.path, high=home.path + home.alphabet[-1] * (255 - len(home.path)),
+        **{f"slug{level}": slug for level, slug in enumerate(path_components, start=1)},
+    )  # fmt: skip
     chain, parent = [home], home
     for row in rows:
         if row.depth == parent.depth + 1 and row.path.startswith(parent.path):
@@ -203,10 +202,42 @@ def route_in_one_query(home, path_components):
         specific_class = page.specific_class
         if specific_class is None or specific_class.route is not Page.route:
             return None
-    target = chain[-1].specific
+    target = _specific(chain[-1])
     target._cached_parent_obj = chain[-2]
     target._redac_ancestors = chain[:-1]
     return target
+
+
+@prepared
+def _route_query(levels: int, home_depth: int):
+    """Every page whose depth and slug match one level of a requested path, under the home page
+    (its descendants' tree paths lie between its own and its own followed by the last letter)."""
+    path, slug = Page._meta.get_field("path"), Page._meta.get_field("slug")
+    condition = models.Q()
+    for level in range(1, levels + 1):
+        condition |= models.Q(depth=home_depth + level, slug=Param(f"slug{level}", slug))
+    return Page.objects.filter(
+        condition, path__range=(Param("low", path), Param("high", path))
+    ).order_by("depth")
+
+
+def _specific(page):
+    """``page.specific`` (Wagtail's ``get_specific``: the row of its own type, keeping what was
+    set on the generic page) through a prepared query."""
+    model = page.specific_class
+    if model is None or isinstance(page, model):
+        return page.specific
+    specific = _page_by_id(model).first(pk=page.pk)
+    if specific is None:
+        return page.specific
+    for name, value in page.__dict__.items():
+        specific.__dict__.setdefault(name, value)
+    return specific
+
+
+@prepared
+def _page_by_id(model):
+    return model._default_manager.filter(pk=Param("pk", model._meta.pk.target_field))
 
 
 #: What previous/next links need of a neighbour: its title and what its URL is built from.
@@ -237,11 +268,13 @@ def restricted_paths() -> tuple[str, ...]:
         PageViewRestriction.objects.values_list("page__path", flat=True).distinct()))  # fmt: skip
 
 
-def published(model):
+def published(model, paths: tuple[str, ...] | None = None):
     """The one definition of "what readers may see" for a page type: live, and not restricted
-    (Wagtail's ``.public()``, without its query of every restriction on each call)."""
+    (Wagtail's ``.public()``, without its query of every restriction on each call). ``paths``:
+    the restricted tree paths, when the caller already has them."""
     queryset = model.objects.live()
-    paths = restricted_paths()
+    if paths is None:
+        paths = restricted_paths()
     if paths:
         queryset = queryset.exclude(
             reduce(operator.or_, (models.Q(path__startswith=p) for p in paths))
@@ -385,54 +418,85 @@ class NewsItemMixin(models.Model):
 
     @cached_property
     def authors(self) -> list[Author]:
-        """The byline, in order: one query (none in listings that prefetch it)."""
-        links = self.author_links.all()
-        prefetched = getattr(self, "_prefetched_objects_cache", {})
-        if self.pk and "author_links" not in prefetched and hasattr(links, "select_related"):
-            links = links.select_related("author")
-        return [link.author for link in links]
+        """The byline, in order: one query (none in listings that prefetch it; the draft's own
+        in a preview)."""
+        if not self.pk or _held_in_memory(self, "author_links"):
+            return [link.author for link in self.author_links.all()]
+        return [link.author for link in _byline_query(type(self)).run(page=self.pk)]
 
     @cached_property
     def keyword_list(self) -> list:
         """The keywords with their groups, read once for the page and its metadata."""
-        return list(self.keywords.select_related("group"))
+        if not self.pk or _held_in_memory(self, "keywords"):
+            return list(self.keywords.all())
+        return _keywords_query(type(self)).run(page=self.pk)
 
-    @cached_property
-    def _siblings(self):
-        if self.depth <= 1:
+    def _neighbour(self, before: bool):
+        if self.depth <= 1 or not self.pk:
             return None
-        # Same parent, found by tree path: no query for the parent itself.
-        # Only what a previous/next link shows: a full multi-table row costs more to build than
-        # the query costs to run.
-        return (
-            published(type(self))
-            .filter(depth=self.depth, path__startswith=self.path[: -self.steplen])
-            .only(*NEIGHBOUR_FIELDS)
+        # The parent's children, as treebeard finds them: by the interval of their tree paths.
+        parent_path = self.path[: -self.steplen]
+        low, high = (parent_path + self.alphabet[i] * self.steplen for i in (0, -1))
+        return _neighbour_query(type(self), restricted_paths(), before).first(
+            depth=self.depth, low=low, high=high, date=self.date, pk=self.pk
         )
-
-    def siblings(self):
-        return self._siblings
 
     def previous_item(self):
         """The item published just before this one in the same listing."""
-        siblings = self.siblings()
-        if siblings is None:
-            return None
-        return (
-            siblings.filter(models.Q(date__lt=self.date) | models.Q(date=self.date, pk__lt=self.pk))
-            .order_by("-date", "-pk")
-            .first()
-        )
+        return self._neighbour(before=True)
 
     def next_item(self):
-        siblings = self.siblings()
-        if siblings is None:
-            return None
-        return (
-            siblings.filter(models.Q(date__gt=self.date) | models.Q(date=self.date, pk__gt=self.pk))
-            .order_by("date", "pk")
-            .first()
-        )
+        """The item published just after this one in the same listing."""
+        return self._neighbour(before=False)
+
+
+def _held_in_memory(page, relation: str) -> bool:
+    """Whether a page's relation is held in memory rather than read from the database: a preview
+    renders the draft's bylines and keywords (modelcluster), a listing may have prefetched them."""
+    return relation in page.__dict__.get("_cluster_related_objects", {}) or relation in (
+        page.__dict__.get("_prefetched_objects_cache", {})
+    )
+
+
+# The reader path's queries, compiled once per worker (redac.core.prepared): building them with
+# the ORM on each render cost more than running them.
+
+
+@prepared
+def _byline_query(model):
+    links = model._meta.get_field("author_links").related_model
+    return links.objects.filter(page=Param("page", links._meta.get_field("page").target_field)
+                                ).select_related("author").order_by("sort_order")  # fmt: skip
+
+
+@prepared
+def _keywords_query(model):
+    related_name = model._meta.get_field("keywords").related_query_name()
+    page = Param("page", model._meta.pk.target_field)
+    return Keyword.objects.filter(**{related_name: page}).select_related("group")
+
+
+@prepared
+def _neighbour_query(model, paths: tuple[str, ...], before: bool):
+    """The published sibling just before (or after) a page in its listing's order: same parent,
+    same type."""
+    path = Page._meta.get_field("path")
+    date, pk = (
+        Param("date", model._meta.get_field("date")),
+        Param("pk", model._meta.pk.target_field),
+    )
+    siblings = published(model, paths).filter(
+        depth=Param("depth", Page._meta.get_field("depth")),
+        path__range=(Param("low", path), Param("high", path)),
+    )  # fmt: skip
+    if before:
+        siblings = siblings.filter(models.Q(date__lt=date) | models.Q(date=date, pk__lt=pk))
+        siblings = siblings.order_by("-date", "-pk")
+    else:
+        siblings = siblings.filter(models.Q(date__gt=date) | models.Q(date=date, pk__gt=pk))
+        siblings = siblings.order_by("date", "pk")
+    # Only what a previous/next link shows.
+    return siblings.only(*NEIGHBOUR_FIELDS)[:1]
 
 
 class ArticlePage(NewsItemMixin, BasePage):

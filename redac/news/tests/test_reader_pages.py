@@ -57,6 +57,62 @@ def test_breve_links_to_previous_and_next_items(client, demo):
     assert demo["breves"]["permanence-samedi"].url in html
 
 
+def _neighbours(breve):
+    breve = BrevePage.objects.get(pk=breve.pk)
+    return breve.previous_item(), breve.next_item()
+
+
+def _in_listing_order(listing):
+    return list(BrevePage.objects.child_of(listing).live().order_by("date", "pk"))
+
+
+def test_previous_and_next_follow_the_listing_order_with_ties_broken_by_id(demo):
+    listing = BreveIndexPage.objects.get(slug="breves")
+    ordered = _in_listing_order(listing)
+    same_date = ordered[1].date
+    BrevePage.objects.filter(pk__in=[p.pk for p in ordered[1:4]]).update(date=same_date)
+    ordered = _in_listing_order(listing)
+    for index, breve in enumerate(ordered):
+        previous, following = _neighbours(breve)
+        assert previous == (ordered[index - 1] if index else None)
+        assert following == (ordered[index + 1] if index + 1 < len(ordered) else None)
+
+
+def test_neighbours_skip_drafts_private_items_and_other_listings(demo):
+    from wagtail.models import PageViewRestriction
+
+    listing = BreveIndexPage.objects.get(slug="breves")
+    first, second, third, fourth = _in_listing_order(listing)[:4]
+    second.unpublish()
+    PageViewRestriction.objects.create(page=third, restriction_type=PageViewRestriction.LOGIN)
+    assert _neighbours(first)[1] == fourth
+    assert _neighbours(fourth)[0] == first
+    elsewhere = listing.get_parent().add_child(
+        instance=BreveIndexPage(title="Autres brèves", slug="autres-breves")
+    )
+    lonely = elsewhere.add_child(
+        instance=BrevePage(title="Seule ici", slug="seule", date=first.date)
+    )
+    assert _neighbours(lonely) == (None, None)
+
+
+def test_a_preview_shows_the_drafts_byline_and_keywords_not_the_live_ones(demo):
+    from redac.news.models import Author, BreveAuthor, Keyword
+
+    breve = BrevePage.objects.get(slug="petition-guichets")
+    live_authors, live_keywords = breve.authors, breve.keyword_list
+    other_author = Author.objects.exclude(pk__in=[a.pk for a in live_authors]).first()
+    other_keyword = Keyword.objects.exclude(pk__in=[k.pk for k in live_keywords]).first()
+    draft = BrevePage.objects.get(pk=breve.pk)
+    draft.author_links = [BreveAuthor(author=other_author)]  # in memory, as the editor's form
+    draft.keywords = [other_keyword]
+    draft.save_revision()  # not published: readers keep the live byline and keywords
+    preview = BrevePage.objects.get(pk=breve.pk).get_latest_revision_as_object()
+    assert preview.authors == [other_author] and preview.keyword_list == [other_keyword]
+    live = BrevePage.objects.get(pk=breve.pk)
+    assert live.authors == live_authors and live.keyword_list == live_keywords
+
+
 def test_breve_shows_its_keywords_with_links(client, demo):
     html = client.get(demo["breves"]["petition-guichets"].url).content.decode()
     assert 'rel="tag"' in html and "/mots/transports/" in html
