@@ -55,6 +55,13 @@ class SiteIdentity(BaseSiteSetting):
         return super().base_queryset().select_related("contact_page", "legal_page", "logo")
 
     @classmethod
+    def remembered(cls, site):
+        """The site's identity as this worker remembers it (shared: do not modify it)."""
+        from redac.delivery.chrome import site_wide
+
+        return site_wide(f"site_identity:{site.pk}", lambda: cls.for_site(site))
+
+    @classmethod
     def for_request(cls, request):
         """The site's identity, read once per worker until the next invalidation (saving it
         invalidates every page: redac.delivery.signals), each request getting its own copy."""
@@ -62,15 +69,13 @@ class SiteIdentity(BaseSiteSetting):
 
         from wagtail.models import Site
 
-        from redac.delivery.chrome import site_wide
-
         attr_name = cls.get_cache_attr_name()
         if hasattr(request, attr_name):
             return getattr(request, attr_name)
         site = Site.find_for_request(request)
         if site is None:
             return super().for_request(request)
-        identity = copy.copy(site_wide(f"site_identity:{site.pk}", lambda: cls.for_site(site)))
+        identity = copy.copy(cls.remembered(site))
         identity._request = request
         setattr(request, attr_name, identity)
         return identity

@@ -107,24 +107,61 @@ def typo_html_filter(html, lang: str = ""):
     return mark_safe(typo(str(html), lang=lang or get_language() or "fr"))  # noqa: S308
 
 
-@register.inclusion_tag("components/flash_ticker.html", takes_context=True)
-def flash_ticker(context):
+def _site_fragment(context, name: str, template_name: str, build, vary: str = "") -> str:
+    """The HTML of a part of the page chrome that is the same on every page of a site (in one
+    language; ``vary`` tells the variants apart), rendered once per worker until the next
+    invalidation or scheduled change (redac.delivery.chrome)."""
+    from django.template.loader import render_to_string
+    from wagtail.models import Site
+
     from redac.delivery.chrome import site_wide
+
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    key = f"fragment:{name}:{get_language()}:{site.pk if site else '-'}:{vary}"
+    return site_wide(key, lambda: render_to_string(template_name, build(site), request=request))
+
+
+@register.simple_tag(takes_context=True)
+def flash_ticker(context):
     from redac.flash.models import FLASH_TICKER_SIZE, FlashItem
 
-    items = site_wide("flash_ticker", lambda: list(
-        FlashItem.objects.visible().select_related("link_page")[:FLASH_TICKER_SIZE]))  # fmt: skip
-    return {"items": items, "request": context.get("request")}
+    def build(site):
+        return {
+            "items": FlashItem.objects.visible().select_related("link_page")[:FLASH_TICKER_SIZE]
+        }
+
+    return _site_fragment(context, "flash_ticker", "components/flash_ticker.html", build)
 
 
-@register.inclusion_tag("components/campaign_banner.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def campaign_banner(context):
-    from redac.delivery.chrome import site_wide
     from redac.flash.models import CampaignBanner
 
-    banner = site_wide("campaign_banner", lambda: CampaignBanner.objects.active().select_related(
-        "link_page", "image").first())  # fmt: skip
-    return {"banner": banner, "request": context.get("request")}
+    def build(site):
+        return {
+            "banner": CampaignBanner.objects.active().select_related("link_page", "image").first()
+        }
+
+    return _site_fragment(context, "campaign_banner", "components/campaign_banner.html", build)
+
+
+def _identity(site):
+    from redac.core.models import SiteIdentity
+
+    return {"identity": SiteIdentity.remembered(site) if site is not None else None}
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context):
+    """Logo, name, tagline and search form."""
+    return _site_fragment(context, "site_header", "components/site_header.html", _identity)
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    """Name, contact and legal pages, newsletter and newsroom links."""
+    return _site_fragment(context, "site_footer", "components/site_footer.html", _identity)
 
 
 @register.inclusion_tag("components/breadcrumb.html", takes_context=True)
@@ -139,26 +176,19 @@ def breadcrumb(context, page=None, extra: str = ""):
             "request": context.get("request")}  # fmt: skip
 
 
-@register.inclusion_tag("components/main_nav.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def main_nav(context):
-    import copy
+    """The site's top-level sections; the one the current page lives in is marked for assistive
+    technologies (one variant of the fragment per section)."""
+    from wagtail.models import Page
 
-    from wagtail.models import Site
+    # The tree path of the top-level section (depth 3) the current page lives in, if any.
+    current = (getattr(context.get("page"), "path", "") or "")[: 3 * Page.steplen]
 
-    from redac.delivery.chrome import site_wide
+    def build(site):
+        sections = site.root_page.get_children().live().public().in_menu() if site else []
+        return {"sections": [
+            {"page": s, "is_current": bool(current) and current.startswith(s.path)} for s in sections
+        ]}  # fmt: skip
 
-    request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    sections = []
-    if site is not None:
-        sections = site_wide(f"main_nav:{site.pk}", lambda: list(
-            site.root_page.get_children().live().public().in_menu()))  # fmt: skip
-    current = context.get("page")
-    # The top-level section the current page lives in, marked for assistive technologies.
-    current_path = getattr(current, "path", "")
-    marked = []
-    for section in sections:
-        section = copy.copy(section)  # the list is shared by every request of this worker
-        section.is_current = bool(current_path) and current_path.startswith(section.path)
-        marked.append(section)
-    return {"sections": marked}
+    return _site_fragment(context, "main_nav", "components/main_nav.html", build, vary=current)

@@ -26,6 +26,16 @@ def test_an_english_site_gets_english_chrome(client, demo, settings):
     assert ">Home</a>" in html  # the breadcrumb root; section titles are content
 
 
+def test_the_chrome_a_worker_remembers_is_kept_per_language(client, demo, settings):
+    breve = demo["breves"]["petition-guichets"].url
+    assert "Contactez-nous" in client.get(breve).content.decode()
+    settings.LANGUAGE_CODE = "en"
+    english = client.get(breve).content.decode()
+    assert "Contact us!" in english and ">Newsroom<" in english and "Contactez" not in english
+    settings.LANGUAGE_CODE = "fr"
+    assert "Contactez-nous" in client.get(breve).content.decode()
+
+
 def test_compiled_english_catalogue_matches_its_source():
     po = (LOCALE / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     with open(LOCALE / "en" / "LC_MESSAGES" / "django.mo", "rb") as handle:

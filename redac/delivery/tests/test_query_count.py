@@ -1,11 +1,13 @@
 """An uncached article three levels below home renders in a bounded number of queries: the route,
 byline, keywords, breadcrumb, footer and site-wide fragments are fetched, not looked up one by one."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from redac.news.models import ArticlePage
+from redac.news.models import ArticlePage, SectionPage
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,20 @@ def test_the_breadcrumb_and_menu_are_the_same_as_wagtails_own_lookups(client, de
         < breadcrumb.index('href="/actualite/international/"')
     )
     assert 'aria-current="true">Actualité<' in html
+
+
+def test_the_menu_marks_the_section_of_each_page_it_is_shown_on(client, deep_article, demo):
+    def marked(url):
+        html = client.get(url).content.decode()
+        menu = html.split('class="main-nav"')[1].split("</nav>")[0]
+        return re.findall(r'aria-current="true">([^<]+)<', menu)
+
+    assert marked(deep_article.url) == ["Actualité"]
+    assert marked("/") == []
+    assert marked(demo["breves"]["petition-guichets"].url) == ["Actualité"]
+    culture = SectionPage.objects.get(slug="culture")
+    assert marked(culture.url) == [culture.title]
+    assert marked(deep_article.url) == ["Actualité"]
 
 
 def test_routing_still_404s_for_drafts_and_unknown_paths(client, deep_article):
