@@ -179,7 +179,14 @@ def test_nginx_falls_back_to_redac_for_everything_else(reader, demo, nginx, publ
     assert fetch(nginx + "/actualite/", {"Cookie": "sessionid=abc"})[2] == b"from redac"
     assert fetch(nginx + "/actualite/", method="POST")[2] == b"from redac"
     assert fetch(nginx + "/actualite")[2] == b"from redac"  # redac redirects to the slash
-    assert len(FakeRedac.hits) == 5
+    assert fetch(nginx + "/actualite/", {"Cookie": "messages=xyz"})[2] == b"from redac"
+    assert fetch(nginx + "/actualite/index.html")[2] == b"from redac"
+    (publish_dir / "actualite" / ".index.html.1.tmp").write_bytes(b"half a page")
+    assert fetch(nginx + "/actualite/.index.html.1.tmp")[2] == b"from redac"
+    assert fetch(nginx + "/actualite/.index.html.1.tmp/")[2] == b"from redac"
+    assert len(FakeRedac.hits) == 9
+    status, headers, body = fetch(nginx + "/actualite/", method="HEAD")
+    assert status == 200 and headers["X-Cache"] == "STATIC" and body == b""
 
 
 def test_nginx_stops_serving_a_page_once_it_changes(reader, demo, nginx, publish_dir):
