@@ -98,6 +98,13 @@ def typo_filter(text, lang: str = ""):
     return mark_safe(_typo_text(text, lang))  # noqa: S308
 
 
+@register.filter(name="typo_of")
+def typo_of_filter(text, page):
+    """``|typo_fr`` in the language of ``page`` when it has one (articles, brèves), else the
+    site's: for the browser's tab title, where any page may appear."""
+    return typo_filter(text, getattr(page, "lang", "") or "")
+
+
 @register.filter(name="typo_html")
 def typo_html_filter(html, lang: str = ""):
     """Typography inside already-safe HTML (Wagtail rich text): text nodes only; tags,

@@ -22,6 +22,20 @@ def test_titles_get_french_spaces_and_curly_apostrophes(client, demo):
     assert "L’appel&nbsp;: «&nbsp;Venez&nbsp;!&nbsp;»" in html
 
 
+def test_the_browser_tab_title_gets_the_typography_of_the_pages_language(client, demo):
+    french = publish_breve("L'appel : « Venez ! »", [])
+    html = client.get(french.url).content.decode()
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert title.startswith("<title>L’appel&nbsp;: «&nbsp;Venez&nbsp;!&nbsp;» — L’Horizon commun")
+    english = BrevePage.objects.get(pk=french.pk)
+    english.title, english.lang = "The call: come!", "en"
+    english.save_revision().publish()
+    html = client.get(english.url).content.decode()
+    assert "<title>The call: come! — L’Horizon commun</title>" in html
+    html = client.get("/actualite/").content.decode()  # a section has no language of its own
+    assert "<title>Actualité — L’Horizon commun</title>" in html
+
+
 def test_rich_text_paragraphs_get_the_typography_too(client, demo):
     breve = publish_breve(
         "Riche",
