@@ -35,6 +35,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         build_demo()
+    yield
+    # The visit buffer's writer thread holds its own connection: stop it before the test database
+    # is dropped (PostgreSQL refuses to drop a database someone is connected to).
+    from redac.visits.buffer import visit_buffer
+
+    visit_buffer.stop()
 
 
 @pytest.fixture
