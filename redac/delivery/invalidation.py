@@ -219,7 +219,7 @@ def deferred(reason: str = ""):
             invalidate_everything(reason=reason or "bulk change")
 
 
-def _is_deferred() -> bool:
+def is_deferred() -> bool:
     return bool(getattr(_deferral, "depth", 0))
 
 
@@ -227,7 +227,7 @@ def invalidate(paths: Iterable[str] = (), prefixes: Iterable[str] = (), *,
                on_commit: bool = True) -> list[str]:  # fmt: skip
     """Remove these paths and prefixes from the page cache, the published files and the CDN, now
     and (inside a transaction) again after commit."""
-    if _is_deferred():
+    if is_deferred():
         return []
     paths, prefixes = sorted(set(paths)), sorted(set(prefixes))
     found = _remove(paths, prefixes)
@@ -237,7 +237,7 @@ def invalidate(paths: Iterable[str] = (), prefixes: Iterable[str] = (), *,
 
 
 def invalidate_everything(reason: str = "") -> None:
-    if _is_deferred():
+    if is_deferred():
         return
     log.info("page cache emptied: %s", reason)
     _remove_everything()

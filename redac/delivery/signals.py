@@ -11,7 +11,13 @@ from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
-from .invalidation import invalidate, invalidate_everything, invalidate_for_page, listing_refs
+from .invalidation import (
+    invalidate,
+    invalidate_everything,
+    invalidate_for_page,
+    is_deferred,
+    listing_refs,
+)
 
 
 def _is_page(sender) -> bool:
@@ -85,6 +91,46 @@ def on_site_wide_change(sender, instance, **kwargs):
             invalidate_everything(reason=f"{sender.__name__} {instance.pk} changed")
         return
     invalidate_everything(reason=f"{sender.__name__} {instance.pk} changed")
+
+
+def _is_media(sender) -> bool:
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    return sender is get_image_model() or sender is get_document_model()
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def on_media_changed(sender, instance, created=False, **kwargs):
+    """An image or document that readers already see changed (file replaced, focal point, title,
+    alt text) or went away: cached pages carry its old rendition URLs, which Wagtail deletes with
+    the old file, and its old title. The pages that use it go (Wagtail's reference index knows
+    them, body blocks included); everything goes when a site-wide object shows it (the logo, a
+    banner, an author's photo). A new upload changes nothing readers see."""
+    if created or not _is_media(sender) or instance.pk is None or is_deferred():
+        return  # (a bulk job such as the SPIP import empties the whole cache at its end)
+    from wagtail.models import ReferenceIndex
+
+    # Foreign keys to it, those declared with related_name="+" (the site's logo) included.
+    relations = [f for f in instance._meta.get_fields(include_hidden=True)
+                 if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)]  # fmt: skip
+    for relation in relations:
+        model = relation.related_model
+        if _is_page(model) or model._meta.app_label.startswith("wagtail"):
+            continue  # pages are found below; renditions, collections... are not shown as such
+        if model._base_manager.filter(**{relation.field.name: instance}).exists():
+            invalidate_everything(reason=f"{sender.__name__} {instance.pk} changed")
+            return
+    for source, _references in ReferenceIndex.get_grouped_references_to(instance):
+        if isinstance(source, Page):
+            if source.live:
+                invalidate_for_page(source.specific)
+        elif _is_media(type(source)):
+            continue
+        else:  # a snippet or setting shown on many pages
+            invalidate_everything(reason=f"{sender.__name__} {instance.pk} changed")
+            return
 
 
 @receiver(post_save, sender="wagtailredirects.Redirect")

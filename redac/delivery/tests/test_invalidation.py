@@ -253,3 +253,49 @@ def test_another_worker_sees_an_invalidation_within_its_check_interval(reader, d
     page_cache.invalidate(["/"])
     time.sleep(0.06)
     assert other.get(key) is None
+
+
+def _image(title):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    return get_image_model().objects.create(title=title, file=get_test_image_file())
+
+
+def test_an_image_a_page_shows_changing_removes_that_page_and_its_listing(reader, demo, page_cache):
+    from redac.news.models import ArticlePage
+
+    article = ArticlePage.objects.get(slug="gares-de-proximite")
+    article.lead_image = _image("Quai de gare")
+    article.save_revision().publish()
+    listing = article.get_parent().url
+    warm(reader, article.url, listing, "/culture/")
+    image = article.lead_image
+    image.focal_point_x, image.focal_point_y, image.focal_point_width = 10, 10, 5
+    image.focal_point_height = 5
+    image.save()  # new focal point: new renditions, the old URLs are gone
+    assert reader.get(article.url).header("x-cache") == "MISS"
+    assert reader.get(listing).header("x-cache") == "MISS"
+    assert reader.get("/culture/").header("x-cache") == "HIT"  # does not show it
+
+
+def test_the_site_logo_changing_empties_the_whole_cache(reader, demo, page_cache):
+    from redac.core.models import SiteIdentity
+
+    identity = SiteIdentity.objects.get()
+    identity.logo = _image("Logo")
+    identity.save()
+    warm(reader, "/culture/")
+    identity.logo.title = "Logo 2027"
+    identity.logo.save()
+    assert reader.get("/culture/").header("x-cache") == "MISS"
+
+
+def test_a_new_upload_or_an_unused_image_edited_changes_nothing_readers_see(
+    reader, demo, page_cache
+):
+    warm(reader, "/culture/")
+    unused = _image("Pas encore utilisée")
+    unused.title = "Toujours pas utilisée"
+    unused.save()
+    assert reader.get("/culture/").header("x-cache") == "HIT"
