@@ -36,11 +36,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         build_demo()
     yield
-    # The visit buffer's writer thread holds its own connection: stop it before the test database
-    # is dropped (PostgreSQL refuses to drop a database someone is connected to).
+    # PostgreSQL refuses to drop a test database someone is still connected to. The visit
+    # buffer's writer thread holds its own connection: stop it.
     from redac.visits.buffer import visit_buffer
 
     visit_buffer.stop()
+    # Threads that ran queries in tests (servers' request threads) may have ended with their
+    # persistent connection (REDAC_DB_CONN_MAX_AGE) still open: they are all gone by now.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture
