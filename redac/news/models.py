@@ -236,6 +236,13 @@ def _specific(page):
 
 
 @prepared
+def _latest(model, paths: tuple[str, ...], count: int):
+    """The home page's lists: the newest published items of a type, with what their cards show."""
+    latest = published(model, paths).order_by("-date")
+    return (with_listing_relations(latest) if model is ArticlePage else latest)[:count]
+
+
+@prepared
 def _page_by_id(model):
     return model._default_manager.filter(pk=Param("pk", model._meta.pk.target_field))
 
@@ -312,10 +319,9 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_articles"] = with_listing_relations(
-            published(ArticlePage).order_by("-date")
-        )[:8]
-        context["latest_breves"] = published(BrevePage).order_by("-date")[:6]
+        paths = restricted_paths()
+        context["latest_articles"] = _latest(ArticlePage, paths, 8).run()
+        context["latest_breves"] = _latest(BrevePage, paths, 6).run()
         return context
 
 

@@ -209,6 +209,24 @@ def test_home_lists_latest_articles_and_breves(client, demo):
     assert "Permanence logement" in text
 
 
+def test_home_lists_only_what_readers_may_see_newest_first(client, demo):
+    from wagtail.models import PageViewRestriction
+
+    def card_titles():
+        html = client.get("/").content.decode()
+        articles = html.split('class="home__articles"')[1].split("</section>")[0]
+        titles = re.findall(r'class="card__title"><a[^>]*>([^<]+)<', articles)
+        return [re.sub(r"[\s\u00a0\u202f]+", " ", html_lib.unescape(t)).replace("’", "'")
+                for t in titles]  # fmt: skip
+
+    newest = list(ArticlePage.objects.live().order_by("-date")[:8])
+    assert card_titles() == [a.title for a in newest]
+    private, draft = newest[0], newest[1]
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    draft.unpublish()
+    assert card_titles() == [a.title for a in newest[2:]]
+
+
 def test_public_pages_carry_no_inline_script(client, demo):
     for url in ("/", "/actualite/", demo["breves"]["petition-guichets"].url, "/contact/"):
         html = client.get(url).content.decode()
