@@ -162,6 +162,12 @@ class BasePage(VisitCounterMixin, ImportRefMixin, Page):
     class Meta:
         abstract = True
 
+    def children_interval(self) -> dict:
+        """Where this page's children are in the tree, as treebeard finds them: their depth and
+        the interval of their paths (values for prepared queries)."""
+        return {"depth": self.depth + 1, "low": self.path + self.alphabet[0] * self.steplen,
+                "high": self.path + self.alphabet[-1] * self.steplen}  # fmt: skip
+
     def get_view_restrictions(self):
         """Wagtail checks the page and its ancestors for restrictions on every view; when the
         page was found by :func:`route_in_one_query`, its ancestors are already known."""
@@ -233,6 +239,20 @@ def _specific(page):
     for name, value in page.__dict__.items():
         specific.__dict__.setdefault(name, value)
     return specific
+
+
+@prepared
+def _children(model, paths: tuple[str, ...]):
+    """The published children of a page that are of one type, in the tree's order."""
+    path = Page._meta.get_field("path")
+    return (
+        published(model, paths)
+        .filter(
+            depth=Param("depth", Page._meta.get_field("depth")),
+            path__range=(Param("low", path), Param("high", path)),
+        )
+        .order_by("path")
+    )
 
 
 @prepared
@@ -359,8 +379,9 @@ class SectionPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["subsections"] = published(SectionPage).child_of(self)
-        context["breve_listings"] = published(BreveIndexPage).child_of(self)
+        paths, children = restricted_paths(), self.children_interval()
+        context["subsections"] = _children(SectionPage, paths).run(**children)
+        context["breve_listings"] = _children(BreveIndexPage, paths).run(**children)
         articles = with_listing_relations(
             published(ArticlePage).descendant_of(self).order_by("-date")
         )
@@ -440,7 +461,7 @@ class NewsItemMixin(models.Model):
     def _neighbour(self, before: bool):
         if self.depth <= 1 or not self.pk:
             return None
-        # The parent's children, as treebeard finds them: by the interval of their tree paths.
+        # The parent's children, by the interval of their tree paths (no query for the parent).
         parent_path = self.path[: -self.steplen]
         low, high = (parent_path + self.alphabet[i] * self.steplen for i in (0, -1))
         return _neighbour_query(type(self), restricted_paths(), before).first(
