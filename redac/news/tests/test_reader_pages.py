@@ -181,6 +181,29 @@ def test_section_lists_subsections_and_paginates(client, demo):
     assert "Page 2 sur 2" in second
 
 
+def test_a_section_lists_only_the_subsections_and_listings_readers_may_see(client, demo):
+    from wagtail.models import PageViewRestriction
+
+    def listed():
+        html = client.get("/actualite/").content.decode()
+        return re.findall(
+            r"<li><a href=\"([^\"]+)\">", html.split('class="subsections"')[1].split("</nav>")[0]
+        )
+
+    assert listed() == ["/actualite/international/", "/actualite/breves/"]
+    international = SectionPage.objects.get(slug="international")
+    PageViewRestriction.objects.create(
+        page=international, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert listed() == ["/actualite/breves/"]
+    SectionPage.objects.get(slug="actualite").add_child(
+        instance=SectionPage(title="Europe", slug="europe")
+    )
+    assert listed() == ["/actualite/europe/", "/actualite/breves/"]
+    BreveIndexPage.objects.get(slug="breves").unpublish()
+    assert listed() == ["/actualite/europe/"]
+
+
 def test_unknown_url_gets_a_styled_french_404(client, demo):
     response = client.get("/nulle-part/")
     assert response.status_code == 404
