@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from . import blocks, links, multi, typography
 from .escapes import Escapes, echappe_html
 from .notes import Notes
-from .sanitize import clean
+from .sanitize import clean, clean_with_tokens
 
 LINK_MARK_OPEN = "\ufdd1"
 LINK_MARK_CLOSE = "\ufdd2"
@@ -263,6 +263,15 @@ class _Renderer:
         return typography.echapper_faux_tags(text)
 
     def finish(self, text: str) -> str:
+        if len(self.escapes.cleaned) * 1024 > len(text):
+            # pre-cleaned fragments (note calls) cross the sanitiser as tokens, when there
+            # are enough of them to pay for the checks (one per KB of text)
+            tokens = self.escapes.restore(text, tokens=True).strip()
+            if "&" in tokens:
+                tokens = _BARE_AMP.sub("&amp;", tokens)
+            done = clean_with_tokens(tokens, self.escapes.cleaned)
+            if done is not None:
+                return done
         text = self.escapes.restore(text).strip()
         if "&" in text:
             text = _BARE_AMP.sub("&amp;", text)
@@ -291,8 +300,13 @@ def render(text: str, *, lang: str = "fr", resolver=None, trusted: bool = True) 
         text = "" if text is None else str(text)
     renderer = _Renderer(lang, resolver, trusted)
     body = renderer.propre(text)
-    notes = renderer.notes_block() if renderer.notes.items else ""
-    return Rendered(renderer.finish(body), renderer.finish(notes) if notes else "")
+    notes = ""
+    if renderer.notes.items:
+        notes = renderer.notes.sanitised_block()
+        if notes is None:
+            notes = renderer.notes_block()
+            notes = renderer.finish(notes) if notes else ""
+    return Rendered(renderer.finish(body), notes)
 
 
 def propre(text: str, *, lang: str = "fr", resolver=None) -> str:

@@ -18,6 +18,8 @@ import html
 import re
 
 MARK = "\ufdd0"
+#: A pre-cleaned fragment crosses the sanitiser as ``TOKEN_OPEN + index + TOKEN_CLOSE``.
+TOKEN_OPEN, TOKEN_CLOSE = "\ufddb", "\ufddc"
 #: Noncharacters U+FDD0..U+FDEF are used internally as protection characters.
 _INTERNAL_CHARS = re.compile("[\ufdd0-\ufdef]")
 
@@ -40,29 +42,45 @@ def strip_internal(text: str) -> str:
 class Escapes:
     """A store of protected HTML fragments, restored with :meth:`restore`."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "cleaned")
 
     def __init__(self) -> None:
         self.items: list[str] = []
+        #: fragments whose sanitised form is known in advance, by index (see
+        #: :func:`redac.typo.sanitize.clean_with_tokens`)
+        self.cleaned: dict[int, str] = {}
 
-    def hide(self, fragment: str, *, block: bool | None = None) -> str:
-        """Store ``fragment`` and return its marker (``div`` if it holds block HTML)."""
+    def hide(self, fragment: str, *, block: bool | None = None, cleaned: str | None = None) -> str:
+        """Store ``fragment`` and return its marker (``div`` if it holds block HTML).
+
+        ``cleaned`` is what the sanitiser makes of ``fragment`` (an inline element, built
+        by the engine from escaped text and numbers only): the fragment may then cross
+        the sanitiser as a short token.
+        """
         if block is None:
             block = bool(_HAS_BLOCK.search(fragment))
         index = len(self.items)
         self.items.append(fragment)
+        if cleaned is not None:
+            self.cleaned[index] = cleaned
         tag = "div" if block else "span"
         return f'<{tag} esc="{MARK}{index}"></{tag}>'
 
     def get(self, index: int) -> str:
         return self.items[index]
 
-    def restore(self, text: str) -> str:
-        """Replace every marker by its fragment, recursively (fragments may nest)."""
+    def restore(self, text: str, *, tokens: bool = False) -> str:
+        """Replace every marker by its fragment, recursively (fragments may nest).
+
+        With ``tokens``, a fragment whose cleaned form is known becomes
+        ``TOKEN_OPEN + index + TOKEN_CLOSE`` instead.
+        """
         if MARK not in text:
             return text
         cache: dict[int, str] = {}
         items = self.items
+        if tokens:
+            cache.update((index, f"{TOKEN_OPEN}{index}{TOKEN_CLOSE}") for index in self.cleaned)
 
         def expand(index: int) -> str:
             done = cache.get(index)

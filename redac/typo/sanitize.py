@@ -590,3 +590,80 @@ def clean(fragment: str) -> str:
             break
         cleaned = again
     return cleaned
+
+
+# ---------------------------------------------------------------- pre-cleaned fragments
+
+_TOKEN_OPEN, _TOKEN_CLOSE = "\ufddb", "\ufddc"  # (escapes.TOKEN_OPEN, TOKEN_CLOSE)
+_TOKEN = re.compile(_TOKEN_OPEN + r"([0-9]+)" + _TOKEN_CLOSE)
+# parser modes in which an inline start tag is not what it is in a text: ignored (in a
+# <select>), or read as text (<title>, <textarea>)
+_TOKEN_UNSAFE_MODES = re.compile(r"[<](?i:select|option|optgroup|title|textarea)[\t\n\f\r />]")
+# a token that may be read where the parser moves text out of a table ("foster
+# parenting": a run of text there moves as a whole, while the fragment's element would
+# split it, leaving its blank part in the table): the last table tag before it is not
+# the start of a cell or caption, nor the end of a table
+_TABLE_TAG = r"[<]/?(?i:table|tbody|thead|tfoot|tr|td|th|caption|colgroup|col)[\t\n\f\r />]"
+_TOKEN_IN_TABLE_TEXT = re.compile(
+    r"[<](?i:table|tbody|thead|tfoot|tr|colgroup|col|/td|/th|/tr|/caption|/colgroup|"
+    r"/tbody|/thead|/tfoot)[\t\n\f\r />]"
+    r"(?:[^<" + _TOKEN_OPEN + r"]++|(?!" + _TABLE_TAG + r")<)*+" + _TOKEN_OPEN
+)
+# after cleaning: a token inside a tag (an attribute value: nh3 escapes '<' and '>' in
+# those) or inside a link (the fragment holds a link, and <a> in <a> is re-nested)
+_TOKEN_IN_TAG = re.compile(r"[<][^<>]*" + _TOKEN_OPEN)
+_TOKEN_IN_LINK = re.compile(
+    r"[<]a[\t\n\f\r />](?:[^<" + _TOKEN_OPEN + r"]++|<(?!/a>))*+" + _TOKEN_OPEN
+)
+#: Nesting depth a pre-cleaned fragment may add (a note call: <span><a>).
+TOKEN_DEPTH = 4
+
+
+def clean_with_tokens(fragment: str, forms: dict[int, str]) -> str | None:
+    """:func:`clean` for a fragment where tokens stand for pre-cleaned inline fragments.
+
+    ``forms`` maps each token's index to the HTML nh3 makes of its fragment — an inline
+    element built by the engine from fixed markup, escaped text and numbers (a note
+    call): nh3 then reads a few characters instead of the fragment, and the cleaned
+    forms are put in their place afterwards.  The result is what :func:`clean` gives on
+    the fragment with the fragments in place, provided that each token ends up in a text
+    where the fragment's tags would have been read as the same elements: in a text of
+    the body, not in a tag, a link, a <select>/<title>/<textarea>, not moved out of a
+    table, not removed (all tokens are found again), and the conditions under which
+    cleaning is local hold (no nesting limit or long-text break needed).  Returns
+    ``None`` when that is not proved: the caller then cleans the full fragment.
+    """
+    count = fragment.count(_TOKEN_OPEN)
+    if (
+        count != len(_TOKEN.findall(fragment))
+        or _TOKEN_UNSAFE_MODES.search(fragment)
+        or _TOKEN_IN_TABLE_TEXT.search(fragment)
+        # the fragments add at most TOKEN_DEPTH levels: no tag is dropped, with or without
+        or not (
+            fragment.count("<") <= MAX_DEPTH - TOKEN_DEPTH
+            or _depth_bound(fragment) <= MAX_DEPTH - TOKEN_DEPTH
+            or _max_depth(fragment) <= MAX_DEPTH - TOKEN_DEPTH
+        )
+        # a text run holding a token is longer than the runs around the fragment: when
+        # it needs no break, they need none either
+        or break_long_text(fragment) != fragment
+    ):
+        return None
+    cleaned = _CLEANER.clean(fragment)
+    if "<pre" in cleaned:
+        cleaned = _PRE_LEADING_NEWLINES.sub(r"\1", cleaned)
+    if (
+        cleaned.count(_TOKEN_OPEN) != count
+        or not reparses_identically(cleaned)
+        or _TOKEN_IN_TAG.search(cleaned)
+        or ("<a" in cleaned and _TOKEN_IN_LINK.search(cleaned))
+    ):
+        return None
+    parts = _TOKEN.split(cleaned)
+    if len(parts) != 2 * count + 1:
+        return None
+    try:
+        parts[1::2] = [forms[int(index)] for index in parts[1::2]]
+    except KeyError:
+        return None
+    return "".join(parts)

@@ -1,0 +1,122 @@
+"""Pre-cleaned fragments: note calls cross nh3 as tokens, plain notes blocks are written
+directly — with exactly the output of the full path (restore everything, then clean).
+
+The full path is the reference: each test renders with and without the shortcuts.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from redac.typo import engine, render
+from redac.typo.escapes import Escapes
+from redac.typo.notes import Notes
+from redac.typo.sanitize import clean
+
+from .test_fixed_point import piece as tag_soup_piece
+from .test_properties import PIECES, _Resolver
+
+
+@contextmanager
+def full_path():
+    """Render without the shortcuts: every fragment restored, then cleaned."""
+    with (
+        mock.patch.object(engine, "clean_with_tokens", lambda fragment, forms: None),
+        mock.patch.object(Notes, "sanitised_block", lambda self: None),
+    ):
+        yield
+
+
+def both_ways(text: str, **options) -> tuple[tuple[str, str], tuple[str, str]]:
+    fast = render(text, **options)
+    with full_path():
+        full = render(text, **options)
+    return (fast.html, fast.notes), (full.html, full.notes)
+
+
+NOTES = [
+    "[[note]]",
+    "[[<x>nommée]]",
+    "[[<a-b>x]]",
+    "[[<>x]]",
+    "[[l'année : {{gras}}]]",
+    "[[n° 1 &amp; «x» &#8217; &#150; &#0;]]",
+    "[[a [lien->http://example.org] b]]",
+    "[[\n- a\n- b]]",
+    "mot[[x]]",
+]
+text_with_notes = st.lists(
+    st.one_of(st.sampled_from(NOTES), tag_soup_piece, st.sampled_from(PIECES)), max_size=30
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text_with_notes, st.booleans())
+def test_shortcuts_give_the_output_of_the_full_path(text, trusted):
+    fast, full = both_ways(text, resolver=_Resolver(), trusted=trusted)
+    assert fast == full
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[texte [[note]] ->http://example.org]",  # a call in a link: <a> in <a>
+        "<a href='x'>[[note]]</a>",
+        "<table>[[<x>n]]\n- <style>\n- ",  # text moved out of a table, blank part left
+        "</a>[[<x>n]]<table>\r[[a]]b[[c]]<button><tbody>\n\n [lien->http://x.org]</pre>",
+        '<font> </svg></select><table>[[note]] <doc1>">{{<ul><li>',
+        "<table><tr><td>a</td>[[note]]</tr></table>",
+        "<select>[[note]]</select>",  # inline tags ignored there
+        "<textarea>[[note]]</textarea>",  # read as text
+        "<title>[[note]]</title>",
+        '<span title="[[note]]">x</span>',  # in an attribute
+        "<!-- [[note]] -->",
+        "<svg>[[note]]</svg>",
+        "| a [[note]] | b |\n| c | d |",  # in a table cell: fine
+        "{{{titre[[note]]}}}",
+        "<quote>cité[[note]]</quote>",
+    ],
+)
+def test_calls_in_odd_places_give_the_output_of_the_full_path(text):
+    for repeated in (text, text * 3):
+        fast, full = both_ways(repeated, resolver=_Resolver())
+        assert fast == full
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=40), st.sampled_from(["", "<x>", "<ab1>"]))
+def test_cleaned_forms_of_note_calls_are_what_nh3_makes_of_them(body, name):
+    checked = []
+    hide = Escapes.hide
+
+    def checking_hide(self, fragment, *, block=None, cleaned=None):
+        if cleaned is not None:
+            assert clean(fragment) == cleaned
+            checked.append(cleaned)
+        return hide(self, fragment, block=block, cleaned=cleaned)
+
+    with mock.patch.object(Escapes, "hide", checking_hide):
+        render(f"mot[[{name}{body}]] et [[{body}]]")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=4), st.sampled_from(["fr", "en"]))
+def test_plain_notes_block_is_the_full_paths(bodies, lang):
+    text = " ".join(f"mot[[{body}]]" for body in bodies)
+    fast, full = both_ways(text, lang=lang)
+    assert fast == full
+
+
+def test_many_notes_take_the_shortcuts():
+    text = " ".join(f"mot[[note {i}, l'année : «x»]]" for i in range(300))
+    with mock.patch.object(engine, "clean", side_effect=AssertionError("full path")):
+        result = render(text)
+    assert result.html.count('class="spip_note_ref"') == 300
+    assert result.notes.count('<div id="nb') == 300
+    fast, full = both_ways(text)
+    assert fast == full
