@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass
 
 from . import blocks, links, multi, typography
-from .escapes import Escapes, echappe_html
+from .escapes import MARK, Escapes, echappe_html
 from .notes import Notes
-from .sanitize import clean, clean_with_tokens
+from .sanitize import clean, clean_with_tokens, precleaned
 
 LINK_MARK_OPEN = "\ufdd1"
 LINK_MARK_CLOSE = "\ufdd2"
@@ -145,7 +145,14 @@ class _Renderer:
                             block = self.resolver.document(key[0], align=align, kind=doc_kind)
                         except Exception:
                             block = None
-                    marker = self.escapes.hide(block) if block else ""
+                    marker = ""
+                    if block:
+                        form = precleaned(block)
+                        marker = self.escapes.hide(
+                            block,
+                            cleaned=form[0] if form else None,
+                            block_token=bool(form and form[1]),
+                        )
                     self._documents[key] = marker
                 out.append(marker)
                 continue
@@ -263,9 +270,9 @@ class _Renderer:
         return typography.echapper_faux_tags(text)
 
     def finish(self, text: str) -> str:
-        if len(self.escapes.cleaned) * 1024 > len(text):
-            # pre-cleaned fragments (note calls) cross the sanitiser as tokens, when there
-            # are enough of them to pay for the checks (one per KB of text)
+        if self.escapes.cleaned and text.count(MARK) * 1024 > len(text):
+            # pre-cleaned fragments (note calls, documents) cross the sanitiser as tokens,
+            # when there are enough protected fragments to pay for the checks (one per KB)
             tokens = self.escapes.restore(text, tokens=True).strip()
             if "&" in tokens:
                 tokens = _BARE_AMP.sub("&amp;", tokens)

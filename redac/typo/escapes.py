@@ -18,8 +18,9 @@ import html
 import re
 
 MARK = "\ufdd0"
-#: A pre-cleaned fragment crosses the sanitiser as ``TOKEN_OPEN + index + TOKEN_CLOSE``.
-TOKEN_OPEN, TOKEN_CLOSE = "\ufddb", "\ufddc"
+#: A pre-cleaned fragment crosses the sanitiser as ``TOKEN_OPEN + index + TOKEN_CLOSE``
+#: (``TOKEN_BLOCK_CLOSE`` for a fragment that must stand outside every element).
+TOKEN_OPEN, TOKEN_CLOSE, TOKEN_BLOCK_CLOSE = "\ufddb", "\ufddc", "\ufddd"
 #: Noncharacters U+FDD0..U+FDEF are used internally as protection characters.
 _INTERNAL_CHARS = re.compile("[\ufdd0-\ufdef]")
 
@@ -42,20 +43,29 @@ def strip_internal(text: str) -> str:
 class Escapes:
     """A store of protected HTML fragments, restored with :meth:`restore`."""
 
-    __slots__ = ("items", "cleaned")
+    __slots__ = ("items", "cleaned", "block_tokens")
 
     def __init__(self) -> None:
         self.items: list[str] = []
         #: fragments whose sanitised form is known in advance, by index (see
         #: :func:`redac.typo.sanitize.clean_with_tokens`)
         self.cleaned: dict[int, str] = {}
+        self.block_tokens: set[int] = set()
 
-    def hide(self, fragment: str, *, block: bool | None = None, cleaned: str | None = None) -> str:
+    def hide(
+        self,
+        fragment: str,
+        *,
+        block: bool | None = None,
+        cleaned: str | None = None,
+        block_token: bool = False,
+    ) -> str:
         """Store ``fragment`` and return its marker (``div`` if it holds block HTML).
 
-        ``cleaned`` is what the sanitiser makes of ``fragment`` (an inline element, built
-        by the engine from escaped text and numbers only): the fragment may then cross
-        the sanitiser as a short token.
+        ``cleaned`` is what the sanitiser makes of ``fragment`` (an inline element built
+        by the engine from escaped text and numbers only, or a document model already in
+        the sanitiser's form): the fragment may then cross the sanitiser as a short
+        token, which must stand outside every element with ``block_token``.
         """
         if block is None:
             block = bool(_HAS_BLOCK.search(fragment))
@@ -63,6 +73,8 @@ class Escapes:
         self.items.append(fragment)
         if cleaned is not None:
             self.cleaned[index] = cleaned
+            if block_token:
+                self.block_tokens.add(index)
         tag = "div" if block else "span"
         return f'<{tag} esc="{MARK}{index}"></{tag}>'
 
@@ -73,14 +85,21 @@ class Escapes:
         """Replace every marker by its fragment, recursively (fragments may nest).
 
         With ``tokens``, a fragment whose cleaned form is known becomes
-        ``TOKEN_OPEN + index + TOKEN_CLOSE`` instead.
+        ``TOKEN_OPEN + index + TOKEN_CLOSE`` (``TOKEN_BLOCK_CLOSE``) instead.
         """
         if MARK not in text:
             return text
         cache: dict[int, str] = {}
         items = self.items
         if tokens:
-            cache.update((index, f"{TOKEN_OPEN}{index}{TOKEN_CLOSE}") for index in self.cleaned)
+            blocks = self.block_tokens
+            cache.update(
+                (
+                    index,
+                    f"{TOKEN_OPEN}{index}{TOKEN_BLOCK_CLOSE if index in blocks else TOKEN_CLOSE}",
+                )
+                for index in self.cleaned
+            )
 
         def expand(index: int) -> str:
             done = cache.get(index)

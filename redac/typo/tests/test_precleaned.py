@@ -50,15 +50,42 @@ NOTES = [
     "[[\n- a\n- b]]",
     "mot[[x]]",
 ]
+
+
+class _DocumentResolver(_Resolver):
+    """Documents of every shape: already in nh3's form (block, inline, a paragraph the
+    engine takes for inline), or not (unclosed, unsafe)."""
+
+    def document(self, id, *, align, kind):
+        return {
+            1: f'<figure class="doc {align}"><img src="/d/1.png" alt=""><figcaption>Carte'
+            "</figcaption></figure>",
+            2: '<span class="doc"><img src="/d/2.png" width="3" height="4" alt="x"></span>',
+            3: '<p class="doc"><a href="/f.pdf">Fichier</a> (PDF)</p>',
+            4: '<a href="/f.pdf"><img src="/i.png" alt=""></a>',
+            5: "<figure><p>unclosed",
+            6: '<div class="d"><b>gras</b><ul><li>x</li></ul></div>',
+            7: "<img src=/x.png onerror=alert(1)>",
+        }.get(id)
+
+
+DOCUMENTS = ["<doc1>", "<doc2>", "<doc3>", "<doc4>", "<doc5>", "<doc6>", "<img7>", "<doc1|left>"]
+DOCUMENTS += ["[<doc4>->http://example.org]", "[x <doc2> ->http://example.org]"]
 text_with_notes = st.lists(
-    st.one_of(st.sampled_from(NOTES), tag_soup_piece, st.sampled_from(PIECES)), max_size=30
+    st.one_of(
+        st.sampled_from(NOTES),
+        st.sampled_from(DOCUMENTS),
+        tag_soup_piece,
+        st.sampled_from(PIECES),
+    ),
+    max_size=30,
 ).map("".join)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text_with_notes, st.booleans())
 def test_shortcuts_give_the_output_of_the_full_path(text, trusted):
-    fast, full = both_ways(text, resolver=_Resolver(), trusted=trusted)
+    fast, full = both_ways(text, resolver=_DocumentResolver(), trusted=trusted)
     assert fast == full
 
 
@@ -80,11 +107,16 @@ def test_shortcuts_give_the_output_of_the_full_path(text, trusted):
         "| a [[note]] | b |\n| c | d |",  # in a table cell: fine
         "{{{titre[[note]]}}}",
         "<quote>cité[[note]]</quote>",
+        "_ <doc3><math>",  # a paragraph the engine leaves in a paragraph
+        "<b><div><doc5><doc1|right></h2>",  # a document after an unclosed one
+        "<b>x</p><doc1>",  # a formatting element to reopen in the document
+        "<ul><li><doc1></li></ul> <quote><doc1></quote> |<doc1>|x|",
+        "[<doc4>->http://example.org] <a href='x'><doc2></a>",
     ],
 )
 def test_calls_in_odd_places_give_the_output_of_the_full_path(text):
     for repeated in (text, text * 3):
-        fast, full = both_ways(repeated, resolver=_Resolver())
+        fast, full = both_ways(repeated, resolver=_DocumentResolver())
         assert fast == full
 
 
@@ -119,4 +151,13 @@ def test_many_notes_take_the_shortcuts():
     assert result.html.count('class="spip_note_ref"') == 300
     assert result.notes.count('<div id="nb') == 300
     fast, full = both_ways(text)
+    assert fast == full
+
+
+def test_repeated_documents_take_the_shortcut():
+    text = "<doc1> <doc2> " * 100
+    with mock.patch.object(engine, "clean", side_effect=AssertionError("full path")):
+        result = render(text, resolver=_DocumentResolver())
+    assert result.html.count("<figure") == 100
+    fast, full = both_ways(text, resolver=_DocumentResolver())
     assert fast == full
