@@ -274,15 +274,23 @@ class _Renderer:
             # pre-cleaned fragments (note calls, documents) cross the sanitiser as tokens,
             # when there are enough protected fragments to pay for the checks (one per KB)
             tokens = self.escapes.restore(text, tokens=True).strip()
-            if "&" in tokens:
+            if "&" in tokens and not _only_common_entities(tokens):
                 tokens = _BARE_AMP.sub("&amp;", tokens)
             done = clean_with_tokens(tokens, self.escapes.cleaned)
             if done is not None:
                 return done
         text = self.escapes.restore(text).strip()
-        if "&" in text:
+        if "&" in text and not _only_common_entities(text):
             text = _BARE_AMP.sub("&amp;", text)
         return clean(text)
+
+
+def _only_common_entities(text: str) -> bool:
+    """Whether every '&' of ``text`` starts one of a few named entities (a text full of
+    escaped '<' needs no search for a bare '&'); numeric ones are left to the search."""
+    return "&#" not in text and text.count("&") == sum(
+        text.count(entity) for entity in ("&lt;", "&gt;", "&amp;", "&nbsp;", "&quot;")
+    )
 
 
 def _escape_untrusted(text: str) -> str:

@@ -33,6 +33,19 @@ _HAS_BLOCK = re.compile(r"</?(?:" + BLOCK_TAGS + r")[>\s]", re.I)
 PLACEHOLDER = re.compile(r'<(span|div) esc="' + MARK + r'(\d+)"></\1>')
 
 
+#: The non-ASCII characters a case-insensitive pattern matches to ASCII letters (İ ı ſ K).
+_FOLDING_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def may_hold_tag(text: str, names: tuple[str, ...]) -> bool:
+    """Whether a case-insensitive ``<name`` may occur in ``text`` (a quick test that lets a
+    text with many '<' skip a case-insensitive search trying each of them)."""
+    if not text.isascii() and any(c in text for c in _FOLDING_TO_ASCII):
+        return True
+    lower = text.lower()
+    return any("<" + name in lower for name in names)
+
+
 def strip_internal(text: str) -> str:
     """Remove the internal noncharacters from user input."""
     if _INTERNAL_CHARS.search(text):
@@ -125,6 +138,7 @@ class Escapes:
 
 # --- echappe_html: <html>, <code>, <cadre>/<frame>, <script>, <style> ----------------------
 
+_ECHAP_NAMES = ("html", "pre", "code", "cadre", "frame", "script", "style")
 _ECHAP_OPEN = re.compile(r"<(html|pre|code|cadre|frame|script|style)(\s[^<>]*)?>", re.I)
 
 
@@ -172,7 +186,7 @@ def echappe_html(text: str, escapes: Escapes, *, trusted: bool) -> str:
     block (non-greedy, case-insensitive); an unclosed opening tag is left as text.  The
     scan is linear: once a closing tag is missing, later openings of that tag are skipped.
     """
-    if "<" not in text:
+    if "<" not in text or not may_hold_tag(text, _ECHAP_NAMES):
         return text
     lower = None
     out: list[str] = []

@@ -352,9 +352,6 @@ def limit_depth(fragment: str, max_depth: int = MAX_DEPTH) -> str:
     return "".join(out)
 
 
-# a text run of 2,000+ characters, matched from its start only (the lookbehind keeps
-# the search linear: a shorter run is tried once, not from each of its characters)
-_LONG_TEXT = re.compile(r"(?<![^<>])[^<>]{2000,}")
 _TEXTAREA = re.compile(r"(<textarea\b.*?</textarea\s*>)", re.S | re.I)
 _ESCAPED = re.compile(r"&[#a-zA-Z0-9]{1,32};|[&\u00a0]")
 ESCAPES_PER_TEXT_NODE = 400
@@ -381,7 +378,8 @@ def break_long_text(fragment: str) -> str:
     # two '<' (a text run lies between a '>' and the next '<').
     if fragment.count("&") + fragment.count("\u00a0") <= ESCAPES_PER_TEXT_NODE:
         return fragment
-    if max(map(len, fragment.split("<"))) < 2000:
+    pieces = fragment.split("<")
+    if max(map(len, pieces)) < 2000:
         return fragment
     if "<textarea" in fragment:
         parts = _TEXTAREA.split(fragment)
@@ -389,8 +387,7 @@ def break_long_text(fragment: str) -> str:
             part if index % 2 else break_long_text(part) for index, part in enumerate(parts)
         )
 
-    def split(m: re.Match) -> str:
-        run = m.group(0)
+    def split(run: str) -> str:
         if run.count("&") + run.count("\u00a0") <= ESCAPES_PER_TEXT_NODE:
             return run
         out: list[str] = []
@@ -405,7 +402,13 @@ def break_long_text(fragment: str) -> str:
         out.append(run[pos:])
         return "".join(out)
 
-    return _LONG_TEXT.sub(split, fragment)
+    # the text runs (between two of '<' and '>') of 2,000 characters or more: within the
+    # pieces between two '<', the pieces between two '>'
+    for index, piece in enumerate(pieces):
+        if len(piece) >= 2000:
+            runs = piece.split(">")
+            pieces[index] = ">".join(split(run) if len(run) >= 2000 else run for run in runs)
+    return "<".join(pieces)
 
 
 # ---------------------------------------------------------------- one pass or more
