@@ -111,8 +111,10 @@ def _poesie(m: re.Match) -> str:
     return f'<blockquote class="spip_poesie">\n\n<div>{body}</div>\n</blockquote>\n\n'
 
 
-def raccourcis(text: str, *, paragraph: bool = True) -> str:
-    """Apply the block wheel to ``text`` (links, notes and escapes already done)."""
+def raccourcis(text: str, *, paragraph: bool = True, escapes=None) -> str:
+    """Apply the block wheel to ``text`` (links, notes and escapes already done).
+
+    With ``escapes``, tables of plain cells are hidden there once rendered."""
     if "<" in text and may_hold_tag(text, ("poe",)) and _POESIE_HINT.search(text):
         text = _POESIE.sub(_poesie, text)
     if "\r" in text:
@@ -123,7 +125,7 @@ def raccourcis(text: str, *, paragraph: bool = True) -> str:
     if "\n|" in text:
         from .tables import tables
 
-        text = tables(text)
+        text = tables(text, escapes)
     if "\n-" in text:
         from .lists import lists
 

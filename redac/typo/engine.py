@@ -239,7 +239,7 @@ class _Renderer:
         text = self._after_echappe(text)
         text = self._expanser_liens(text)
         text = self.notes.extract(text)
-        return blocks.raccourcis(text, paragraph=paragraph)
+        return blocks.raccourcis(text, paragraph=paragraph, escapes=self.escapes)
 
     def notes_block(self) -> str:
         """Render the collected notes (SPIP ``traiter_les_notes`` + ``propre``).
@@ -253,7 +253,7 @@ class _Renderer:
         source = self.notes.block_source()
         self.notes.items = []
         text = self.notes.extract(source)
-        body = blocks.raccourcis(text)
+        body = blocks.raccourcis(text, escapes=self.escapes)
         more = self.notes_block() if self.notes.items else ""
         return body + more
 

@@ -15,6 +15,7 @@ import bisect
 import re
 
 from .blocks import AUTOBR, table_id
+from .escapes import TOKEN_OPEN
 
 _HEADER_ROW = re.compile(r"^(\|(\s*(:?\{\{[^{}]+\}\}\s*)?|<))+$", re.S)
 _HEADER_CELL = re.compile(r"^(\s*(:?\{\{[^{}]+\}\}\s*)?|<)$", re.S)
@@ -26,9 +27,21 @@ _INIT = re.compile(r"^\n?\|")
 _START = re.compile(r"\n\n+\|")
 _END = re.compile(r"\|(\n\n+|\n?$)")
 _NUMERIC_CLASS = {".": "point", ",": "virgule", True: ""}
+_LINK_START = re.compile(r"<a\s", re.I)
+_LINK_END = re.compile(r"</a>", re.I)
+# cell texts the rest of the block wheel and the paragrapher leave as they are: no
+# shortcut character, tag, quote, tab or carriage return, a line break only where no
+# rule starts (not before a blank, '-', '_' or '|'), only plain character references;
+# joined by TOKEN_OPEN
+_PLAIN_TEXTS = re.compile(
+    r"(?:[^<>{}\[\]|\\_\n\r\t\x00&'\"\ufdd0-\ufdda\ufddc-\ufdef]|\n(?![ \n_|-])"
+    r"|&(?:#[0-9]{1,7}|nbsp|amp|lt|gt|quot);)*"
+)
 
 
-def tables(text: str) -> str:
+def tables(text: str, escapes=None) -> str:
+    """Render the tables of ``text``; with ``escapes``, a table of plain cells outside any
+    link is hidden there, already in the sanitiser's form (see :func:`traiter_tableau`)."""
     text = _INIT.sub("\n\n|", text, count=1)
     text = _START.sub("\n\n\n\n|", text)
     text = _END.sub("|\n\n\n\n", text)
@@ -38,6 +51,11 @@ def tables(text: str) -> str:
     pos = 0
     search = 0
     length = len(text)
+    link_starts: list[int] = []
+    link_ends: list[int] = []
+    if escapes is not None and ("<a" in text or "<A" in text):
+        link_starts = [m.start() for m in _LINK_START.finditer(text)]
+        link_ends = [m.start() for m in _LINK_END.finditer(text)]
     while True:
         start = text.find("\n|", search)
         if start < 0:
@@ -53,11 +71,22 @@ def tables(text: str) -> str:
             break
         block = text[start : end + 2]
         out.append(text[pos:start])
-        out.append(traiter_tableau(block))
+        # (a table in a link is left to the paragrapher's rule for blocks in links)
+        in_link = link_starts and _in_link(link_starts, link_ends, start)
+        out.append(traiter_tableau(block, None if in_link else escapes))
         pos = end + 2
         search = end + 3
     out.append(text[pos:])
     return "".join(out)
+
+
+def _in_link(starts: list[int], ends: list[int], pos: int) -> bool:
+    """Whether the last link start before ``pos`` comes after the last link end."""
+    k = bisect.bisect_left(starts, pos)
+    if not k:
+        return False
+    j = bisect.bisect_left(ends, pos)
+    return j == 0 or ends[j - 1] < starts[k - 1]
 
 
 def _rows(block: str) -> list[str]:
@@ -87,7 +116,10 @@ def _numeric(cell: str) -> tuple[bool, str]:
     return True, m.group(1) or ""
 
 
-def traiter_tableau(block: str) -> str:
+def traiter_tableau(block: str, escapes=None) -> str:
+    """Render one table block.  With ``escapes``, a table whose texts are all plain (see
+    :data:`_PLAIN_TEXTS`) is written in the sanitiser's form and hidden behind a block
+    marker: the rest of the block wheel then skips it, and it crosses nh3 as a token."""
     from .lists import lists
 
     tabid = table_id(block)
@@ -97,6 +129,7 @@ def traiter_tableau(block: str) -> str:
     header_cols: dict[int, str] = {}
     header_ok = False
     row_number = 0
+    head_texts: list[str] = []
     for row in _rows(block):
         row_number += 1
         if not header_ok and row_number == 1:
@@ -105,6 +138,7 @@ def traiter_tableau(block: str) -> str:
                 row_number = 0
                 described = (cap.group(3) or "").strip()
                 caption = cap.group(1).strip()
+                head_texts.append(caption)
                 ident = "dby" + tabid
                 if described:
                     summary = f' aria-describedby="{ident}"'
@@ -132,9 +166,9 @@ def traiter_tableau(block: str) -> str:
                     if colspan > 1:
                         attr = f" colspan='{colspan}'"
                         colspan = 1
-                    html_row = (
-                        f"<th id='id{tabid}_c{c}'{attr}>{_strip_braces(cols[c])}</th>" + html_row
-                    )
+                    text = _strip_braces(cols[c])
+                    head_texts.append(text)
+                    html_row = f"<th id='id{tabid}_c{c}'{attr}>{text}</th>" + html_row
                     header_cols[c] = f"id{tabid}_c{c}"
                 head += f"<thead><tr class='row_first'>{html_row}</tr></thead>\n"
                 row_number = 0
@@ -210,4 +244,54 @@ def traiter_tableau(block: str) -> str:
         parity = "odd" if (lnum + 1) % 2 else "even"
         body_rows.append(f"<tr class='row_{parity} {parity}'>{html_row}</tr>\n")
     body = "".join(reversed(body_rows))
-    return f'\n\n<table class="table spip"{summary}>\n{head}<tbody>\n{body}</tbody>\n</table>\n\n'
+    table = f'<table class="table spip"{summary}>\n{head}<tbody>\n{body}</tbody>\n</table>'
+    if escapes is not None and not summary:
+        texts = [cell for cols in lines for cell in cols]
+        texts.extend(head_texts)
+        joined = TOKEN_OPEN.join(texts)
+        if (
+            (not texts or max(map(len, texts)) < 2000)  # (no long text to break)
+            and _PLAIN_TEXTS.fullmatch(joined)
+        ):
+            form = sanitised_table(table)
+            if form is not None:
+                marker = escapes.hide(table, block=True, cleaned=form, block_token=True)
+                return f"\n\n{marker}\n\n"
+    return f"\n\n{table}\n\n"
+
+
+def sanitised_table(table: str) -> str | None:
+    """``table`` as nh3 writes it, for a table of plain texts: attributes in double quotes
+    (none holds a quote), character references decoded but for the five nh3 writes."""
+    table = table.replace("'", '"')
+    if "&" in table:
+        table = _REFERENCE.sub(_serialised_reference, table)
+        if "\ufdd0" in table:
+            return None
+    if "\u00a0" in table:
+        table = table.replace("\u00a0", "&nbsp;")
+    return table
+
+
+_REFERENCE = re.compile(r"&(#[0-9]+|nbsp|amp|lt|gt|quot);")
+_SERIALISED = {"nbsp": "&nbsp;", "amp": "&amp;", "lt": "&lt;", "gt": "&gt;", "quot": '"'}
+_SERIALISED_CODES = {38: "&amp;", 60: "&lt;", 62: "&gt;", 160: "&nbsp;"}
+
+
+def _serialised_reference(m: re.Match) -> str:
+    ref = m.group(1)
+    if ref[0] != "#":
+        return _SERIALISED[ref]
+    code = int(ref[1:])
+    if code in _SERIALISED_CODES:
+        return _SERIALISED_CODES[code]
+    # characters the HTML parser takes as they are (not a control, C1, surrogate or
+    # noncharacter, which it replaces or reports): U+FDD0 makes the caller give up
+    if (
+        0x20 <= code < 0x7F
+        or 0xA0 <= code < 0xD800
+        or 0xE000 <= code < 0xFDD0
+        or 0xFDF0 <= code < 0xFFFE
+    ):
+        return chr(code)
+    return "\ufdd0"

@@ -112,6 +112,9 @@ def test_shortcuts_give_the_output_of_the_full_path(text, trusted):
         "<b>x</p><doc1>",  # a formatting element to reopen in the document
         "<ul><li><doc1></li></ul> <quote><doc1></quote> |<doc1>|x|",
         "[<doc4>->http://example.org] <a href='x'><doc2></a>",
+        "<title>\n|a|b|\n</title>",  # a table read as text shows its own quotes
+        "<a href='x'>\n\n|a|b|\n\n</a>",
+        "<h2>\n|a|b|\n</h2>",
     ],
 )
 def test_calls_in_odd_places_give_the_output_of_the_full_path(text):
@@ -120,20 +123,58 @@ def test_calls_in_odd_places_give_the_output_of_the_full_path(text):
         assert fast == full
 
 
+@contextmanager
+def checking_cleaned_forms():
+    """Check that each fragment's cleaned form is what the sanitiser makes of it."""
+    hide = Escapes.hide
+
+    def checking_hide(self, fragment, **options):
+        if options.get("cleaned") is not None:
+            assert clean(fragment) == options["cleaned"]
+        return hide(self, fragment, **options)
+
+    with mock.patch.object(Escapes, "hide", checking_hide):
+        yield
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=40), st.sampled_from(["", "<x>", "<ab1>"]))
 def test_cleaned_forms_of_note_calls_are_what_nh3_makes_of_them(body, name):
-    checked = []
-    hide = Escapes.hide
-
-    def checking_hide(self, fragment, *, block=None, cleaned=None):
-        if cleaned is not None:
-            assert clean(fragment) == cleaned
-            checked.append(cleaned)
-        return hide(self, fragment, block=block, cleaned=cleaned)
-
-    with mock.patch.object(Escapes, "hide", checking_hide):
+    with checking_cleaned_forms():
         render(f"mot[[{name}{body}]] et [[{body}]]")
+
+
+CELLS = ["a", "12", "3,5", " x y ", "", "{{T}}", "<", "^", "é'", '"q"', "&amp;", "&#8217;"]
+CELLS += ["&#150;", "a\nb", "a\n\nb", "\n- li", "[l->http://x.org]", "[[n]]", "M. X", "50 %"]
+CELLS += ["\u00a0", "&lt;", "x&y", "<doc1>", "\t", "-5", "_x_", "x\n_y"]
+tables_text = st.builds(
+    lambda caption, rows: caption + "\n".join("|" + "|".join(row) + "|" for row in rows),
+    st.sampled_from(["", "||légende||\n", "||légende|résumé||\n"]),
+    st.lists(
+        st.lists(st.one_of(st.sampled_from(CELLS), st.text(max_size=6)), min_size=2, max_size=2),
+        min_size=1,
+        max_size=5,
+    ),
+)
+around = st.sampled_from(["", "texte ", "[l->http://y.org] ", "<a href='x'>", "</a>", "\n\n"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(around, tables_text, around, st.sampled_from(["fr", "en"]))
+def test_tables_give_the_output_of_the_full_path(before, table, after, lang):
+    text = f"{before}\n{table}\n{after}"
+    with checking_cleaned_forms():
+        fast, full = both_ways(text, lang=lang, resolver=_DocumentResolver())
+    assert fast == full
+
+
+def test_a_long_table_takes_the_shortcuts():
+    text = "".join(f"| ligne {i} | {i * 7} |\n" for i in range(500))
+    with mock.patch.object(engine, "clean", side_effect=AssertionError("full path")):
+        result = render(text)
+    assert result.html.count("<tr") == 500
+    fast, full = both_ways(text)
+    assert fast == full
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
