@@ -27,6 +27,13 @@ _INIT = re.compile(r"^\n?\|")
 _START = re.compile(r"\n\n+\|")
 _END = re.compile(r"\|(\n\n+|\n?$)")
 _NUMERIC_CLASS = {".": "point", ",": "virgule", True: ""}
+# a column of numbers: each cell (joined by TOKEN_OPEN) is, once stripped of blanks, of
+# leading '{', '+', '-' and trailing '}', digits and blanks with at most one decimal mark
+_NUMERIC_CELL = r"\s*[{+-]*[\s\d]*(?:[.,]\d*)?\}*\s*"
+_NUMERIC_CELLS = re.compile(_NUMERIC_CELL + "(?:" + TOKEN_OPEN + _NUMERIC_CELL + ")*")
+# row headers: each first cell (joined by TOKEN_OPEN) is blank, bold or "<"
+_HEADER_CELL_X = r"(?:\s*(?::?\{\{[^{}" + TOKEN_OPEN + r"]+\}\}\s*)?|<)"
+_HEADER_CELLS = re.compile(_HEADER_CELL_X + "(?:" + TOKEN_OPEN + _HEADER_CELL_X + ")*")
 _LINK_START = re.compile(r"<a\s", re.I)
 _LINK_END = re.compile(r"</a>", re.I)
 # cell texts the rest of the block wheel and the paragrapher leave as they are: no
@@ -186,30 +193,85 @@ def traiter_tableau(block: str, escapes=None) -> str:
             lines.append(cells)
     width = len(lines[0]) if lines else 0
     count = len(lines)
-    numeric: list[str] = []
-    rowspans = [[1] * max(width, len(r)) for r in lines]
-    for i in range(width):
-        align: bool | str = True
-        for j in range(count):
-            cell = lines[j][i].strip() if i < len(lines[j]) else ""
-            if align:
-                ok, sep = _numeric(cell)
-                if ok:
-                    if sep:
-                        align = sep
-                else:
-                    align = ""
-            else:
-                align = ""
-        numeric.append(f" class='numeric {_NUMERIC_CLASS[align]}'" if align else "")
-    row_heads: dict[int, str] = {}
-    for j in range(count):
-        if lines[j] and _HEADER_CELL.match(lines[j][0]):
-            row_heads[j] = f"id{tabid}_l{j}"
-        else:
-            row_heads.pop(0, None)
-    if 0 not in row_heads:
-        row_heads = {}
+    numeric = [
+        _numeric_class([row[i] if i < len(row) else "" for row in lines]) for i in range(width)
+    ]
+    # a column of row headers: every row's first cell is empty, bold or "<"
+    row_heads = (
+        count and all(lines) and _HEADER_CELLS.fullmatch(TOKEN_OPEN.join([row[0] for row in lines]))
+    )
+    if not any("<" in cell or "^" in cell for row in lines for cell in row):
+        # no cell merged with another (the common case): each column's attributes once
+        body = _body_without_spans(lines, numeric, header_cols, tabid, bool(row_heads))
+    else:
+        body = _body(lines, numeric, header_cols, tabid, bool(row_heads))
+    table = f'<table class="table spip"{summary}>\n{head}<tbody>\n{body}</tbody>\n</table>'
+    if escapes is not None and not summary:
+        texts = [cell for cols in lines for cell in cols]
+        texts.extend(head_texts)
+        joined = TOKEN_OPEN.join(texts)
+        if (
+            (not texts or max(map(len, texts)) < 2000)  # (no long text to break)
+            and _PLAIN_TEXTS.fullmatch(joined)
+        ):
+            form = sanitised_table(table)
+            if form is not None:
+                marker = escapes.hide(table, block=True, cleaned=form, block_token=True)
+                return f"\n\n{marker}\n\n"
+    return f"\n\n{table}\n\n"
+
+
+def _numeric_class(column: list[str]) -> str:
+    """The class of a column whose cells all look numeric (SPIP: the last decimal mark
+    seen names it), else ''."""
+    if not _NUMERIC_CELLS.fullmatch(TOKEN_OPEN.join(column)):
+        return ""
+    align: bool | str = True
+    for cell in reversed(column):  # (a numeric cell holds one mark at most)
+        if "." in cell or "," in cell:
+            align = "." if "." in cell else ","
+            break
+    return f" class='numeric {_NUMERIC_CLASS[align]}'"
+
+
+def _body_without_spans(
+    lines: list[list[str]], numeric: list[str], header_cols: dict[int, str], tabid: str, heads: bool
+) -> str:
+    """The body rows of a table without merged cells."""
+    widest = max(map(len, lines), default=0)
+    column_heads = [header_cols.get(c, "") for c in range(widest)]
+    numeric = numeric + [""] * (widest - len(numeric))
+    rows: list[str] = []
+    if not heads:
+        attrs = [
+            numeric[c] + (f" headers='{column_heads[c]}'" if column_heads[c] else "")
+            for c in range(widest)
+        ]
+        for lnum, cols in enumerate(lines):
+            parity = "even" if lnum % 2 else "odd"
+            cells = "".join([f"\n<td{attrs[c]}>{cell}</td>" for c, cell in enumerate(cols)])
+            rows.append(f"<tr class='row_{parity} {parity}'>{cells}</tr>\n")
+        return "".join(rows)
+    first = numeric[0] + (f" headers='{column_heads[0]}'" if column_heads[0] else "")
+    for lnum, cols in enumerate(lines):
+        parity = "even" if lnum % 2 else "odd"
+        row_id = f"id{tabid}_l{lnum}"
+        cells = [f"\n<th{first} id='{row_id}'>{_strip_braces(cols[0])}</th>"]
+        for c in range(1, len(cols)):
+            head = f"{column_heads[c]} {row_id}" if column_heads[c] else row_id
+            cells.append(f"\n<td{numeric[c]} headers='{head}'>{cols[c]}</td>")
+        rows.append(f"<tr class='row_{parity} {parity}'>{''.join(cells)}</tr>\n")
+    return "".join(rows)
+
+
+def _body(
+    lines: list[list[str]], numeric: list[str], header_cols: dict[int, str], tabid: str, heads: bool
+) -> str:
+    """The body rows of a table with cells merged with the one on their left (``<``) or
+    above (``^``)."""
+    count = len(lines)
+    rowspans = [[1] * max(len(lines[0]), len(r)) for r in lines]
+    row_heads = {j: f"id{tabid}_l{j}" for j in range(count)} if heads else {}
     body_rows: list[str] = []  # built bottom-up (rowspans flow upwards), then reversed
     for lnum in range(count - 1, -1, -1):
         cols = lines[lnum]
@@ -243,21 +305,7 @@ def traiter_tableau(block: str, escapes=None) -> str:
                 html_row = f"\n<{tag}{attr}>{content}</{tag}>" + html_row
         parity = "odd" if (lnum + 1) % 2 else "even"
         body_rows.append(f"<tr class='row_{parity} {parity}'>{html_row}</tr>\n")
-    body = "".join(reversed(body_rows))
-    table = f'<table class="table spip"{summary}>\n{head}<tbody>\n{body}</tbody>\n</table>'
-    if escapes is not None and not summary:
-        texts = [cell for cols in lines for cell in cols]
-        texts.extend(head_texts)
-        joined = TOKEN_OPEN.join(texts)
-        if (
-            (not texts or max(map(len, texts)) < 2000)  # (no long text to break)
-            and _PLAIN_TEXTS.fullmatch(joined)
-        ):
-            form = sanitised_table(table)
-            if form is not None:
-                marker = escapes.hide(table, block=True, cleaned=form, block_token=True)
-                return f"\n\n{marker}\n\n"
-    return f"\n\n{table}\n\n"
+    return "".join(reversed(body_rows))
 
 
 def sanitised_table(table: str) -> str | None:
