@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .escapes import BLOCK_TAGS, may_hold_tag
+from .escapes import BLOCK_TAGS
 
 AUTOBR = "<br class='autobr' />"
 PUCE = '<span class="spip-puce ltr"><b>\u2013</b></span>'
@@ -89,7 +89,7 @@ _LONE_CHEVRON = re.compile(r"[<](?=[^a-zA-Z/!])")
 # it is the whole run of those characters but a newline, read once
 _UNCLOSED_CHEVRON = re.compile(r"<([^><\"'!\n]*+)(?=<|$)", re.M)
 _POESIE = re.compile(r"<poe(?:sie|try)>(.*?)</poe(?:sie|try)>", re.S | re.I)
-_POESIE_HINT = re.compile(r"<poe(?:sie|try)>", re.I)
+_POESIE_HINT = re.compile(r"<(?=p)poe(?:sie|try)>", re.I)  # (see escapes._ECHAP_OPEN)
 _POESIE_BLANK = re.compile(r"\n\s*\n")
 _POESIE_LINES = re.compile(r"\n+")
 
@@ -115,7 +115,7 @@ def raccourcis(text: str, *, paragraph: bool = True, escapes=None) -> str:
     """Apply the block wheel to ``text`` (links, notes and escapes already done).
 
     With ``escapes``, tables of plain cells are hidden there once rendered."""
-    if "<" in text and may_hold_tag(text, ("poe",)) and _POESIE_HINT.search(text):
+    if "<" in text and _POESIE_HINT.search(text):
         text = _POESIE.sub(_poesie, text)
     if "\r" in text:
         text = _CR.sub("\n", text)

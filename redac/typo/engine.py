@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from . import blocks, links, multi, typography
 from .escapes import MARK, Escapes, echappe_html
@@ -147,12 +148,7 @@ class _Renderer:
                             block = None
                     marker = ""
                     if block:
-                        form = precleaned(block)
-                        marker = self.escapes.hide(
-                            block,
-                            cleaned=form[0] if form else None,
-                            block_token=bool(form and form[1]),
-                        )
+                        marker = self.escapes.hide(block, deferred=partial(precleaned, block))
                     self._documents[key] = marker
                 out.append(marker)
                 continue
@@ -270,9 +266,15 @@ class _Renderer:
         return typography.echapper_faux_tags(text)
 
     def finish(self, text: str) -> str:
-        if self.escapes.cleaned and text.count(MARK) * 1024 > len(text):
-            # pre-cleaned fragments (note calls, documents) cross the sanitiser as tokens,
-            # when there are enough protected fragments to pay for the checks (one per KB)
+        escapes = self.escapes
+        if (
+            (escapes.cleaned or escapes.deferred)
+            and text.count(MARK) * 1024 > len(text)
+            and escapes.cleaned_forms()
+        ):
+            # pre-cleaned fragments (note calls, documents, tables) cross the sanitiser as
+            # tokens, when there are enough protected fragments to pay for the checks
+            # (one per KB)
             tokens = self.escapes.restore(text, tokens=True).strip()
             if "&" in tokens and not _only_common_entities(tokens):
                 tokens = _BARE_AMP.sub("&amp;", tokens)

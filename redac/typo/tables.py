@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import partial
 
 from .blocks import AUTOBR, table_id
 from .escapes import TOKEN_OPEN
@@ -58,11 +59,7 @@ def tables(text: str, escapes=None) -> str:
     pos = 0
     search = 0
     length = len(text)
-    link_starts: list[int] = []
-    link_ends: list[int] = []
-    if escapes is not None and ("<a" in text or "<A" in text):
-        link_starts = [m.start() for m in _LINK_START.finditer(text)]
-        link_ends = [m.start() for m in _LINK_END.finditer(text)]
+    links: tuple[list[int], list[int]] | None = None
     while True:
         start = text.find("\n|", search)
         if start < 0:
@@ -79,7 +76,14 @@ def tables(text: str, escapes=None) -> str:
         block = text[start : end + 2]
         out.append(text[pos:start])
         # (a table in a link is left to the paragrapher's rule for blocks in links)
-        in_link = link_starts and _in_link(link_starts, link_ends, start)
+        in_link = False
+        if escapes is not None and ("<a" in text or "<A" in text):
+            if links is None:
+                links = (
+                    [m.start() for m in _LINK_START.finditer(text)],
+                    [m.start() for m in _LINK_END.finditer(text)],
+                )
+            in_link = _in_link(links[0], links[1], start)
         out.append(traiter_tableau(block, None if in_link else escapes))
         pos = end + 2
         search = end + 3
@@ -214,10 +218,8 @@ def traiter_tableau(block: str, escapes=None) -> str:
             (not texts or max(map(len, texts)) < 2000)  # (no long text to break)
             and _PLAIN_TEXTS.fullmatch(joined)
         ):
-            form = sanitised_table(table)
-            if form is not None:
-                marker = escapes.hide(table, block=True, cleaned=form, block_token=True)
-                return f"\n\n{marker}\n\n"
+            marker = escapes.hide(table, block=True, deferred=partial(_sanitised_block, table))
+            return f"\n\n{marker}\n\n"
     return f"\n\n{table}\n\n"
 
 
@@ -306,6 +308,11 @@ def _body(
         parity = "odd" if (lnum + 1) % 2 else "even"
         body_rows.append(f"<tr class='row_{parity} {parity}'>{html_row}</tr>\n")
     return "".join(reversed(body_rows))
+
+
+def _sanitised_block(table: str) -> tuple[str, bool] | None:
+    form = sanitised_table(table)
+    return (form, True) if form is not None else None
 
 
 def sanitised_table(table: str) -> str | None:

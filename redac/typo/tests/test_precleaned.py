@@ -131,6 +131,10 @@ def checking_cleaned_forms():
     def checking_hide(self, fragment, **options):
         if options.get("cleaned") is not None:
             assert clean(fragment) == options["cleaned"]
+        if options.get("deferred") is not None:
+            computed = options["deferred"]()
+            if computed is not None:
+                assert clean(fragment) == computed[0]
         return hide(self, fragment, **options)
 
     with mock.patch.object(Escapes, "hide", checking_hide):
