@@ -288,7 +288,7 @@ class _Renderer:
             tokens = self.escapes.restore(text, tokens=True).strip()
             if "&" in tokens and not _only_common_entities(tokens):
                 tokens = _BARE_AMP.sub("&amp;", tokens)
-            done = clean_with_tokens(tokens, self.escapes.cleaned)
+            done = clean_with_tokens(tokens, self.escapes.cleaned) if tokens else None
             if done is not None:
                 return done
         text = self.escapes.restore(text).strip()

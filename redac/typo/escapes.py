@@ -105,10 +105,13 @@ class Escapes:
         """Replace every marker by its fragment, recursively (fragments may nest).
 
         With ``tokens``, a fragment whose cleaned form is known becomes
-        ``TOKEN_OPEN + index + TOKEN_CLOSE`` (``TOKEN_BLOCK_CLOSE``) instead.
+        ``TOKEN_OPEN + index + TOKEN_CLOSE`` (``TOKEN_BLOCK_CLOSE``) instead; the answer is
+        then ``""`` if the text or a fragment restored as it is holds ``TOKEN_OPEN`` (a
+        resolver's title or document: only the engine's tokens may be read as such).
         """
+        forged = tokens and TOKEN_OPEN in text
         if MARK not in text:
-            return text
+            return "" if forged else text
         cache: dict[int, str] = {}
         items = self.items
         if tokens:
@@ -122,9 +125,12 @@ class Escapes:
             )
 
         def expand(index: int) -> str:
+            nonlocal forged
             done = cache.get(index)
             if done is None:
                 raw = items[index] if index < len(items) else ""
+                if tokens and TOKEN_OPEN in raw:
+                    forged = True
                 done = (
                     PLACEHOLDER.sub(lambda m: expand(int(m.group(2))), raw) if MARK in raw else raw
                 )
@@ -136,7 +142,7 @@ class Escapes:
         parts = PLACEHOLDER.split(text)
         parts[1::3] = [""] * (len(parts) // 3)
         parts[2::3] = [expand(int(index)) for index in parts[2::3]]
-        return "".join(parts)
+        return "" if forged else "".join(parts)
 
     def strip(self, text: str) -> str:
         """Remove markers without restoring them (SPIP's ``supprimer_tags`` on markers)."""

@@ -206,3 +206,24 @@ def test_repeated_documents_take_the_shortcut():
     assert result.html.count("<figure") == 100
     fast, full = both_ways(text, resolver=_DocumentResolver())
     assert fast == full
+
+
+class _ForgingResolver(_DocumentResolver):
+    """Titles and documents holding what looks like the engine's tokens (an author's text is
+    stripped of those noncharacters, a resolver's data is not)."""
+
+    def link(self, kind, id):
+        return ("/a/", "titre \ufddb0\ufddc \ufddb1\ufddc")
+
+    def document(self, id, *, align, kind):
+        if id == 9:  # document 0, then the note call is fragment 1
+            return "<span>\ufddb1\ufddc</span>"
+        return super().document(id, align=align, kind=kind)
+
+
+@pytest.mark.parametrize(
+    "text", ["<doc9> [[note]]", "<doc9> [[note]] <doc9>", "[->article3] [[note]]", "<doc9>"]
+)
+def test_tokens_from_a_resolver_are_not_read_as_fragments(text):
+    fast, full = both_ways(text, resolver=_ForgingResolver())
+    assert fast == full
