@@ -603,15 +603,18 @@ _TOKEN = re.compile(_TOKEN_OPEN + r"([0-9]+)[" + _TOKEN_CLOSE + _TOKEN_BLOCK_CLO
 _INTERNAL = re.compile("[\ufdd0-\ufdef]")
 # parser modes in which an inline start tag is not what it is in a text: ignored (in a
 # <select>), or read as text (<title>, <textarea>)
-_TOKEN_UNSAFE_MODES = re.compile(r"[<](?i:select|option|optgroup|title|textarea)[\t\n\f\r />]")
+# (a lookahead on the first letters rejects most '<' at once)
+_TOKEN_UNSAFE_MODES = re.compile(
+    r"[<](?i:(?=[sot])(?:select|option|optgroup|title|textarea))[\t\n\f\r />]"
+)
 # a token that may be read where the parser moves text out of a table ("foster
 # parenting": a run of text there moves as a whole, while the fragment's element would
 # split it, leaving its blank part in the table): the last table tag before it is not
 # the start of a cell or caption, nor the end of a table
 _TABLE_TAG = r"[<]/?(?i:table|tbody|thead|tfoot|tr|td|th|caption|colgroup|col)[\t\n\f\r />]"
 _TOKEN_IN_TABLE_TEXT = re.compile(
-    r"[<](?i:table|tbody|thead|tfoot|tr|colgroup|col|/td|/th|/tr|/caption|/colgroup|"
-    r"/tbody|/thead|/tfoot)[\t\n\f\r />]"
+    r"[<](?i:(?=[tc/])(?:table|tbody|thead|tfoot|tr|colgroup|col|/td|/th|/tr|/caption|"
+    r"/colgroup|/tbody|/thead|/tfoot))[\t\n\f\r />]"
     r"(?:[^<" + _TOKEN_OPEN + r"]++|(?!" + _TABLE_TAG + r")<)*+" + _TOKEN_OPEN
 )
 # after cleaning: a token inside a tag (an attribute value: nh3 escapes '<' and '>' in
