@@ -73,12 +73,10 @@ _PROTOCOLS_TILDE = ("http~", "https~", "ftp~", "mailto~", "webcal~")
 _PROTOCOL_COLON = re.compile("(" + _PROTOCOLS + ")~((://[^\"'\\s\\[\\]}\\)<>]+)~([?]))?")
 
 
-def _tilde_before(m: re.Match) -> str:
-    return "~" + m.group(0)
-
-
-def _tilde_before_match(m: re.Match) -> str:
-    return "~" + m.group(0)
+# "~" before or after the whole match: replacement templates, expanded without a Python
+# call per match
+_TILDE_BEFORE = r"~\g<0>"
+_TILDE_AFTER = r"\g<0>~"
 
 
 def _tilde_before_unless_spaced(m: re.Match) -> str:
@@ -97,10 +95,6 @@ def _tilde_after_number_sign(m: re.Match) -> str:
     return m.group(0)
 
 
-def _tilde_after(m: re.Match) -> str:
-    return m.group(0) + "~"
-
-
 def _typographie_fr(text: str) -> str:
     for source, target in _FR_TRANS_ITEMS:
         if source in text:
@@ -111,17 +105,17 @@ def _typographie_fr(text: str) -> str:
     if "&#187;" in text:
         text = text.replace("&#187;", "~&#187;")
     if " -" in text:
-        text = _FR_RULE2_DASH.sub(_tilde_before, text)
+        text = _FR_RULE2_DASH.sub(_TILDE_BEFORE, text)
     if ":" in text:
         text = _FR_RULE2_COLON.sub(_tilde_before_unless_spaced, text)
     if " %" in text:
         text = _FR_RULE2_PERCENT.sub(_tilde_before_unless_spaced, text)
     if "!" in text or "?" in text:
-        text = _FR_RULE3.sub(_tilde_before_match, text)
+        text = _FR_RULE3.sub(_TILDE_BEFORE, text)
     if "&#171;" in text:
         text = text.replace("&#171;", "&#171;~")
     if "M" in text:
-        text = _FR_RULE4_M.sub(_tilde_after, text)
+        text = _FR_RULE4_M.sub(_TILDE_AFTER, text)
     if "&#176; " in text:
         text = _FR_RULE4_NUM.sub(_tilde_after_number_sign, text)
     return _finish(text, french=True)
@@ -130,9 +124,9 @@ def _typographie_fr(text: str) -> str:
 def _typographie_en(text: str) -> str:
     text = _EN_TRANS_RE.sub(lambda m: _EN_TRANS[m.group(0)], text)
     if " -" in text or " %" in text:
-        text = _EN_RULE2.sub(_tilde_before, text)
+        text = _EN_RULE2.sub(_TILDE_BEFORE, text)
     if "Mr" in text:
-        text = _EN_RULE4.sub(_tilde_after, text)
+        text = _EN_RULE4.sub(_TILDE_AFTER, text)
     return _finish(text, french=False)
 
 
