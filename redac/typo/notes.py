@@ -24,6 +24,22 @@ _TAGS = re.compile(r"<[^<>]*>")
 #: Characters ``quote(name, safe="")`` leaves as they are.
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")
 _TITLE_SPECIAL = re.compile(r"[<>&{}\[\]|\n\r\t_\-~\u00a0]")
+_TITLE_SPECIAL_BUT_TYPOGRAPHY = re.compile(r"[<>{}\[\]|\n\r\t_\-~]")
+_TYPOGRAPHY_REFERENCE = re.compile(r"&(?:nbsp|#([0-9]{3,5}));")
+
+
+def _typography_character(m: re.Match) -> str:
+    """The character of ``&nbsp;`` or of a decimal reference to a printable character
+    beyond Latin-1's controls (as ``html.unescape`` reads it); others are left, and the
+    caller takes the slow path."""
+    if m.group(1) is None:
+        return "\u00a0"
+    code = int(m.group(1))
+    if 0xA0 <= code < 0xD800 or 0xE000 <= code < 0xFDD0 or 0xFDF0 <= code < 0xFFFE:
+        return chr(code)
+    return m.group(0)
+
+
 # a title attribute value whose sanitised form is certain: characters the HTML parser
 # keeps as they are (no carriage return, NUL, quote or internal character) and the few
 # character references the title builder writes
@@ -178,6 +194,13 @@ class Notes:
         if len(body) <= 80 and not _TITLE_SPECIAL.search(body):
             # plain short note (the common case): nothing to clean or cut
             return body.strip().replace("'", "&#039;")
+        if not _TITLE_SPECIAL_BUT_TYPOGRAPHY.search(body):
+            # text with typography only (&nbsp;, &#8217;...): decoded, nothing else to clean
+            decoded = _TYPOGRAPHY_REFERENCE.sub(_typography_character, body)
+            if "&" not in decoded:
+                decoded = decoded.strip()
+                if len(decoded) <= 80:
+                    return decoded.replace("\u00a0", " ").replace("'", "&#039;")
         cleaned = self.escapes.strip(body)
         cleaned = _TAGS.sub("", nettoyer_raccourcis_typo(cleaned))
         cleaned = couper(cleaned, 80)
