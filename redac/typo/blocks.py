@@ -76,7 +76,6 @@ _PUCE = re.compile(r"\n- *")
 _BR_USELESS_START = re.compile(r"\n?_ +")
 _BR_USELESS = re.compile(r"\n\n_ +")
 _BR = re.compile(r"\n_ +")
-_BR_LEFT = re.compile(r"^\n<br />")
 _ABBR = re.compile(r"\[([^|\[\]>]+)\|([^|\]{>]+)(?:\{([a-z]+)\})?\]")
 _TITLES_HARD = (re.compile(r"(^|[^{])\{\{\{"), re.compile(r"\}\}\}($|[^}])"))
 # SPIP: " *\n(?: *\n)+(?:<br ?/?>)*"; the leading spaces are left (trimmed when the
@@ -120,13 +119,15 @@ def raccourcis(text: str, *, paragraph: bool = True, escapes=None) -> str:
     if "\r" in text:
         text = _CR.sub("\n", text)
     text = "\n" + text.strip(_PHP_TRIM)
-    if "\n " in text or "\n\t" in text:
+    # (a rare character first: a search for one character is a memchr, one for a longer
+    # string reads the whole text)
+    if "\n " in text or ("\t" in text and "\n\t" in text):
         text = _BLANK_LINES.sub("", text)
-    if "\n|" in text:
+    if "|" in text and "\n|" in text:
         from .tables import tables
 
         text = tables(text, escapes)
-    if "\n-" in text:
+    if "-" in text and "\n-" in text:
         from .lists import lists
 
         text = lists(text)
@@ -134,27 +135,27 @@ def raccourcis(text: str, *, paragraph: bool = True, escapes=None) -> str:
         text = _TAG_WITH_SHORTCUT_CHARS.sub(_protect_tag, text)
     if "\\" in text:
         text = _BACKSLASH_RE.sub(lambda m: _BACKSLASH_ESCAPES[m.group(0)], text)
-    if "\n----" in text or "\n____" in text:
+    if ("-" in text and "\n----" in text) or ("_" in text and "\n____" in text):
         text = _HR.sub('\n\n\n<hr class="spip" />\n\n\n', text)
-    if "\n--" in text:
+    if "-" in text and "\n--" in text:
         text = _ALINEA.sub("\n<br />&mdash;&nbsp;", text)
-    if "\n-" in text:
+    if "-" in text and "\n-" in text:
         text = _PUCE.sub("\n<br />" + PUCE + "&nbsp;", text)
-    if "_ " in text:
+    if "_" in text and "_ " in text:
         text = _br_useless(text)
-    if "\n_" in text:
+    if "_" in text and "\n_" in text:
         text = _BR.sub("<br class='manualbr' />", text)
-    if "\n<br" in text:
-        text = _BR_LEFT.sub("", text)
+    if text.startswith("\n<br />"):  # (SPIP: "^\n<br />")
+        text = text[7:]
     if "[" in text and "|" in text:
         text = _ABBR.sub(_abbr, text)
-    if "}}}}" in text:
+    if "}" in text and "}}}}" in text:
         text = _TITLES_HARD[0].sub(lambda m: m.group(1) + '\n\n\n<h2 class="spip">', text)
         text = _TITLES_HARD[1].sub(lambda m: "</h2>\n\n\n" + m.group(1), text)
-    if "{{{" in text:
+    if "{" in text and "{{{" in text:
         text = text.replace("{{{", '\n\n\n<h2 class="spip">').replace("}}}", "</h2>\n\n\n")
     # each rule only runs when its opening mark is (still) present, as in textwheel
-    if "{{" in text:
+    if "{" in text and "{{" in text:
         text = text.replace("{{}}", _P_OPEN * 2 + _P_CLOSE * 2)
         if "{{" in text:
             text = text.replace("{{", "<strong>").replace("}}", "</strong>")
@@ -262,7 +263,7 @@ def _close_paragraphs(text: str, rules: _ParagraphRules) -> str:
         text = _close_spans(rules.p_to_block, text, "<p ", "</p>\n")
     if "<li" in text:
         text = _close_spans(rules.li_to_block, text, "<li", "<br-li/>")
-    if "<br-li/>" in text:
+    if "-" in text and "<br-li/>" in text:
         text = text.replace("<br-li/></li>", "</li>").replace("<br-li/><ul>", "<ul>")
         text = text.replace("<br-li/>", "\n")
     text = text.replace(AUTOBR + "\n<br", "\n<br")

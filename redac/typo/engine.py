@@ -168,7 +168,7 @@ class _Renderer:
             text = links.glossary_links(text, ctx)
             text = links.anchors(text)
         text = links.autolinks(text, ctx)
-        if "\\[" in text or "\\]" in text:
+        if "\\" in text and ("\\[" in text or "\\]" in text):
             text = text.replace("\\[", "\ufdec").replace("\\]", "\ufded")
         rendered: list[str] = []
         sources: list[tuple[str, str]] = []
@@ -224,7 +224,7 @@ class _Renderer:
         return self._propre_prepared(text, paragraph=paragraph)
 
     def _after_echappe(self, text: str) -> str:
-        if "<?" in text or "<%" in text:
+        if ("?" in text and "<?" in text) or ("%" in text and "<%" in text):
             text = _PHP_TAGS.sub(r"&lt;\1", text)
         return text
 
