@@ -209,7 +209,8 @@ _LINK_BLOCK = re.compile(
     r"(<a\s[^>]*>)((?>(?:(?!</a>).)*?(?-i:<p>))(?:(?!</a>).)*+)(</a>)", re.I | re.S
 )
 _P_TAG = re.compile(r"[<]/?[pP]\b\s?(.*?)>", re.S)
-_P_TAG_START = re.compile(r"</?[pP]\b")
+# a paragraph tag other than a bare "<p>" (one search, instead of counting them all)
+_P_TAG_NOT_BARE = re.compile(r"</[pP]\b|<P\b|<p\b(?!>)")
 _AUTOBR_AFTER_OPEN = re.compile(r"(<(?:p|br|li)\b[^>]*>\s*)" + re.escape(AUTOBR + "\n"), re.I)
 _ALMOST_EMPTY_P = re.compile(r"[<]p [^>]*>(<(?:/\w+|\w+[^>]*[^/])>)</p>")
 _EMPTY_P = re.compile(r"<p [^>]*>\s*</p>\s*")
@@ -224,36 +225,39 @@ def paragrapher(text: str, *, always: bool = True) -> str:
     """Close paragraphs around block tags (``spip-paragrapher.yaml``)."""
     text = text.strip(_PHP_TRIM)
     rules = _LOWERCASE if not _NOT_LOWERCASE_TAG.search(text) else _ANY_CASE
+    # (what the steps below neither add nor remove, looked for once)
+    has_link_end = "</a>" in text
+    has_li = "<li" in text
     if always:
         text = "<p>" + text
     if "</" in text:
-        if always and "</a>" not in text:
+        if always and not has_link_end:
             # a paragraph opened between a block's end and the next block would be
             # closed at once and removed as empty: skip it (tables: every row and cell)
             text = _append_after(rules.open_after_block_unless_block, text, "<p>")
         else:
             text = _append_after(rules.open_after_block, text, "<p>")
-    if "</a>" in text and "<p>" in text:
+    if has_link_end and "<p>" in text:
         text = _LINK_BLOCK.sub(_link_blocks, text)
     if "<p>" in text:
         text = "<p>" + text + STOP
     if "<" in text:
-        if text.count("<p>") == len(_P_TAG_START.findall(text)):  # only bare "<p>"
-            if always and "<p><" in text and "</a>" not in text and "<li" not in text:
+        if not _P_TAG_NOT_BARE.search(text):  # only bare "<p>"
+            if always and not has_link_end and not has_li and "<p><" in text:
                 # a "<p>" right before a block would be closed at once and removed as
                 # empty (intertitles: "{{{" gives one): drop it now
                 text = rules.p_before_block.sub(">", text)
             text = text.replace("<p>", STOP + "<p >")
         else:
             text = _P_TAG.sub(lambda m: STOP + "<p " + m.group(1) + ">", text)
-    text = _close_paragraphs(text, rules)
+    text = _close_paragraphs(text, rules, has_li)
     text = text.replace(STOP, "")
     text = _ALMOST_EMPTY_P.sub(r"\1", text)
     text = _EMPTY_P.sub("", text)
     return text.replace("\n<p >", "\n<p>").replace("<p >", "\n<p>")
 
 
-def _close_paragraphs(text: str, rules: _ParagraphRules) -> str:
+def _close_paragraphs(text: str, rules: _ParagraphRules, has_li: bool) -> str:
     """SPIP's ``fermer_para_mano``: end each ``<p`` and ``<li`` before the next block.
 
     The text after each ``<p `` (``<li``), up to the next one, is closed before its first
@@ -261,7 +265,7 @@ def _close_paragraphs(text: str, rules: _ParagraphRules) -> str:
     """
     if "<p " in text:
         text = _close_spans(rules.p_to_block, text, "<p ", "</p>\n")
-    if "<li" in text:
+    if has_li:
         text = _close_spans(rules.li_to_block, text, "<li", "<br-li/>")
     if "-" in text and "<br-li/>" in text:
         text = text.replace("<br-li/></li>", "</li>").replace("<br-li/><ul>", "<ul>")
@@ -313,7 +317,7 @@ _ANY_CASE = _ParagraphRules(ignore_case=True)
 _LOWERCASE = _ParagraphRules(ignore_case=False)
 # a tag name the case-insensitive patterns could read differently: an upper-case letter
 # (other than in the stop mark) or a non-ASCII letter that folds to an ASCII one ("ſ")
-_NOT_LOWERCASE_TAG = re.compile(r"<(?!STOP P>)/?(?:[a-z0-9]*[^a-z0-9\x00-@\[-`{-\x7f]|stop P)")
+_NOT_LOWERCASE_TAG = re.compile(r"<(?!STOP P>)/?(?:[a-z0-9]*+[^a-z0-9\x00-@\[-`{-\x7f]|stop P)")
 
 
 def _append_after(pattern: re.Pattern, text: str, mark: str) -> str:
