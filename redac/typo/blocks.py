@@ -76,7 +76,6 @@ _PUCE = re.compile(r"\n- *")
 _BR_USELESS_START = re.compile(r"\n?_ +")
 _BR_USELESS = re.compile(r"\n\n_ +")
 _BR = re.compile(r"\n_ +")
-_BR_LEFT = re.compile(r"^\n<br />")
 _ABBR = re.compile(r"\[([^|\[\]>]+)\|([^|\]{>]+)(?:\{([a-z]+)\})?\]")
 _TITLES_HARD = (re.compile(r"(^|[^{])\{\{\{"), re.compile(r"\}\}\}($|[^}])"))
 # SPIP: " *\n(?: *\n)+(?:<br ?/?>)*"; the leading spaces are left (trimmed when the
@@ -89,7 +88,7 @@ _LONE_CHEVRON = re.compile(r"[<](?=[^a-zA-Z/!])")
 # it is the whole run of those characters but a newline, read once
 _UNCLOSED_CHEVRON = re.compile(r"<([^><\"'!\n]*+)(?=<|$)", re.M)
 _POESIE = re.compile(r"<poe(?:sie|try)>(.*?)</poe(?:sie|try)>", re.S | re.I)
-_POESIE_HINT = re.compile(r"<poe(?:sie|try)>", re.I)
+_POESIE_HINT = re.compile(r"<(?=p)poe(?:sie|try)>", re.I)  # (see escapes._ECHAP_OPEN)
 _POESIE_BLANK = re.compile(r"\n\s*\n")
 _POESIE_LINES = re.compile(r"\n+")
 
@@ -111,20 +110,24 @@ def _poesie(m: re.Match) -> str:
     return f'<blockquote class="spip_poesie">\n\n<div>{body}</div>\n</blockquote>\n\n'
 
 
-def raccourcis(text: str, *, paragraph: bool = True) -> str:
-    """Apply the block wheel to ``text`` (links, notes and escapes already done)."""
+def raccourcis(text: str, *, paragraph: bool = True, escapes=None) -> str:
+    """Apply the block wheel to ``text`` (links, notes and escapes already done).
+
+    With ``escapes``, tables of plain cells are hidden there once rendered."""
     if "<" in text and _POESIE_HINT.search(text):
         text = _POESIE.sub(_poesie, text)
     if "\r" in text:
         text = _CR.sub("\n", text)
     text = "\n" + text.strip(_PHP_TRIM)
-    if "\n " in text or "\n\t" in text:
+    # (a rare character first: a search for one character is a memchr, one for a longer
+    # string reads the whole text)
+    if "\n " in text or ("\t" in text and "\n\t" in text):
         text = _BLANK_LINES.sub("", text)
-    if "\n|" in text:
+    if "|" in text and "\n|" in text:
         from .tables import tables
 
-        text = tables(text)
-    if "\n-" in text:
+        text = tables(text, escapes)
+    if "-" in text and "\n-" in text:
         from .lists import lists
 
         text = lists(text)
@@ -132,27 +135,27 @@ def raccourcis(text: str, *, paragraph: bool = True) -> str:
         text = _TAG_WITH_SHORTCUT_CHARS.sub(_protect_tag, text)
     if "\\" in text:
         text = _BACKSLASH_RE.sub(lambda m: _BACKSLASH_ESCAPES[m.group(0)], text)
-    if "\n----" in text or "\n____" in text:
+    if ("-" in text and "\n----" in text) or ("_" in text and "\n____" in text):
         text = _HR.sub('\n\n\n<hr class="spip" />\n\n\n', text)
-    if "\n--" in text:
+    if "-" in text and "\n--" in text:
         text = _ALINEA.sub("\n<br />&mdash;&nbsp;", text)
-    if "\n-" in text:
+    if "-" in text and "\n-" in text:
         text = _PUCE.sub("\n<br />" + PUCE + "&nbsp;", text)
-    if "_ " in text:
+    if "_" in text and "_ " in text:
         text = _br_useless(text)
-    if "\n_" in text:
+    if "_" in text and "\n_" in text:
         text = _BR.sub("<br class='manualbr' />", text)
-    if "\n<br" in text:
-        text = _BR_LEFT.sub("", text)
+    if text.startswith("\n<br />"):  # (SPIP: "^\n<br />")
+        text = text[7:]
     if "[" in text and "|" in text:
         text = _ABBR.sub(_abbr, text)
-    if "}}}}" in text:
+    if "}" in text and "}}}}" in text:
         text = _TITLES_HARD[0].sub(lambda m: m.group(1) + '\n\n\n<h2 class="spip">', text)
         text = _TITLES_HARD[1].sub(lambda m: "</h2>\n\n\n" + m.group(1), text)
-    if "{{{" in text:
+    if "{" in text and "{{{" in text:
         text = text.replace("{{{", '\n\n\n<h2 class="spip">').replace("}}}", "</h2>\n\n\n")
     # each rule only runs when its opening mark is (still) present, as in textwheel
-    if "{{" in text:
+    if "{" in text and "{{" in text:
         text = text.replace("{{}}", _P_OPEN * 2 + _P_CLOSE * 2)
         if "{{" in text:
             text = text.replace("{{", "<strong>").replace("}}", "</strong>")
@@ -206,7 +209,8 @@ _LINK_BLOCK = re.compile(
     r"(<a\s[^>]*>)((?>(?:(?!</a>).)*?(?-i:<p>))(?:(?!</a>).)*+)(</a>)", re.I | re.S
 )
 _P_TAG = re.compile(r"[<]/?[pP]\b\s?(.*?)>", re.S)
-_P_TAG_START = re.compile(r"</?[pP]\b")
+# a paragraph tag other than a bare "<p>" (one search, instead of counting them all)
+_P_TAG_NOT_BARE = re.compile(r"</[pP]\b|<P\b|<p\b(?!>)")
 _AUTOBR_AFTER_OPEN = re.compile(r"(<(?:p|br|li)\b[^>]*>\s*)" + re.escape(AUTOBR + "\n"), re.I)
 _ALMOST_EMPTY_P = re.compile(r"[<]p [^>]*>(<(?:/\w+|\w+[^>]*[^/])>)</p>")
 _EMPTY_P = re.compile(r"<p [^>]*>\s*</p>\s*")
@@ -221,36 +225,39 @@ def paragrapher(text: str, *, always: bool = True) -> str:
     """Close paragraphs around block tags (``spip-paragrapher.yaml``)."""
     text = text.strip(_PHP_TRIM)
     rules = _LOWERCASE if not _NOT_LOWERCASE_TAG.search(text) else _ANY_CASE
+    # (what the steps below neither add nor remove, looked for once)
+    has_link_end = "</a>" in text
+    has_li = "<li" in text
     if always:
         text = "<p>" + text
     if "</" in text:
-        if always and "</a>" not in text:
+        if always and not has_link_end:
             # a paragraph opened between a block's end and the next block would be
             # closed at once and removed as empty: skip it (tables: every row and cell)
             text = _append_after(rules.open_after_block_unless_block, text, "<p>")
         else:
             text = _append_after(rules.open_after_block, text, "<p>")
-    if "</a>" in text and "<p>" in text:
+    if has_link_end and "<p>" in text:
         text = _LINK_BLOCK.sub(_link_blocks, text)
     if "<p>" in text:
         text = "<p>" + text + STOP
     if "<" in text:
-        if text.count("<p>") == len(_P_TAG_START.findall(text)):  # only bare "<p>"
-            if always and "<p><" in text and "</a>" not in text and "<li" not in text:
+        if not _P_TAG_NOT_BARE.search(text):  # only bare "<p>"
+            if always and not has_link_end and not has_li and "<p><" in text:
                 # a "<p>" right before a block would be closed at once and removed as
                 # empty (intertitles: "{{{" gives one): drop it now
-                text = rules.p_before_block.sub("", text)
+                text = rules.p_before_block.sub(">", text)
             text = text.replace("<p>", STOP + "<p >")
         else:
             text = _P_TAG.sub(lambda m: STOP + "<p " + m.group(1) + ">", text)
-    text = _close_paragraphs(text, rules)
+    text = _close_paragraphs(text, rules, has_li)
     text = text.replace(STOP, "")
     text = _ALMOST_EMPTY_P.sub(r"\1", text)
     text = _EMPTY_P.sub("", text)
     return text.replace("\n<p >", "\n<p>").replace("<p >", "\n<p>")
 
 
-def _close_paragraphs(text: str, rules: _ParagraphRules) -> str:
+def _close_paragraphs(text: str, rules: _ParagraphRules, has_li: bool) -> str:
     """SPIP's ``fermer_para_mano``: end each ``<p`` and ``<li`` before the next block.
 
     The text after each ``<p `` (``<li``), up to the next one, is closed before its first
@@ -258,9 +265,9 @@ def _close_paragraphs(text: str, rules: _ParagraphRules) -> str:
     """
     if "<p " in text:
         text = _close_spans(rules.p_to_block, text, "<p ", "</p>\n")
-    if "<li" in text:
+    if has_li:
         text = _close_spans(rules.li_to_block, text, "<li", "<br-li/>")
-    if "<br-li/>" in text:
+    if "-" in text and "<br-li/>" in text:
         text = text.replace("<br-li/></li>", "</li>").replace("<br-li/><ul>", "<ul>")
         text = text.replace("<br-li/>", "\n")
     text = text.replace(AUTOBR + "\n<br", "\n<br")
@@ -290,7 +297,9 @@ class _ParagraphRules:
             r"(</(?>" + names + r")(?!\b[^>]*>\s*+<" + block + r"\b)[^>]*>\s*+)"
         )
         # (only right after a tag: removing it must not join the text before to the block)
-        self.p_before_block = re.compile(r"(?<=>)<p>(?=<" + block + r"\b)")
+        # (written from the '>' before it, which the regex engine finds faster than a
+        # lookbehind tried at every position; the '>' is put back)
+        self.p_before_block = re.compile(r"><p>(?=<" + block + r"\b)")
         self.p_to_block = self._to_block("<p ", block_or_stop + r"\b")
         self.li_to_block = self._to_block("<li", block_or_stop + r"\b")
 
@@ -308,7 +317,7 @@ _ANY_CASE = _ParagraphRules(ignore_case=True)
 _LOWERCASE = _ParagraphRules(ignore_case=False)
 # a tag name the case-insensitive patterns could read differently: an upper-case letter
 # (other than in the stop mark) or a non-ASCII letter that folds to an ASCII one ("ſ")
-_NOT_LOWERCASE_TAG = re.compile(r"<(?!STOP P>)/?(?:[a-z0-9]*[^a-z0-9\x00-@\[-`{-\x7f]|stop P)")
+_NOT_LOWERCASE_TAG = re.compile(r"<(?!STOP P>)/?(?:[a-z0-9]*+[^a-z0-9\x00-@\[-`{-\x7f]|stop P)")
 
 
 def _append_after(pattern: re.Pattern, text: str, mark: str) -> str:

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 MARK = "\ufdd0"
+#: A pre-cleaned fragment crosses the sanitiser as ``TOKEN_OPEN + index + TOKEN_CLOSE``
+#: (``TOKEN_BLOCK_CLOSE`` for a fragment that must stand outside every element).
+TOKEN_OPEN, TOKEN_CLOSE, TOKEN_BLOCK_CLOSE = "\ufddb", "\ufddc", "\ufddd"
 #: Noncharacters U+FDD0..U+FDEF are used internally as protection characters.
 _INTERNAL_CHARS = re.compile("[\ufdd0-\ufdef]")
 
@@ -40,34 +44,93 @@ def strip_internal(text: str) -> str:
 class Escapes:
     """A store of protected HTML fragments, restored with :meth:`restore`."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "cleaned", "block_tokens", "deferred")
 
     def __init__(self) -> None:
         self.items: list[str] = []
+        #: fragments whose sanitised form is known in advance, by index (see
+        #: :func:`redac.typo.sanitize.clean_with_tokens`)
+        self.cleaned: dict[int, str] = {}
+        self.block_tokens: set[int] = set()
+        #: cleaned forms computed only if tokens are used: index -> function giving
+        #: ``(form, is_block)`` or ``None``
+        self.deferred: dict[int, Callable[[], tuple[str, bool] | None]] = {}
 
-    def hide(self, fragment: str, *, block: bool | None = None) -> str:
-        """Store ``fragment`` and return its marker (``div`` if it holds block HTML)."""
+    def hide(
+        self,
+        fragment: str,
+        *,
+        block: bool | None = None,
+        cleaned: str | None = None,
+        block_token: bool = False,
+        deferred: Callable[[], tuple[str, bool] | None] | None = None,
+    ) -> str:
+        """Store ``fragment`` and return its marker (``div`` if it holds block HTML).
+
+        ``cleaned`` is what the sanitiser makes of ``fragment`` (an inline element built
+        by the engine from escaped text and numbers only, or a document model already in
+        the sanitiser's form): the fragment may then cross the sanitiser as a short
+        token, which must stand outside every element with ``block_token``.  ``deferred``
+        computes ``(cleaned, block_token)`` (or ``None``) when tokens are used.
+        """
         if block is None:
             block = bool(_HAS_BLOCK.search(fragment))
         index = len(self.items)
         self.items.append(fragment)
+        if cleaned is not None:
+            self.cleaned[index] = cleaned
+            if block_token:
+                self.block_tokens.add(index)
+        elif deferred is not None:
+            self.deferred[index] = deferred
         tag = "div" if block else "span"
         return f'<{tag} esc="{MARK}{index}"></{tag}>'
+
+    def cleaned_forms(self) -> dict[int, str]:
+        """The known cleaned forms, the deferred ones computed."""
+        if self.deferred:
+            for index, compute in self.deferred.items():
+                result = compute()
+                if result is not None:
+                    self.cleaned[index] = result[0]
+                    if result[1]:
+                        self.block_tokens.add(index)
+            self.deferred = {}
+        return self.cleaned
 
     def get(self, index: int) -> str:
         return self.items[index]
 
-    def restore(self, text: str) -> str:
-        """Replace every marker by its fragment, recursively (fragments may nest)."""
+    def restore(self, text: str, *, tokens: bool = False) -> str:
+        """Replace every marker by its fragment, recursively (fragments may nest).
+
+        With ``tokens``, a fragment whose cleaned form is known becomes
+        ``TOKEN_OPEN + index + TOKEN_CLOSE`` (``TOKEN_BLOCK_CLOSE``) instead; the answer is
+        then ``""`` if the text or a fragment restored as it is holds ``TOKEN_OPEN`` (a
+        resolver's title or document: only the engine's tokens may be read as such).
+        """
+        forged = tokens and TOKEN_OPEN in text
         if MARK not in text:
-            return text
+            return "" if forged else text
         cache: dict[int, str] = {}
         items = self.items
+        if tokens:
+            blocks = self.block_tokens
+            cache.update(
+                (
+                    index,
+                    f"{TOKEN_OPEN}{index}{TOKEN_BLOCK_CLOSE if index in blocks else TOKEN_CLOSE}",
+                )
+                for index in self.cleaned
+            )
 
         def expand(index: int) -> str:
+            nonlocal forged
             done = cache.get(index)
             if done is None:
                 raw = items[index] if index < len(items) else ""
+                if tokens and TOKEN_OPEN in raw:
+                    forged = True
                 done = (
                     PLACEHOLDER.sub(lambda m: expand(int(m.group(2))), raw) if MARK in raw else raw
                 )
@@ -79,7 +142,7 @@ class Escapes:
         parts = PLACEHOLDER.split(text)
         parts[1::3] = [""] * (len(parts) // 3)
         parts[2::3] = [expand(int(index)) for index in parts[2::3]]
-        return "".join(parts)
+        return "" if forged else "".join(parts)
 
     def strip(self, text: str) -> str:
         """Remove markers without restoring them (SPIP's ``supprimer_tags`` on markers)."""
@@ -88,7 +151,9 @@ class Escapes:
 
 # --- echappe_html: <html>, <code>, <cadre>/<frame>, <script>, <style> ----------------------
 
-_ECHAP_OPEN = re.compile(r"<(html|pre|code|cadre|frame|script|style)(\s[^<>]*)?>", re.I)
+# (the lookahead on the first letters rejects most '<' at once: a text full of '<' is
+# read in one quick pass instead of trying the case-insensitive alternation at each)
+_ECHAP_OPEN = re.compile(r"<(?=[hpcfs])(html|pre|code|cadre|frame|script|style)(\s[^<>]*)?>", re.I)
 
 
 def _escape_code(text: str) -> str:

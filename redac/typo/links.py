@@ -557,7 +557,7 @@ _RESOURCE = re.compile(r"<\"?(https?://|[^\s<>][\w -]+\.[\w -]+)[^<>]*>", re.I |
 
 def resources(text: str, ctx: LinkContext) -> str:
     """``<https://…>`` shown as ``<URL>`` with a link (textwheel ``tw_traiter_ressources``)."""
-    if "<" not in text:
+    if "<" not in text or ">" not in text:
         return text
 
     def replace(m: re.Match) -> str:

@@ -43,7 +43,10 @@ _FR_TRANS = {
     "\u00b0": "&#176;",
     "\u2009": "~",
 }
-_FR_TRANS_ITEMS = tuple(_FR_TRANS.items())
+# (the entities first, looked for only when the text holds a '&': a search for a string
+# of several characters reads the whole text, one for a single character is a memchr)
+_FR_TRANS_ENTITIES = tuple((k, v) for k, v in _FR_TRANS.items() if k[0] == "&")
+_FR_TRANS_CHARACTERS = tuple((k, v) for k, v in _FR_TRANS.items() if k[0] != "&")
 _EN_TRANS = {"&nbsp;": "~", "'": "&#8217;", "\u00a0": "~"}
 _EN_TRANS_RE = re.compile("|".join(re.escape(k) for k in _EN_TRANS))
 
@@ -73,12 +76,10 @@ _PROTOCOLS_TILDE = ("http~", "https~", "ftp~", "mailto~", "webcal~")
 _PROTOCOL_COLON = re.compile("(" + _PROTOCOLS + ")~((://[^\"'\\s\\[\\]}\\)<>]+)~([?]))?")
 
 
-def _tilde_before(m: re.Match) -> str:
-    return "~" + m.group(0)
-
-
-def _tilde_before_match(m: re.Match) -> str:
-    return "~" + m.group(0)
+# "~" before or after the whole match: replacement templates, expanded without a Python
+# call per match
+_TILDE_BEFORE = r"~\g<0>"
+_TILDE_AFTER = r"\g<0>~"
 
 
 def _tilde_before_unless_spaced(m: re.Match) -> str:
@@ -97,12 +98,12 @@ def _tilde_after_number_sign(m: re.Match) -> str:
     return m.group(0)
 
 
-def _tilde_after(m: re.Match) -> str:
-    return m.group(0) + "~"
-
-
 def _typographie_fr(text: str) -> str:
-    for source, target in _FR_TRANS_ITEMS:
+    if "&" in text:
+        for source, target in _FR_TRANS_ENTITIES:
+            if source in text:
+                text = text.replace(source, target)
+    for source, target in _FR_TRANS_CHARACTERS:
         if source in text:
             text = text.replace(source, target)
     if ";" in text:
@@ -110,18 +111,18 @@ def _typographie_fr(text: str) -> str:
         text = _ENTITY_BEFORE_SEMICOLON.sub(r"\1;", text)
     if "&#187;" in text:
         text = text.replace("&#187;", "~&#187;")
-    if " -" in text:
-        text = _FR_RULE2_DASH.sub(_tilde_before, text)
+    if "-" in text and " -" in text:
+        text = _FR_RULE2_DASH.sub(_TILDE_BEFORE, text)
     if ":" in text:
         text = _FR_RULE2_COLON.sub(_tilde_before_unless_spaced, text)
-    if " %" in text:
+    if "%" in text and " %" in text:
         text = _FR_RULE2_PERCENT.sub(_tilde_before_unless_spaced, text)
     if "!" in text or "?" in text:
-        text = _FR_RULE3.sub(_tilde_before_match, text)
+        text = _FR_RULE3.sub(_TILDE_BEFORE, text)
     if "&#171;" in text:
         text = text.replace("&#171;", "&#171;~")
     if "M" in text:
-        text = _FR_RULE4_M.sub(_tilde_after, text)
+        text = _FR_RULE4_M.sub(_TILDE_AFTER, text)
     if "&#176; " in text:
         text = _FR_RULE4_NUM.sub(_tilde_after_number_sign, text)
     return _finish(text, french=True)
@@ -130,9 +131,9 @@ def _typographie_fr(text: str) -> str:
 def _typographie_en(text: str) -> str:
     text = _EN_TRANS_RE.sub(lambda m: _EN_TRANS[m.group(0)], text)
     if " -" in text or " %" in text:
-        text = _EN_RULE2.sub(_tilde_before, text)
+        text = _EN_RULE2.sub(_TILDE_BEFORE, text)
     if "Mr" in text:
-        text = _EN_RULE4.sub(_tilde_after, text)
+        text = _EN_RULE4.sub(_TILDE_AFTER, text)
     return _finish(text, french=False)
 
 
@@ -155,11 +156,11 @@ def _collapse_tildes(text: str) -> str:
 
 
 def _finish(text: str, *, french: bool) -> str:
-    if "\\~" in text:
+    if "\\" in text and "\\~" in text:
         text = text.replace("\\~", _ESCAPED_TILDE)
     if "~" in text:
         text = _collapse_tildes(text)
-    if "--" in text:
+    if "-" in text and "--" in text:
         text = _DOUBLE_DASH.sub(lambda m: _PRO + "&mdash;" + m.group(1), text)
         text = _DASH_UNDO.sub(r"\1--", text)
         text = text.replace(_PRO, "")
