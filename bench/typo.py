@@ -172,10 +172,14 @@ def main() -> None:
     for spip_src, md_src in articles.values():  # warm-up
         convert(spip_src)
         md.render(md_src)
-    for _ in range(args.rounds):  # interleaved rounds
-        for name, (spip_src, md_src) in articles.items():
-            timings[name]["spip"].append(_time(convert, spip_src, 1))
-            timings[name]["md"].append(_time(md.render, md_src, 1))
+    engines = [("spip", convert, 0), ("md", md.render, 1)]
+    for number in range(args.rounds):  # interleaved rounds
+        # Each engine runs first in every other round: always running second, right after the
+        # other engine's conversion, would measure it with caches the other one just filled.
+        order = engines if number % 2 == 0 else engines[::-1]
+        for name, sources in articles.items():
+            for engine, func, index in order:
+                timings[name][engine].append(_time(func, sources[index], 1))
     print(f"{'input':24} {'size':>8} {'redac.typo':>12} {'markdown-it':>12} {'ratio':>7}")
     for name, (spip_src, md_src) in articles.items():
         # best of the interleaved rounds: the least disturbed run of each engine
