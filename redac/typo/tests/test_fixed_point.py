@@ -13,7 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from redac.typo import propre
-from redac.typo.sanitize import _CLEANER, clean, reparses_identically
+from redac.typo.sanitize import (
+    _CLEANER,
+    MAX_OPEN_FORMATTING,
+    clean,
+    limit_open_formatting,
+    reparses_identically,
+)
 
 # tags the parser moves or closes (allowed or not), phrasing, table parts, odd text
 TAGS = [
@@ -73,3 +79,19 @@ def test_a_pre_opening_with_blank_lines_is_a_fixed_point(newlines):
     once = clean("<pre>" + "\n" * newlines + "abc</pre>")
     assert clean(once) == once
     assert "abc" in once
+
+
+def test_formatting_left_open_is_bounded_and_the_text_kept():
+    opened = "".join(f"<b>mot {i}\n\n" for i in range(MAX_OPEN_FORMATTING + 40))
+    bounded = limit_open_formatting(opened + "</b>" * 20)
+    assert bounded.count("<b>") == MAX_OPEN_FORMATTING
+    assert bounded.count("</b>") == 0  # they closed the innermost ones: dropped with them
+    assert all(f"mot {i}\n" in bounded for i in range(MAX_OPEN_FORMATTING + 40))
+    assert clean(opened) == clean(clean(opened))
+    # no more than the bound left open: untouched
+    assert limit_open_formatting(opened + "</b>" * 40) == opened + "</b>" * 40
+
+
+def test_formatting_that_is_closed_is_never_touched():
+    balanced = "<p><b>x</b> <i>y</i> <a href='/z'>z</a></p>\n" * (MAX_OPEN_FORMATTING * 3)
+    assert limit_open_formatting(balanced) is balanced

@@ -61,6 +61,11 @@ ADVERSARIAL = {
     "links": lambda n: "[x->article3]" * (n // 13),
     "tildes and colons": lambda n: " ~ :" * (n // 4),
     "entities": lambda n: "&amp;&nbsp;" * (n // 11),
+    # the parser re-opens formatting elements left open in every following paragraph
+    "unclosed bold across paragraphs": lambda n: "<b>t\n\n" * (n // 6),
+    "unclosed formatting, distinct": lambda n: "".join(
+        f"<i class='c{i}'>t\n\n" for i in range(n // 10)
+    ),
 }
 
 
