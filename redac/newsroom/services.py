@@ -162,43 +162,58 @@ def section_groups():
     return Group.objects.filter(name__startswith=SECTION_GROUP_PREFIX)
 
 
-def section_group_for(section: Page) -> Group:
-    """The group that holds the page permissions of a section's restricted administrators."""
-    existing = section_groups().filter(page_permissions__page=section).first()
+def _group_of_section(prefix: str, section: Page) -> tuple[Group, bool]:
+    """The ``prefix`` group holding page permissions on ``section``, and whether it is new (named
+    after the section, numbered if that name is taken)."""
+    existing = Group.objects.filter(name__startswith=prefix, page_permissions__page=section).first()
     if existing is not None:
-        return existing
-    name = f"{SECTION_GROUP_PREFIX}{section.title}"[:140]
+        return existing, False
+    name = f"{prefix}{section.title}"[:140]
     base, n = name, 1
     while Group.objects.filter(name=name).exists():
         n += 1
         name = f"{base} ({n})"
-    group = Group.objects.create(name=name)
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    for action in SECTION_PAGE_PERMISSIONS:
-        GroupPagePermission.objects.create(group=group, page=section, permission_type=action)
-    return group
+    return Group.objects.create(name=name), True
 
 
-def restricted_sections(user) -> list[Page]:
+def _sections_of(user, prefix: str) -> list[Page]:
+    """The sections on which ``user``'s ``prefix`` groups hold page permissions."""
     return list(
         Page.objects.filter(
-            group_permissions__group__in=user.groups.filter(name__startswith=SECTION_GROUP_PREFIX)
+            group_permissions__group__in=user.groups.filter(name__startswith=prefix)
         )
         .distinct()
         .order_by("path")
     )
 
 
-@transaction.atomic
-def set_restricted_sections(user, sections, *, by=None) -> None:
-    """Make ``user`` the restricted administrator of exactly ``sections``."""
-    wanted = {section_group_for(section).pk for section in sections}
-    current = set(user.groups.filter(name__startswith=SECTION_GROUP_PREFIX).values_list("pk",
-                                                                                       flat=True))  # fmt: skip
+def _keep_only_groups(user, prefix: str, wanted: set[int]) -> None:
+    """``user``'s ``prefix`` groups become exactly ``wanted`` (primary keys)."""
+    current = set(user.groups.filter(name__startswith=prefix).values_list("pk", flat=True))
     if current - wanted:
         user.groups.remove(*current - wanted)
     if wanted - current:
         user.groups.add(*wanted - current)
+
+
+def section_group_for(section: Page) -> Group:
+    """The group that holds the page permissions of a section's restricted administrators."""
+    group, created = _group_of_section(SECTION_GROUP_PREFIX, section)
+    if created:
+        group.permissions.add(Permission.objects.get(codename="access_admin"))
+        for action in SECTION_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.create(group=group, page=section, permission_type=action)
+    return group
+
+
+def restricted_sections(user) -> list[Page]:
+    return _sections_of(user, SECTION_GROUP_PREFIX)
+
+
+@transaction.atomic
+def set_restricted_sections(user, sections, *, by=None) -> None:
+    """Make ``user`` the restricted administrator of exactly ``sections``."""
+    _keep_only_groups(user, SECTION_GROUP_PREFIX, {section_group_for(s).pk for s in sections})
     user.groups.add(Group.objects.get(name=RESTRICTED_ADMIN))
     log(user, "newsroom.sections", user=by,
         data={"sections": [section.title for section in sections]})  # fmt: skip
@@ -221,17 +236,8 @@ def _copy_role_grants(role: Group, group: Group) -> None:
 
 def redacteur_section_group_for(section: Page) -> Group:
     """The group of the rédacteurs who may write in ``section`` (and its sub-sections) only."""
-    existing = Group.objects.filter(name__startswith=REDACTEUR_SECTION_GROUP_PREFIX,
-                                    page_permissions__page=section).first()  # fmt: skip
-    if existing is not None:
-        group = existing
-    else:
-        name = f"{REDACTEUR_SECTION_GROUP_PREFIX}{section.title}"[:140]
-        base, n = name, 1
-        while Group.objects.filter(name=name).exists():
-            n += 1
-            name = f"{base} ({n})"
-        group = Group.objects.create(name=name)
+    group, created = _group_of_section(REDACTEUR_SECTION_GROUP_PREFIX, section)
+    if created:
         GroupPagePermission.objects.create(group=group, page=section, permission_type="add")
     # Re-copied at every assignment: the role may have gained permissions since (a new app).
     _copy_role_grants(Group.objects.get(name=REDACTEUR), group)
@@ -240,11 +246,7 @@ def redacteur_section_group_for(section: Page) -> Group:
 
 def redacteur_sections(user) -> list[Page]:
     """The sections a rédacteur is limited to; empty means every section."""
-    return list(
-        Page.objects.filter(group_permissions__group__in=user.groups.filter(
-            name__startswith=REDACTEUR_SECTION_GROUP_PREFIX))
-        .distinct().order_by("path")
-    )  # fmt: skip
+    return _sections_of(user, REDACTEUR_SECTION_GROUP_PREFIX)
 
 
 def redacteurs():
@@ -264,12 +266,7 @@ def set_redacteur_sections(user, sections, *, by=None) -> None:
     """Make ``user`` a rédacteur of exactly ``sections``; with no section, of the whole site
     (the « Rédacteur » group, as SPIP's rédacteurs who write in every rubrique)."""
     wanted = {redacteur_section_group_for(section).pk for section in sections}
-    current = set(user.groups.filter(name__startswith=REDACTEUR_SECTION_GROUP_PREFIX)
-                  .values_list("pk", flat=True))  # fmt: skip
-    if current - wanted:
-        user.groups.remove(*current - wanted)
-    if wanted - current:
-        user.groups.add(*wanted - current)
+    _keep_only_groups(user, REDACTEUR_SECTION_GROUP_PREFIX, wanted)
     role = Group.objects.get(name=REDACTEUR)
     if sections:
         user.groups.remove(role)  # its "add" on the whole site would override the limit
