@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any, NamedTuple
 
 from django.db import connections
@@ -61,9 +61,11 @@ class PreparedQuery:
         compiled = self._compiled.get(alias)
         if compiled is None:
             with self._lock:
-                compiler = self.queryset.query.get_compiler(using=alias)
-                sql, params = compiler.as_sql()  # also fills compiler.select, klass_info...
-                compiled = self._compiled[alias] = (compiler, sql, list(params))
+                compiled = self._compiled.get(alias)
+                if compiled is None:
+                    compiler = self.queryset.query.get_compiler(using=alias)
+                    sql, params = compiler.as_sql()  # also fills compiler.select, klass_info...
+                    compiled = self._compiled[alias] = (compiler, sql, list(params))
         return compiled
 
     def run(self, **values) -> list:
@@ -101,9 +103,8 @@ def prepared(build: Callable[..., QuerySet]) -> Callable[..., PreparedQuery]:
     (hashable) arguments."""
 
     @lru_cache(maxsize=256)
+    @wraps(build)
     def cached(*args):
         return PreparedQuery(build(*args))
 
-    cached.__doc__ = build.__doc__
-    cached.__name__ = build.__name__
     return cached

@@ -162,12 +162,6 @@ class BasePage(VisitCounterMixin, ImportRefMixin, Page):
     class Meta:
         abstract = True
 
-    def children_interval(self) -> dict:
-        """Where this page's children are in the tree, as treebeard finds them: their depth and
-        the interval of their paths (values for prepared queries)."""
-        return {"depth": self.depth + 1, "low": self.path + self.alphabet[0] * self.steplen,
-                "high": self.path + self.alphabet[-1] * self.steplen}  # fmt: skip
-
     def get_view_restrictions(self):
         """Wagtail checks the page and its ancestors for restrictions on every view; when the
         page was found by :func:`route_in_one_query`, its ancestors are already known."""
@@ -241,18 +235,31 @@ def _specific(page):
     return specific
 
 
+def children_interval(path: str, depth: int) -> dict:
+    """Where the children of the page at ``path`` and ``depth`` are, as treebeard finds them: their
+    depth and the interval of their tree paths."""
+    step, alphabet = Page.steplen, Page.alphabet
+    return {
+        "depth": depth + 1,
+        "low": path + alphabet[0] * step,
+        "high": path + alphabet[-1] * step,
+    }
+
+
+def published_children(model, paths: tuple[str, ...]):
+    """The published pages of one type among a page's children, with ``depth``, ``low`` and
+    ``high`` placeholders (:func:`children_interval` gives their values)."""
+    path = Page._meta.get_field("path")
+    return published(model, paths).filter(
+        depth=Param("depth", Page._meta.get_field("depth")),
+        path__range=(Param("low", path), Param("high", path)),
+    )
+
+
 @prepared
 def _children(model, paths: tuple[str, ...]):
     """The published children of a page that are of one type, in the tree's order."""
-    path = Page._meta.get_field("path")
-    return (
-        published(model, paths)
-        .filter(
-            depth=Param("depth", Page._meta.get_field("depth")),
-            path__range=(Param("low", path), Param("high", path)),
-        )
-        .order_by("path")
-    )
+    return published_children(model, paths).order_by("path")
 
 
 @prepared
@@ -379,7 +386,7 @@ class SectionPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        paths, children = restricted_paths(), self.children_interval()
+        paths, children = restricted_paths(), children_interval(self.path, self.depth)
         context["subsections"] = _children(SectionPage, paths).run(**children)
         context["breve_listings"] = _children(BreveIndexPage, paths).run(**children)
         articles = with_listing_relations(
@@ -461,11 +468,10 @@ class NewsItemMixin(models.Model):
     def _neighbour(self, before: bool):
         if self.depth <= 1 or not self.pk:
             return None
-        # The parent's children, by the interval of their tree paths (no query for the parent).
-        parent_path = self.path[: -self.steplen]
-        low, high = (parent_path + self.alphabet[i] * self.steplen for i in (0, -1))
+        # Among the parent's children, found from this page's path (no query for the parent).
+        parent = children_interval(self.path[: -self.steplen], self.depth - 1)
         return _neighbour_query(type(self), restricted_paths(), before).first(
-            depth=self.depth, low=low, high=high, date=self.date, pk=self.pk
+            **parent, date=self.date, pk=self.pk
         )
 
     def previous_item(self):
@@ -507,15 +513,11 @@ def _keywords_query(model):
 def _neighbour_query(model, paths: tuple[str, ...], before: bool):
     """The published sibling just before (or after) a page in its listing's order: same parent,
     same type."""
-    path = Page._meta.get_field("path")
     date, pk = (
         Param("date", model._meta.get_field("date")),
         Param("pk", model._meta.pk.target_field),
     )
-    siblings = published(model, paths).filter(
-        depth=Param("depth", Page._meta.get_field("depth")),
-        path__range=(Param("low", path), Param("high", path)),
-    )  # fmt: skip
+    siblings = published_children(model, paths)
     if before:
         siblings = siblings.filter(models.Q(date__lt=date) | models.Q(date=date, pk__lt=pk))
         siblings = siblings.order_by("-date", "-pk")
