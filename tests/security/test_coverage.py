@@ -29,6 +29,31 @@ EXTRA_SURFACES = {
                    "already_subscribed_is_not_revealed", "flooding"],
     "statistics": ["forged_page_ids", "oversized", "flood", "bounded", "no_ip_nor_user_agent"],
 }  # fmt: skip
+#: Classes of attack found from outside after the 64 cases (issue 15), each proved by at least one
+#: collected test named ``test_attack_<class>_…`` and listed in docs/security.md's table of classes.
+ATTACK_CLASSES = [
+    "markup_cpu",                 # 1: SPIP text that takes the CPU (linear engine, work budget)
+    "restricted_pages_listed",    # 2: a page made private leaves every listing, feed, index
+    "nginx_media",                # 3: nginx serves only what redac serves to anonymous readers
+    "second_factor_everywhere",   # 4: no privilege anywhere before the second factor
+    "privilege_escalation",       # 5: roles assign only roles at or below their own
+    "deep_reply_chains",          # 6: threads of any depth render
+    "slow_request_bodies",        # 7: slow clients never hold the threads readers need
+    "page_password_throttle",     # 8: the page-password form is throttled
+    "rendition_metadata",         # 9: no EXIF/XMP/comments in renditions, no location anywhere
+    "feed_markup",                # 10: feed fields are plain text or cleaned HTML
+    "hidden_text_extracted",      # low: hidden text never reaches descriptions, feeds, snippets
+    "any_query_or_body_4xx",      # low: any query string or body is a 4xx at most
+    "visit_inflation",            # low: one client adds a bounded count; pixel only for our pages
+    "display_name_impersonation", # low: normalised names against authors' public names
+    "stamp_replay",               # low: one anti-spam stamp, one post
+    "draft_404_timing",           # low: a draft's 404 takes the path of a missing page
+    "chooser_leaks_drafts",       # low: section-limited users see only their sections' drafts
+    "empty_author_pages",         # low: no author page before something is published
+    "content_encoding_header",    # low: no literal "None" header
+    "x_cache_header",             # low: X-Cache is a setting, off in production
+]  # fmt: skip
+ATTACK_TEST = re.compile(r"::test_attack_([a-z0-9_]+)")
 
 
 def collected_security_tests() -> list[str]:
@@ -89,6 +114,22 @@ def problems(node_ids: list[str], table: dict[int, tuple[str, str]]) -> list[str
     return issues
 
 
+def attack_problems(node_ids: list[str], doc: str) -> list[str]:
+    """Each class of attack without a collected ``test_attack_<class>_…`` test or a row in
+    docs/security.md's table of classes."""
+    names = " ".join(node_ids)
+    issues = []
+    for name in ATTACK_CLASSES:
+        if f"::test_attack_{name}_" not in names:
+            issues.append(f"{name}: no collected test_attack_{name}_… test")
+        row = next((line for line in doc.splitlines() if line.startswith(f"| `{name}` |")), None)
+        if row is None:
+            issues.append(f"{name}: docs/security.md does not list `{name}`")
+        elif "pending" in row:
+            issues.append(f"{name}: docs/security.md says its defence is pending")
+    return issues
+
+
 @pytest.fixture(scope="module")
 def node_ids() -> list[str]:
     return collected_security_tests()
@@ -114,3 +155,12 @@ def test_the_check_fails_when_a_case_loses_its_test(node_ids):
     assert any("test_case_57_gone.py" in p for p in problems(node_ids, renamed))
     no_flood = [n for n in node_ids if "test_case_statistics_a_flood" not in n]
     assert any("« flood »" in p for p in problems(no_flood, table))
+
+
+def test_every_class_of_outside_attack_has_its_tests_and_its_defence_documented(node_ids):
+    assert attack_problems(node_ids, DOC.read_text()) == []
+
+
+def test_the_attack_check_fails_when_a_class_loses_its_test(node_ids):
+    without = [n for n in node_ids if "::test_attack_stamp_replay_" not in n]
+    assert any(p.startswith("stamp_replay: no collected") for p in attack_problems(without, ""))
