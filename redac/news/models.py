@@ -563,6 +563,14 @@ class ArticlePage(NewsItemMixin, BasePage):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("image principale"),
     )  # fmt: skip
+    site_name = models.CharField(
+        _("nom du site"), max_length=255, blank=True,
+        help_text=_("« Voir en ligne » : le site dont parle l'article (SPIP « nom_site »)."),
+    )  # fmt: skip
+    site_url = models.URLField(
+        _("adresse du site"), max_length=1000, blank=True,
+        help_text=_("« Voir en ligne » : son adresse (SPIP « url_site »)."),
+    )  # fmt: skip
     keywords = ParentalManyToManyField(Keyword, blank=True, related_name="articles",
                                        verbose_name=_("mots-clés"))  # fmt: skip
 
@@ -574,6 +582,8 @@ class ArticlePage(NewsItemMixin, BasePage):
         FieldPanel("body"),
         FieldPanel("ps"),
         FieldPanel("notes"),
+        MultiFieldPanel([FieldPanel("site_name"), FieldPanel("site_url")],
+                        heading=_("Voir en ligne")),
         InlinePanel("author_links", label=_("Auteurs"), heading=_("Auteurs")),
         MultiFieldPanel(
             [FieldPanel("date"), FieldPanel("date_redac"), FieldPanel("lang"),
@@ -597,6 +607,18 @@ class ArticlePage(NewsItemMixin, BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["keywords"] = self.keyword_list
         return context
+
+    @cached_property
+    def logo(self):
+        """The article's image, else the logo of its nearest section that has one: SPIP's logo
+        inheritance (``#LOGO_ARTICLE_RUBRIQUE``), shown on an article that has none."""
+        if self.lead_image_id:
+            return self.lead_image
+        sections = [p for p in display_ancestors(self) if isinstance(p, SectionPage)]
+        for section in reversed(sections):
+            if section.logo_id:
+                return section.logo
+        return None
 
 
 class BrevePage(NewsItemMixin, BasePage):
@@ -707,3 +729,7 @@ def with_listing_relations(queryset, *, image: bool = True):
     if image:
         queryset = queryset.select_related("lead_image")
     return with_comment_counts(queryset.prefetch_related("author_links__author"))
+
+
+# SPIP numbers (« Article n° 19 ») live in their own module; Django finds their models here.
+from .numbers import SpipNumber, SpipNumberCounter  # noqa: E402, F401

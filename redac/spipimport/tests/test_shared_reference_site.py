@@ -17,6 +17,7 @@ from django.test import TestCase
 
 from redac.comments.models import Comment
 from redac.news.models import ArticlePage, Author, BrevePage, Keyword, KeywordGroup, SectionPage
+from redac.spipimport.tests.conftest import fresh_numbering
 
 # ../shared from the repository (the root conftest's SHARED_DIR), i.e. /work/shared
 SHARED_SITE = Path(__file__).resolve().parents[3].parent / "shared" / "spip" / "site"
@@ -42,6 +43,7 @@ class _ReferenceSiteImport:
 
     @classmethod
     def setUpTestData(cls):
+        fresh_numbering()
         out = Path(tempfile.mkdtemp(prefix="spip-ref-")) / "report.json"
         call_command("import-spip", str(SHARED_SITE / "db" / cls.database),
                      "--img", str(SHARED_SITE / "IMG"), "--report", str(out), verbosity=0)  # fmt: skip
