@@ -614,11 +614,13 @@ class ArticlePage(NewsItemMixin, BasePage):
         inheritance (``#LOGO_ARTICLE_RUBRIQUE``), shown on an article that has none."""
         if self.lead_image_id:
             return self.lead_image
-        sections = [p for p in display_ancestors(self) if isinstance(p, SectionPage)]
-        for section in reversed(sections):
-            if section.logo_id:
-                return section.logo
-        return None
+        # the ancestors found while routing are generic pages: one query for their logos
+        depths = {p.pk: p.depth for p in display_ancestors(self)
+                  if p.specific_class is not None and issubclass(p.specific_class, SectionPage)}  # fmt: skip
+        sections = (SectionPage.objects.filter(pk__in=depths, logo__isnull=False)
+                    .select_related("logo").only("pk", "logo"))  # fmt: skip
+        deepest = max(sections, key=lambda section: depths[section.pk], default=None)
+        return deepest.logo if deepest is not None else None
 
 
 class BrevePage(NewsItemMixin, BasePage):

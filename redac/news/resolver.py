@@ -41,11 +41,12 @@ def public_file_url(obj) -> str:
     return obj.url
 
 
-def image_is_public(image) -> bool:
-    """Images in a private collection (Wagtail's collection view restrictions) stay hidden."""
+def in_public_collection(obj) -> bool:
+    """Images and documents in a private collection (Wagtail's collection view restrictions)
+    stay hidden from readers."""
     from wagtail.models import CollectionViewRestriction
 
-    collection = getattr(image, "collection", None)
+    collection = getattr(obj, "collection", None)
     if collection is None:
         return True
     return not CollectionViewRestriction.objects.filter(
@@ -72,7 +73,7 @@ class NumberResolver:
             return _visible_page(page.specific if page is not None else None)
         if kind == numbers.Kind.DOCUMENT:
             obj = numbers.object_for(kind, number)
-            if obj is not None and hasattr(obj, "get_rendition") and not image_is_public(obj):
+            if obj is not None and not in_public_collection(obj):
                 return None
             return obj
         if kind in ("auteur", "mot"):

@@ -27,7 +27,7 @@ def object_for_ref(ref: str):
     """The object a SPIP reference now is, if readers may see it; else None."""
     from django.apps import apps
 
-    from redac.news.resolver import _visible_page, image_is_public
+    from redac.news.resolver import _visible_page, in_public_collection
 
     found = _record(ref)
     if not found or found[1] is None:
@@ -42,7 +42,7 @@ def object_for_ref(ref: str):
         return None
     if model_label.startswith("news.") and model_label.endswith("page"):
         return _visible_page(obj)
-    if hasattr(obj, "get_rendition") and not image_is_public(obj):
+    if hasattr(obj, "collection_id") and not in_public_collection(obj):
         return None
     obj.spip_extra = extra or {}
     return obj
