@@ -26,6 +26,7 @@ from redac.core.models import ImportRefMixin, VisitCounterMixin
 from redac.core.prepared import Param, prepared
 
 from .blocks import BodyBlock
+from .panels import SpipNumberPanel
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 LISTING_PAGE_SIZE = 12
@@ -372,7 +373,7 @@ class SectionPage(BasePage):
                     "fermés."),
     )  # fmt: skip
 
-    content_panels = Page.content_panels + [
+    content_panels = [SpipNumberPanel(), *Page.content_panels,
         FieldPanel("descriptif"), FieldPanel("body"), FieldPanel("logo"),
     ]  # fmt: skip
     settings_panels = Page.settings_panels + [FieldPanel("campagne")]
@@ -575,6 +576,7 @@ class ArticlePage(NewsItemMixin, BasePage):
                                        verbose_name=_("mots-clés"))  # fmt: skip
 
     content_panels = [
+        SpipNumberPanel(),
         FieldPanel("surtitre"),
         FieldPanel("title"),
         FieldPanel("soustitre"),
@@ -641,7 +643,7 @@ class BrevePage(NewsItemMixin, BasePage):
         help_text=_("À la publication, la brève prend place dans le bandeau « Flash »."),
     )  # fmt: skip
 
-    content_panels = Page.content_panels + [
+    content_panels = [SpipNumberPanel(), *Page.content_panels,
         FieldPanel("body"),
         InlinePanel("author_links", label=_("Auteurs"), heading=_("Auteurs")),
         MultiFieldPanel([FieldPanel("lien_titre"), FieldPanel("lien_url")],
