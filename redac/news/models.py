@@ -718,8 +718,11 @@ def with_comment_counts(queryset):
 
     from redac.comments.models import Comment
 
+    # a reply to a message readers do not see is hidden with it (redac.comments.services); the
+    # count follows it one level deep (deeper chains under a removed message are rare)
+    shown = models.Q(parent__isnull=True) | models.Q(parent__status=Comment.Status.PUBLISHED)
     counts = (
-        Comment.objects.published().filter(page=OuterRef("pk"))
+        Comment.objects.published().filter(shown, page=OuterRef("pk"))
         .order_by().values("page").annotate(n=Count("pk")).values("n")
     )  # fmt: skip
     return queryset.annotate(

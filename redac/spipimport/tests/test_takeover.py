@@ -147,6 +147,20 @@ class TestEveryOldAddressOfAnImportedSite(TestCase):
         text = self.client.get(ArticlePage.objects.get(import_ref="spip:article:2").url)
         assert "Réponse orpheline" not in text.content.decode()
         assert "Texte 2." in text.content.decode()  # the reply to a published message is shown
+        from redac.comments.templatetags.comment_tags import comment_count
+        from redac.news.models import with_comment_counts
+
+        article = ArticlePage.objects.get(import_ref="spip:article:2")
+        assert comment_count(article) == 2  # messages 1 and 2; not the hidden reply
+        counted = with_comment_counts(ArticlePage.objects.filter(pk=article.pk)).get()
+        assert counted.published_comment_count == 2
+
+    def test_a_section_feed_of_spip_answers_with_the_section_numbered_so(self):
+        section = SectionPage.objects.get(import_ref="spip:rubrique:1")
+        response = self.client.get("/spip.php?page=backend&id_rubrique=1")
+        assert response["Location"] == f"/feeds/rubriques/{section.slug}/rss/"
+        response = self.client.get("/?page=backend&id_rubrique=1")
+        assert response.status_code == 301
 
     def test_only_a_published_virtual_article_redirects(self):
         article4 = ArticlePage.objects.get(import_ref="spip:article:4")
