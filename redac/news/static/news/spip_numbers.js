@@ -34,7 +34,9 @@
   }
 
   function idOf(link, kind) {
-    var match = (link.getAttribute("href") || "").match(new RegExp("/" + kind + "/chooser/(\\d+)/"));
+    // Wagtail's chooser links: /admin/images/chooser/chosen/4/ (or …/select_format/4/)
+    var pattern = new RegExp("/" + kind + "/chooser/(?:chosen|select_format)/(\\d+)/");
+    var match = (link.getAttribute("href") || "").match(pattern);
     return match ? match[1] : null;
   }
 
