@@ -213,6 +213,30 @@ def claim(obj, number: int, *, from_spip: bool = True) -> None:
             counter.save(update_fields=["last"])
 
 
+def claim_many(objects_and_numbers) -> None:
+    """:func:`claim` for many new objects at once (an import's batch): one insert, one counter
+    update per kind. The caller has checked that the numbers are free; a number taken meanwhile
+    still fails the batch (the unique constraint), never merges two objects."""
+    rows: list[SpipNumber] = []
+    highest: dict[str, int] = {}
+    for obj, number in objects_and_numbers:
+        kind = kind_of(obj)
+        if kind is None or obj.pk is None:
+            continue
+        rows.append(SpipNumber(kind=kind, number=number, content_type=_content_type(obj),
+                               object_id=obj.pk, from_spip=True))  # fmt: skip
+        highest[kind] = max(highest.get(kind, 0), number)
+    if not rows:
+        return
+    with transaction.atomic():
+        for kind, top in highest.items():
+            counter = _counter(kind)
+            if top > counter.last:
+                counter.last = top
+                counter.save(update_fields=["last"])
+        SpipNumber.objects.bulk_create(rows, batch_size=500)
+
+
 def reserve(kind: str, until: int) -> int:
     """Keep the numbers up to ``until`` for the SPIP site being re-synced; returns the range's
     end (a reservation only ever grows)."""
@@ -244,8 +268,8 @@ def _numbered_models():
 
 
 def _on_save(sender, instance, created, raw=False, **kwargs):
-    if raw or not created:
-        return
+    if raw or not created or getattr(instance, "_spip_number_later", False):
+        return  # the importer claims its batch's numbers together (claim_many)
     wanted = getattr(instance, "_spip_number", None)
     if wanted is not None:
         # the importer claims the SPIP number (it checked for a collision before saving)

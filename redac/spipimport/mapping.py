@@ -381,6 +381,7 @@ class Importer:
         self.seen: dict[str, set[int]] = defaultdict(set)  # SPIP ids present in the source
         self.virtual_published: set[str] = set()  # refs of published virtual articles
         self._holders: dict[str, dict[int, tuple[int, int]]] = {}
+        self._pending_numbers: list[tuple[str, int, object]] = []
 
     # --- driver ----------------------------------------------------------------------------------
     def run(self) -> Report:
@@ -514,6 +515,14 @@ class Importer:
         pages, import records."""
         self._tree.flush()
         self._flush_links()
+        if self._pending_numbers:
+            numbers.claim_many([(obj, ident) for _kind, ident, obj in self._pending_numbers])
+            from django.contrib.contenttypes.models import ContentType
+
+            for kind, ident, obj in self._pending_numbers:
+                content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+                self._holders.setdefault(NUMBERED[kind], {})[ident] = (content_type.id, obj.pk)
+            self._pending_numbers.clear()
         if self._pending_records:
             ImportRecord.objects.bulk_create(
                 list(self._pending_records.values()), batch_size=250, update_conflicts=True,
@@ -782,7 +791,9 @@ class Importer:
         if self.dry_run:
             return
         if is_new:
-            obj._spip_number = ident
+            # claimed with the rest of the batch when it is written (_flush), in its transaction
+            obj._spip_number_later = True
+            self._pending_numbers.append((kind, ident, obj))
             return
         numbering = NUMBERED[kind]
         held = self._holders.get(numbering, {}).get(ident)
@@ -1486,6 +1497,16 @@ class Importer:
             (k, (r, u)) for k, r, u in LegacyURL.objects.values_list("key", "target_ref",
                                                                      "target_url").iterator()
         )  # fmt: skip
+        if "articles" in self.only:
+            # virtual articles trashed, deleted or unpublished in SPIP since the last run: their
+            # redirects go (an article's own address points at itself, a virtual one's elsewhere)
+            for key, (target_ref, target_url) in existing.items():
+                ident = key[len("spip.php?article") :] if key.startswith("spip.php?article") else ""
+                own = ref("article", int(ident)) if ident.isdigit() else ""
+                if own and (target_url or target_ref != own) and own not in self.virtual_published:
+                    offline_virtuals.append(key)
+        offline = set(offline_virtuals)
+        wanted = {k: v for k, v in wanted.items() if k not in offline}
         new = [LegacyURL(key=k, target_ref=r, target_url=u) for k, (r, u) in wanted.items()
                if k not in existing]  # fmt: skip
         changed = [(k, r, u) for k, (r, u) in wanted.items()
@@ -1495,8 +1516,8 @@ class Importer:
                 LegacyURL.objects.bulk_create(new[start : start + 1000], ignore_conflicts=True)
             for k, r, u in changed:
                 LegacyURL.objects.filter(key=k).update(target_ref=r, target_url=u)
-            if offline_virtuals:
-                LegacyURL.objects.filter(key__in=offline_virtuals).delete()
+            if offline:
+                LegacyURL.objects.filter(key__in=offline).delete()
         self.report.counts["redirects"] = len(new) + len(changed)
 
     def _virtual_target(self, target: str) -> tuple[str, str]:

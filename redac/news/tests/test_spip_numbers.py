@@ -147,7 +147,7 @@ def _allocate_in_processes(database_file, count: int) -> list[int]:
     return got
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_numbers_given_at_the_same_time_are_all_different_and_contiguous(demo, tmp_path):
     from django.db import connection
 

@@ -227,6 +227,7 @@ class TestEveryOldAddressOfAnImportedSite(TestCase):
         rerun = _import(self.source, self.img)
         assert rerun["unchanged"] >= 80
         assert rerun["articles"] == rerun["breves"] == rerun["rubriques"] == 0
+        assert rerun["redirects"] == 0 and rerun["unpublished"] == rerun["conflicts"] == []
         assert rerun["unresolved_links"] == self.report["unresolved_links"]
         assert rerun["links_to_trashed"] == self.report["links_to_trashed"]
 
@@ -266,6 +267,12 @@ class TestLaterSyncs(TestCase):
         assert not BrevePage.objects.get(import_ref="spip:breve:3").live
         assert {"article 5", "breve 3"} <= set(report["unpublished"])
         assert self.client.get("/spip.php?article5").status_code == 404
+
+    def test_a_virtual_article_trashed_in_spip_stops_redirecting(self):
+        assert self.client.get(f"/spip.php?article{VIRTUAL}").status_code == 301
+        self._spip(f"UPDATE spip_articles SET statut='poubelle' WHERE id_article={VIRTUAL}")
+        _import(self.source, self.img)
+        assert self.client.get(f"/spip.php?article{VIRTUAL}").status_code == 404
 
     def test_a_resync_never_overwrites_what_was_edited_in_redac(self):
         page = ArticlePage.objects.get(import_ref="spip:article:6")
