@@ -178,7 +178,11 @@ def allocate(obj) -> int | None:
         if current is not None:
             return current
         counter = _counter(kind)
-        number = max(counter.last, counter.reserved_until) + 1
+        # the counter is the memory of numbers given (deleted objects' included); the highest
+        # number held guards against a counter restored older than the numbers (a partial
+        # restore, a fixture load): one indexed query
+        held = SpipNumber.objects.filter(kind=kind).aggregate(top=models.Max("number"))["top"]
+        number = max(counter.last, counter.reserved_until, held or 0) + 1
         counter.last = number
         counter.save(update_fields=["last"])
         SpipNumber.objects.create(kind=kind, number=number, content_type=_content_type(obj),
