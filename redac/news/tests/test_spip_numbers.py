@@ -150,7 +150,6 @@ def _allocate_in_processes(database_file, count: int) -> list[int]:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_numbers_given_at_the_same_time_are_all_different_and_contiguous(demo, tmp_path):
     from django.db import connection
-
     from django.db.models import Max
 
     # (serialized_rollback reloads the counter as it was before the demo was built)
