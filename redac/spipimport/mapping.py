@@ -84,7 +84,7 @@ LANGS = {code for code, _label in LANGUAGE_CHOICES}
 ALL_TYPES = ("rubriques", "articles", "breves", "auteurs", "mots", "documents", "forums",
              "visites", "redirects")  # fmt: skip
 REPORT_KEYS = ("rubriques", "articles", "breves", "auteurs", "groupes_mots", "mots", "documents",
-               "forums", "visits_days", "redirects")  # fmt: skip
+               "forums", "visits_days", "redirects", "slugs_updated")  # fmt: skip
 #: SPIP author statuses -> the Wagtail group their (inactive) account joins. Wagtail's own
 #: "Moderators" and "Editors" already carry the right page permissions: a SPIP administrator
 #: publishes (Moderators), a rédacteur writes and submits (Editors). Visitors get a group without
@@ -606,9 +606,8 @@ class Importer:
     def _update_old_slugs(self, kind: str) -> None:
         """Pages imported before the slug rule (slugs cut at 70 characters, in the middle of a
         word) get the rule's slug; their old address answers 301 to the new one (Wagtail's
-        redirects, created when a live page's slug changes). A slug edited in redac is kept."""
-        if self.dry_run:
-            return
+        redirects, created when a live page's slug changes). A slug edited in redac is kept.
+        A dry run counts them without changing them."""
         model = {"article": ArticlePage, "breve": BrevePage, "rubrique": SectionPage}[kind]
         titles = {}
         for pk, ref_, slug, title in model.objects.filter(
@@ -623,6 +622,9 @@ class Importer:
             if slug == base or _numbered_slug(slug, base):
                 continue
             titles[pk] = ident
+        if self.dry_run:
+            self.report.counts["slugs_updated"] += len(titles)
+            return
         for pk, ident in titles.items():
             with transaction.atomic():
                 page = model.objects.get(pk=pk)
@@ -631,7 +633,7 @@ class Importer:
                 self._tree._slugs.pop(parent.pk, None)
                 page.slug = self._slug(parent, kind, ident, page.title, None)
                 page.save(update_fields=["slug", "url_path"], clean=False)
-                self.report.counts["slugs_updated"] = self.report.counts.get("slugs_updated", 0) + 1
+                self.report.counts["slugs_updated"] += 1
 
     def _text(self, raw: str) -> str:
         """A SPIP text as stored: control characters out, links to the old site made internal

@@ -83,7 +83,7 @@ class Command(BaseCommand):
             sys.stderr.write("\n")
         data = report.as_json()
         for key in ("rubriques", "articles", "breves", "auteurs", "groupes_mots", "mots",
-                    "documents", "forums", "visits_days", "redirects"):  # fmt: skip
+                    "documents", "forums", "visits_days", "redirects", "slugs_updated"):  # fmt: skip
             self.stdout.write(f"  {key:<13} {data[key]}")
         if report.skipped_unchanged:
             self.stdout.write(f"  inchangés     {report.skipped_unchanged}")
