@@ -1565,10 +1565,13 @@ class Importer:
                     self.report.warn(f"{source_ref} : texte illisible ({type(exc).__name__})")
             checked[source_ref] = list(dict.fromkeys(recorder.seen))
         if checked and not self.dry_run:
-            with transaction.atomic():
-                for record in ImportRecord.objects.filter(ref__in=list(checked)):
-                    record.extra = {**(record.extra or {}), "refs": checked[record.ref]}
-                    record.save(update_fields=["extra"])
+            keys = list(checked)
+            for start in range(0, len(keys), 500):
+                with transaction.atomic():
+                    records = list(ImportRecord.objects.filter(ref__in=keys[start : start + 500]))
+                    for record in records:
+                        record.extra = {**(record.extra or {}), "refs": checked[record.ref]}
+                    ImportRecord.objects.bulk_update(records, ["extra"], batch_size=250)
         refs_by_source = {key: extra.get("refs", []) for key, extra in self.extras.items()
                           if extra.get("refs")}  # fmt: skip
         refs_by_source.update(checked)
