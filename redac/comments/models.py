@@ -67,6 +67,13 @@ class Comment(ImportRefMixin, models.Model):
         verbose_name = _("commentaire")
         verbose_name_plural = _("commentaires")
 
+    @property
+    def spip_anchor(self) -> str:
+        """``forum12`` for a message imported from SPIP's forum 12: old links to
+        ``article3.html#forum12`` still land on it (beside redac's ``#commentaire-N``)."""
+        ref = self.import_ref or ""
+        return "forum" + ref.rsplit(":", 1)[1] if ref.startswith("spip:forum:") else ""
+
     def __str__(self) -> str:
         return f"{self.author_name} : {self.body[:40]}"
 

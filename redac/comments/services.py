@@ -81,14 +81,20 @@ class Thread:
 
 
 def published_threads(page) -> list[Thread]:
-    """Published comments of ``page`` as a tree; a reply whose parent is not published is shown
-    at the top level rather than lost."""
+    """Published comments of ``page`` as a tree. A reply to a message readers may not see (refused,
+    spam, pending) is hidden with it, at any depth, as SPIP hides the replies of a removed forum
+    message: a reply read without what it answers misleads. A reply whose parent was deleted
+    outright (no parent any more) stands at the top level."""
     comments = _published_of_page().run(page=page.pk)
     nodes = {c.pk: Thread(c, []) for c in comments}
     roots = []
     for comment in comments:
+        if comment.parent_id is None:
+            roots.append(nodes[comment.pk])
+            continue
         parent = nodes.get(comment.parent_id)
-        (parent.replies if parent else roots).append(nodes[comment.pk])
+        if parent is not None:  # else: its parent is not shown, so neither is it
+            parent.replies.append(nodes[comment.pk])
     return roots
 
 

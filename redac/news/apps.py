@@ -6,3 +6,11 @@ class NewsConfig(AppConfig):
     name = "redac.news"
     label = "news"
     verbose_name = _("Rédaction")
+
+    def ready(self) -> None:
+        from . import numbers, resolver
+
+        # every article, brève, section, image and document gets its SPIP number when created
+        numbers.connect_signals()
+        # SPIP shortcuts ([->article19], <img4>) in every text resolve through those numbers
+        resolver.register()

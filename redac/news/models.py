@@ -26,6 +26,7 @@ from redac.core.models import ImportRefMixin, VisitCounterMixin
 from redac.core.prepared import Param, prepared
 
 from .blocks import BodyBlock
+from .panels import SpipNumberPanel
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 LISTING_PAGE_SIZE = 12
@@ -372,7 +373,7 @@ class SectionPage(BasePage):
                     "fermés."),
     )  # fmt: skip
 
-    content_panels = Page.content_panels + [
+    content_panels = [SpipNumberPanel(), *Page.content_panels,
         FieldPanel("descriptif"), FieldPanel("body"), FieldPanel("logo"),
     ]  # fmt: skip
     settings_panels = Page.settings_panels + [FieldPanel("campagne")]
@@ -563,10 +564,19 @@ class ArticlePage(NewsItemMixin, BasePage):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("image principale"),
     )  # fmt: skip
+    site_name = models.CharField(
+        _("nom du site"), max_length=255, blank=True,
+        help_text=_("« Voir en ligne » : le site dont parle l'article (SPIP « nom_site »)."),
+    )  # fmt: skip
+    site_url = models.URLField(
+        _("adresse du site"), max_length=1000, blank=True,
+        help_text=_("« Voir en ligne » : son adresse (SPIP « url_site »)."),
+    )  # fmt: skip
     keywords = ParentalManyToManyField(Keyword, blank=True, related_name="articles",
                                        verbose_name=_("mots-clés"))  # fmt: skip
 
     content_panels = [
+        SpipNumberPanel(),
         FieldPanel("surtitre"),
         FieldPanel("title"),
         FieldPanel("soustitre"),
@@ -574,6 +584,8 @@ class ArticlePage(NewsItemMixin, BasePage):
         FieldPanel("body"),
         FieldPanel("ps"),
         FieldPanel("notes"),
+        MultiFieldPanel([FieldPanel("site_name"), FieldPanel("site_url")],
+                        heading=_("Voir en ligne")),
         InlinePanel("author_links", label=_("Auteurs"), heading=_("Auteurs")),
         MultiFieldPanel(
             [FieldPanel("date"), FieldPanel("date_redac"), FieldPanel("lang"),
@@ -598,6 +610,20 @@ class ArticlePage(NewsItemMixin, BasePage):
         context["keywords"] = self.keyword_list
         return context
 
+    @cached_property
+    def logo(self):
+        """The article's image, else the logo of its nearest section that has one: SPIP's logo
+        inheritance (``#LOGO_ARTICLE_RUBRIQUE``), shown on an article that has none."""
+        if self.lead_image_id:
+            return self.lead_image
+        # the ancestors found while routing are generic pages: one query for their logos
+        depths = {p.pk: p.depth for p in display_ancestors(self)
+                  if p.specific_class is not None and issubclass(p.specific_class, SectionPage)}  # fmt: skip
+        sections = (SectionPage.objects.filter(pk__in=depths, logo__isnull=False)
+                    .select_related("logo").only("pk", "logo"))  # fmt: skip
+        deepest = max(sections, key=lambda section: depths[section.pk], default=None)
+        return deepest.logo if deepest is not None else None
+
 
 class BrevePage(NewsItemMixin, BasePage):
     """A short news item (SPIP "brève"), filed in a section's brèves listing."""
@@ -617,7 +643,7 @@ class BrevePage(NewsItemMixin, BasePage):
         help_text=_("À la publication, la brève prend place dans le bandeau « Flash »."),
     )  # fmt: skip
 
-    content_panels = Page.content_panels + [
+    content_panels = [SpipNumberPanel(), *Page.content_panels,
         FieldPanel("body"),
         InlinePanel("author_links", label=_("Auteurs"), heading=_("Auteurs")),
         MultiFieldPanel([FieldPanel("lien_titre"), FieldPanel("lien_url")],
@@ -692,8 +718,11 @@ def with_comment_counts(queryset):
 
     from redac.comments.models import Comment
 
+    # a reply to a message readers do not see is hidden with it (redac.comments.services); the
+    # count follows it one level deep (deeper chains under a removed message are rare)
+    shown = models.Q(parent__isnull=True) | models.Q(parent__status=Comment.Status.PUBLISHED)
     counts = (
-        Comment.objects.published().filter(page=OuterRef("pk"))
+        Comment.objects.published().filter(shown, page=OuterRef("pk"))
         .order_by().values("page").annotate(n=Count("pk")).values("n")
     )  # fmt: skip
     return queryset.annotate(
@@ -707,3 +736,7 @@ def with_listing_relations(queryset, *, image: bool = True):
     if image:
         queryset = queryset.select_related("lead_image")
     return with_comment_counts(queryset.prefetch_related("author_links__author"))
+
+
+# SPIP numbers (« Article n° 19 ») live in their own module; Django finds their models here.
+from .numbers import SpipNumber, SpipNumberCounter  # noqa: E402, F401

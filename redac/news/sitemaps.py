@@ -224,7 +224,11 @@ def spip_backend(request):
     target = SPIP_BACKENDS[page]
     rubrique, mot = request.GET.get("id_rubrique", ""), request.GET.get("id_mot", "")
     if page == "backend" and rubrique.isdigit():
-        section = published(SectionPage).filter(import_ref=f"spip:rubrique:{rubrique}").first()
+        # the section numbered so (redac.news.numbers: imported or made in redac)
+        from . import numbers
+
+        found = numbers.object_for(numbers.Kind.RUBRIQUE, int(rubrique))
+        section = published(SectionPage).filter(pk=found.pk).first() if found else None
         if section is not None:
             target = f"/feeds/rubriques/{section.slug}/rss/"
     elif page == "backend" and mot.isdigit():

@@ -1,4 +1,8 @@
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -38,3 +42,20 @@ class NewsroomGroup(SnippetViewSetGroup):
 
 
 register_snippet(NewsroomGroup)
+
+
+@hooks.register("register_admin_urls")
+def spip_numbers_urls():
+    from .admin_views import spip_numbers
+
+    return [path("numeros-spip/", spip_numbers, name="news_spip_numbers")]
+
+
+@hooks.register("insert_global_admin_js")
+def spip_numbers_js():
+    """The image and document choosers show each one's SPIP number with a one-click
+    « insérer <img4> » (into the SPIP text being edited); image and document edit pages show
+    « Document n° 4 »."""
+    return format_html('<script src="{}" data-numbers-url="{}" id="news-spip-numbers" defer>'
+                       "</script>", static("news/spip_numbers.js"),
+                       reverse("news_spip_numbers"))  # fmt: skip

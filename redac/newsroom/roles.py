@@ -67,6 +67,9 @@ MODEL_PERMISSIONS = {
         "wagtailredirects.delete_redirect",
         "newsroom.empty_trash",
         "newsroom.assign_sections",
+        # issue 18: the SPIP import's screens, read only (« objets importés », « anciennes adresses »)
+        "spipimport.view_importrecord",
+        "spipimport.view_legacyurl",
     ],
     WEBMASTER: [
         "wagtailadmin.access_admin",
@@ -75,6 +78,8 @@ MODEL_PERMISSIONS = {
         "auth.delete_user",
         "core.change_siteidentity",
         "newsroom.assign_sections",
+        "spipimport.view_importrecord",
+        "spipimport.view_legacyurl",
     ],
 }
 #: Every permission of these apps, when they are installed (issue 8: contact, issue 5: visits).

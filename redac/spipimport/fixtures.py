@@ -170,6 +170,10 @@ class SiteSpec:
     keywords: int = 10
     visit_days: int = 5
     awkward: bool = True  # add the hostile and broken rows
+    # what a takeover must keep (issue 18): « voir en ligne », a trashed article and links to it,
+    # virtual articles published and not, a removed forum message with a reply, a PDF, a long
+    # title without a spip_urls slug (SPIP 4 schema only)
+    takeover: bool = False
     seed: int = 4
 
 
@@ -342,6 +346,25 @@ def populate(writer: _Writer, spec: SiteSpec, img_dir: Path | None = None) -> No
             breves.append({**breves[-1], "id_breve": len(breves) + 1, "titre": "Brève piégée",
                            "lien_url": "javascript:alert(5)", "lien_titre": "piège",
                            "statut": "publie"})  # fmt: skip
+    takeover = spec.takeover and spip4 and spec.articles >= 5
+    if takeover:
+        base = max(a["id_article"] for a in articles)
+        articles[0].update(nom_site="Le sommet officiel", url_site="https://g20.example.org/")
+        articles[2]["texte"] += (f"\n\nVoir [->art{base + 1}], [la suite->art{base + 2}] et "
+                                 f"[le brouillon->art{base + 3}].")  # fmt: skip
+        common = {**articles[0], "nom_site": "", "url_site": "", "texte": "", "chapo": ""}
+        articles += [
+            {**common, "id_article": base + 1, "titre": "Article jeté", "statut": "poubelle"},
+            {**common, "id_article": base + 2, "titre": "Redirection interne", "statut": "publie",
+             "virtuel": "art4"},
+            {**common, "id_article": base + 3, "titre": "Redirection en brouillon",
+             "statut": "prepa", "virtuel": "https://example.org/brouillon"},
+            {**common, "id_article": base + 4, "id_rubrique": 5, "statut": "publie",
+             "titre": "Les conséquences économiques de la désindustrialisation des vallées "
+                      "industrielles du Nord"},
+        ]  # fmt: skip
+        urls.append({"id_parent": 0, "url": "redirection-en-brouillon", "type": "article",
+                     "id_objet": base + 3, "date": _date(1)})  # fmt: skip
     w.insert("articles", articles)
     w.insert("breves", breves)
 
@@ -373,6 +396,10 @@ def populate(writer: _Writer, spec: SiteSpec, img_dir: Path | None = None) -> No
              "fichier": "logo/fixture-logo-2.png"},
         ]  # fmt: skip
         doc_links += [(2, 2, "article"), (3, 1, "rubrique")]
+    if takeover:
+        docs.append({**docs[0], "id_document": 12, "titre": "Rapport annuel", "mode": "document",
+                     "fichier": "pdf/rapport-annuel.pdf", "extension": "pdf"})  # fmt: skip
+        doc_links.append((12, 3, "article"))
     if spec.awkward:
         docs += [
             {**docs[0], "id_document": 10, "titre": "évasion", "mode": "document",
@@ -387,6 +414,11 @@ def populate(writer: _Writer, spec: SiteSpec, img_dir: Path | None = None) -> No
     w.insert("documents", docs)
     w.insert("documents_liens", [{"id_document": d, "id_objet": o, "objet": t, "vu": "non"}
                                  for d, o, t in doc_links])  # fmt: skip
+    if img_dir is not None and takeover:
+        (img_dir / "pdf").mkdir(parents=True, exist_ok=True)
+        (img_dir / "pdf" / "rapport-annuel.pdf").write_bytes(
+            b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+        )
     if img_dir is not None:
         (img_dir / "png").mkdir(parents=True, exist_ok=True)
         (img_dir / "png" / "carte-kouriles.png").write_bytes(png_bytes(4, 3))
@@ -415,6 +447,14 @@ def populate(writer: _Writer, spec: SiteSpec, img_dir: Path | None = None) -> No
             row.update(id_article=ident if objet == "article" else 0,
                        id_breve=ident if objet == "breve" else 0, id_rubrique=0, id_syndic=0)  # fmt: skip
         forums.append(row)
+    if takeover and forums:
+        # a message removed by a moderator (off) and a published reply to it: SPIP hides both
+        forums += [
+            {**forums[0], "id_forum": 90, "id_parent": 0, "id_thread": 90, "statut": "off",
+             "titre": "Message retiré", "texte": "Texte retiré."},
+            {**forums[0], "id_forum": 91, "id_parent": 90, "id_thread": 90, "statut": "publie",
+             "titre": "Réponse au message retiré", "texte": "Réponse orpheline."},
+        ]  # fmt: skip
     w.insert("forum", forums)
     w.insert("visites", [{"date": (dt.date(2024, 1, 1) + dt.timedelta(days=d)).isoformat(),
                           "visites": 100 + d} for d in range(spec.visit_days)])  # fmt: skip

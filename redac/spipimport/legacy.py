@@ -79,11 +79,101 @@ def numbered_key(path: str, query: str) -> str | None:
 def looks_legacy(path: str, query: str) -> bool:
     """Addresses no redac page can have: answered from the legacy table before any view runs."""
     name = path.rsplit("/", 1)[-1].lower()
-    if path.startswith("/IMG/") or name.endswith((".php", ".php3")):
+    if (
+        path.startswith(("/IMG/", "/ecrire/"))
+        or path == "/ecrire"
+        or name.endswith((".php", ".php3"))
+    ):
         return True
     if _HTML.match(name):
         return True
-    return path == "/" and bool(query) and bool(_SHORT.match(query.split("&", 1)[0]))
+    if path != "/" or not query:
+        return False
+    if _SHORT.match(query.split("&", 1)[0]):
+        return True
+    page = dict(parse_qsl(query, keep_blank_values=True)).get("page", "")
+    return bool(page) and not page.isdigit()  # ?page=2 is redac's own pagination
+
+
+#: SPIP's default templates (squelettes-dist 4.x, and the brèves plugin) that name no object,
+#: and where each one's readers go in redac. ``page=article&id_article=N`` and the other object
+#: pages are answered from the legacy table (:func:`numbered_key`).
+PAGE_TARGETS = {
+    "sommaire": "/",
+    "backend": "/feeds/rss/",
+    "backend-breves": "/feeds/breves/rss/",
+    "plan": "/sitemap.xml",
+    "sitemap.xml": "/sitemap.xml",
+    "sitemap": "/sitemap.xml",
+    "robots.txt": "/robots.txt",
+    "login": "/admin/login/",
+    "identifiants": "/admin/login/",
+    "spip_pass": "/admin/password_reset/",
+    "recherche": "/recherche/",
+}
+#: SPIP 1.x scripts (``backend.php3``…), and SPIP's private area.
+SCRIPT_TARGETS = {
+    "index": "/", "sommaire": "/", "spip": "/", "backend": "/feeds/rss/",
+    "backend-breves": "/feeds/breves/rss/", "plan": "/sitemap.xml", "recherche": "/recherche/",
+    "spip_login": "/admin/login/", "spip_pass": "/admin/password_reset/",
+}  # fmt: skip
+#: The parameters that name the object a ``page=forum`` (reply form) is about.
+_FORUM_OBJECTS = ("article", "breve", "rubrique")
+
+
+def page_target(path: str, query: str) -> str | None:
+    """Where an old SPIP address that names no object now goes (pure: no database), or None.
+
+    ``spip.php?page=recherche&recherche=grève`` -> ``/recherche/?q=grève``;
+    ``?page=backend`` -> the site's feed; bare ``/spip.php``, ``/index.php`` -> the home page;
+    ``/ecrire/…`` -> the admin; ``backend.php3`` -> the feed. Object pages (``page=article``…)
+    are not answered here but from the legacy table."""
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    clean = unquote(path).lower()
+    if clean == "/ecrire" or clean.startswith("/ecrire/"):
+        return "/admin/"
+    name = clean.rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if name.endswith((".php", ".php3")) else None
+    page = params.get("page", "")
+    if name in ("", "spip.php", "index.php") and page:
+        if page.isdigit():
+            return None
+        if page in ("backend", "backend-breves") and name == "spip.php":
+            return None  # the feed view answers it, with its section or keyword
+        if page in ("backend", "backend-breves") and (params.get("id_rubrique")
+                                                      or params.get("id_mot")):  # fmt: skip
+            return "/spip.php?" + query
+        if page == "recherche":
+            return _search(params)
+        return PAGE_TARGETS.get(page)
+    if stem is not None and stem in SCRIPT_TARGETS:
+        if stem == "recherche":
+            return _search(params)
+        if stem in ("spip", "index") and query:
+            return None if _SHORT.match(query.split("&", 1)[0]) else "/"
+        return SCRIPT_TARGETS[stem]
+    return None
+
+
+def _search(params: dict) -> str:
+    from urllib.parse import urlencode
+
+    words = (params.get("recherche") or params.get("q") or "").strip()[:200]
+    return "/recherche/" + ("?" + urlencode({"q": words}) if words else "")
+
+
+def forum_key(path: str, query: str) -> str | None:
+    """``spip.php?page=forum&id_article=3`` (the reply form of SPIP <= 3, ``forum.php3`` before):
+    the object the message was about."""
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    name = unquote(path).rsplit("/", 1)[-1].lower()
+    if params.get("page") != "forum" and name not in ("forum.php3", "forum.php"):
+        return None
+    for kind in _FORUM_OBJECTS:
+        value = params.get(f"id_{kind}", "")
+        if value.isdigit():
+            return canonical(kind, int(value))
+    return None
 
 
 def slug_keys(path: str) -> list[str]:
@@ -109,7 +199,7 @@ def slug_keys(path: str) -> list[str]:
 def keys_for_request(path: str, query: str) -> list[str]:
     if path.startswith("/IMG/"):
         return [img_key(unquote(path[len("/IMG/") :]))]
-    key = numbered_key(path, query)
+    key = numbered_key(path, query) or forum_key(path, query)
     if key:
         return [key]
     return slug_keys(path)

@@ -51,6 +51,8 @@ from wagtail.documents.models import Document as WagtailDocument
 from wagtail.images.models import Image
 from wagtail.models import GroupPagePermission, Page, Site
 
+from redac.core.slugs import spip_slug
+from redac.news import numbers
 from redac.news.models import (
     LANGUAGE_CHOICES,
     ArticleAuthor,
@@ -70,12 +72,19 @@ from .models import ImportRecord, LegacyURL
 from .readers import types as t
 
 BATCH_SIZE = 200
+#: How many numbers above the SPIP site's highest ones stay reserved for it while it is re-synced
+#: (``--reserve``): redac's own new articles, brèves, sections and documents are numbered above.
+DEFAULT_RESERVE = 1000
+#: SPIP object types -> the SPIP numbering they keep in redac (redac.news.numbers)
+NUMBERED = {"article": numbers.Kind.ARTICLE, "breve": numbers.Kind.BREVE,
+            "rubrique": numbers.Kind.RUBRIQUE, "document": numbers.Kind.DOCUMENT}  # fmt: skip
+PAGE_KINDS = {"article": "articles", "breve": "breves", "rubrique": "rubriques"}
 IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp"}
 LANGS = {code for code, _label in LANGUAGE_CHOICES}
 ALL_TYPES = ("rubriques", "articles", "breves", "auteurs", "mots", "documents", "forums",
              "visites", "redirects")  # fmt: skip
 REPORT_KEYS = ("rubriques", "articles", "breves", "auteurs", "groupes_mots", "mots", "documents",
-               "forums", "visits_days", "redirects")  # fmt: skip
+               "forums", "visits_days", "redirects", "slugs_updated")  # fmt: skip
 #: SPIP author statuses -> the Wagtail group their (inactive) account joins. Wagtail's own
 #: "Moderators" and "Editors" already carry the right page permissions: a SPIP administrator
 #: publishes (Moderators), a rédacteur writes and submits (Editors). Visitors get a group without
@@ -87,9 +96,23 @@ LOGO_FILES = {"article": "arton", "rubrique": "rubon", "breve": "breveon", "aute
 
 @dataclass
 class Report:
+    """What a run did. A dry run counts exactly what the real run would (it runs everything, then
+    rolls back). ``unchanged``: objects whose SPIP row had not changed since the last run (left
+    untouched). ``unresolved_links``: every internal reference of the imported texts that leads
+    nowhere, re-checked on each run (texts not re-imported included). ``links_to_trashed``:
+    references to objects SPIP had put in the trash, shown to readers as their text without a
+    link, as SPIP does. ``unpublished``: objects taken offline because SPIP trashed or deleted
+    them since the last run. ``conflicts``: objects edited in redac since their import, which the
+    run did not overwrite. ``collisions``: SPIP objects whose number a redac object holds, not
+    imported (never merged)."""
+
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORT_KEYS, 0))
     warnings: list[str] = field(default_factory=list)
     unresolved_links: list[str] = field(default_factory=list)
+    links_to_trashed: list[str] = field(default_factory=list)
+    unpublished: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    collisions: list[str] = field(default_factory=list)
     skipped_unchanged: int = 0
     seconds: float = 0.0
 
@@ -98,8 +121,13 @@ class Report:
 
     def as_json(self) -> dict:
         data = dict(self.counts)
+        data["unchanged"] = self.skipped_unchanged
         data["warnings"] = list(self.warnings)
         data["unresolved_links"] = list(self.unresolved_links)
+        data["links_to_trashed"] = list(self.links_to_trashed)
+        data["unpublished"] = list(self.unpublished)
+        data["conflicts"] = list(self.conflicts)
+        data["collisions"] = list(self.collisions)
         data["seconds"] = round(self.seconds, 3)
         return data
 
@@ -139,6 +167,11 @@ def safe_join(img_dir: Path, relative: str) -> Path | None:
     if os.path.commonpath([root, candidate]) != root or candidate == root:
         return None
     return Path(candidate)
+
+
+def _numbered_slug(slug: str, base: str) -> bool:
+    """``slug`` is ``base`` made unique among its siblings (``base-12``, ``base-12-2``)."""
+    return slug.startswith(base + "-") and slug[len(base) + 1 :].replace("-", "").isdigit()
 
 
 def _body(page) -> str:
@@ -307,7 +340,7 @@ class Importer:
     def __init__(
         self, reader, *, img_dir: str | Path | None = None, site_url: str = "",
         dry_run: bool = False, only: set[str] | None = None, since: dt.datetime | None = None,
-        with_trash: bool = False, progress=None,
+        with_trash: bool = False, progress=None, reserve: int = DEFAULT_RESERVE,
     ) -> None:  # fmt: skip
         self.reader = reader
         self.site = reader.site
@@ -317,6 +350,7 @@ class Importer:
         self.only = set(only or ALL_TYPES)
         self.since = aware(since) if since else None
         self.with_trash = with_trash
+        self.reserve = max(int(reserve), 0)
         self.progress = progress or (lambda kind, done, total: None)
         self.report = Report()
         self.records: dict[str, tuple[str, int | None]] = {}  # ref -> (digest, object_id)
@@ -342,14 +376,21 @@ class Importer:
         self._documents_by_file: dict[str, int] = {}
         self._slug_objects: dict[str, tuple[str, int]] = {}
         self._site_pattern = legacy.old_site_pattern(self.site_url) if self.site_url else None
+        self.extras: dict[str, dict] = {}  # ref -> ImportRecord.extra of earlier runs
+        self.trashed_refs: set[str] = set()  # SPIP objects in the trash, not imported
+        self.seen: dict[str, set[int]] = defaultdict(set)  # SPIP ids present in the source
+        self.virtual_published: set[str] = set()  # refs of published virtual articles
+        self._holders: dict[str, dict[int, tuple[int, int]]] = {}
+        self._pending_numbers: list[tuple[str, int, object]] = []
 
     # --- driver ----------------------------------------------------------------------------------
     def run(self) -> Report:
         start = time.monotonic()
-        self.records = {
-            r: (d, o) for r, d, o in ImportRecord.objects.filter(ref__startswith="spip:")
-            .values_list("ref", "digest", "object_id").iterator()
-        }  # fmt: skip
+        self.records, self.extras = {}, {}
+        for r, d, o, extra in (ImportRecord.objects.filter(ref__startswith="spip:")
+                               .values_list("ref", "digest", "object_id", "extra").iterator()):  # fmt: skip
+            self.records[r] = (d, o)
+            self.extras[r] = extra or {}
         # what earlier runs imported, for the steps this run does not redo (--only, unchanged)
         for key, (_d, object_id) in self.records.items():
             kind, _, ident = key[len("spip:") :].partition(":")
@@ -391,6 +432,7 @@ class Importer:
                                    for row in self.reader.documents() if row.fichier}  # fmt: skip
         self._url_rows = list(self.reader.urls())
         self.home = self._ensure_home()
+        self._reserve_numbers()
         steps = [
             ("mots", self.import_keywords),
             ("auteurs", self.import_authors),
@@ -407,6 +449,10 @@ class Importer:
                 step()
             elif name in ("rubriques",):
                 self._load_sections()  # later steps need the section pages
+        for kind, name in PAGE_KINDS.items():
+            if name in self.only:
+                self._take_offline(kind)
+                self._update_old_slugs(kind)
         self.check_texts()
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -451,9 +497,14 @@ class Importer:
         together at the end of the batch, in its transaction (an object is never committed
         without its record, so a killed run resumes cleanly)."""
         label = f"{obj._meta.app_label}.{obj._meta.model_name}"
+        extra = dict(extra or {})
+        if isinstance(obj, Page):
+            # what the page was when imported: a later revision means an edit in redac
+            extra["revision"] = obj.latest_revision_id
+        self.extras[key] = extra
         self._pending_records[key] = ImportRecord(ref=key, digest=digest, model=label,
                                                   object_id=obj.pk, spip_status=status,
-                                                  extra=extra or {})  # fmt: skip
+                                                  extra=extra)  # fmt: skip
         self.records[key] = (digest, obj.pk)
         self.touched.append((label, obj.pk))
         if not self._in_batch:
@@ -464,6 +515,14 @@ class Importer:
         pages, import records."""
         self._tree.flush()
         self._flush_links()
+        if self._pending_numbers:
+            numbers.claim_many([(obj, ident) for _kind, ident, obj in self._pending_numbers])
+            from django.contrib.contenttypes.models import ContentType
+
+            for kind, ident, obj in self._pending_numbers:
+                content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+                self._holders.setdefault(NUMBERED[kind], {})[ident] = (content_type.id, obj.pk)
+            self._pending_numbers.clear()
         if self._pending_records:
             ImportRecord.objects.bulk_create(
                 list(self._pending_records.values()), batch_size=250, update_conflicts=True,
@@ -523,19 +582,58 @@ class Importer:
         identity.save()
         return home
 
+    def _base_slug(self, kind: str, ident: int, title: str) -> str:
+        """SPIP's « URLs propres » rule (redac.core.slugs): the site's own ``spip_urls`` slug when
+        it had one, else the title; whole words; the object's name when nothing is left."""
+        return spip_slug(self.slugs.get((kind, ident), "") or title, fallback=f"{kind}{ident}")
+
     def _slug(self, parent: Page, kind: str, ident: int, title: str, current: Page | None) -> str:
-        base = slugify(self.slugs.get((kind, ident), "") or title)[:70].strip("-")
-        base = base or f"{kind}-{ident}"
-        if current is not None and current.slug == base:
-            return base
+        base = self._base_slug(kind, ident, title)
+        if current is not None and (current.slug == base or _numbered_slug(current.slug, base)):
+            return current.slug
         taken = self._tree.slugs(parent)
         if current is not None:
             taken = taken - {current.slug}
+        # SPIP adds the object's number when the address is taken (url_insert: "-12")
         slug, n = base, 1
+        if slug in taken:
+            slug = f"{base}-{ident}"
         while slug in taken:
             n += 1
-            slug = f"{base}-{n}"
+            slug = f"{base}-{ident}-{n}"
         return slug
+
+    def _update_old_slugs(self, kind: str) -> None:
+        """Pages imported before the slug rule (slugs cut at 70 characters, in the middle of a
+        word) get the rule's slug; their old address answers 301 to the new one (Wagtail's
+        redirects, created when a live page's slug changes). A slug edited in redac is kept.
+        A dry run counts them without changing them."""
+        model = {"article": ArticlePage, "breve": BrevePage, "rubrique": SectionPage}[kind]
+        titles = {}
+        for pk, ref_, slug, title in model.objects.filter(
+            import_ref__startswith=f"spip:{kind}:"
+        ).values_list("pk", "import_ref", "slug", "title"):  # fmt: skip
+            ident = int(ref_.rsplit(":", 1)[1])
+            source = self.slugs.get((kind, ident), "") or title
+            old = slugify(source)[:70].strip("-") or f"{kind}-{ident}"
+            if slug != old and not re.fullmatch(rf"{re.escape(old)}-\d+", slug):
+                continue  # not the old rule's slug: chosen in redac, or already the new one
+            base = self._base_slug(kind, ident, title)
+            if slug == base or _numbered_slug(slug, base):
+                continue
+            titles[pk] = ident
+        if self.dry_run:
+            self.report.counts["slugs_updated"] += len(titles)
+            return
+        for pk, ident in titles.items():
+            with transaction.atomic():
+                page = model.objects.get(pk=pk)
+                parent = page.get_parent()
+                self._tree.forget()
+                self._tree._slugs.pop(parent.pk, None)
+                page.slug = self._slug(parent, kind, ident, page.title, None)
+                page.save(update_fields=["slug", "url_path"], clean=False)
+                self.report.counts["slugs_updated"] += 1
 
     def _text(self, raw: str) -> str:
         """A SPIP text as stored: control characters out, links to the old site made internal
@@ -642,6 +740,116 @@ class Importer:
 
     def _logo(self, objet: str, ident: int) -> int | None:
         return self.logos.get((objet, ident))
+
+    # --- SPIP numbers, later syncs ---------------------------------------------------------------
+    def _reserve_numbers(self) -> None:
+        """Keep the SPIP site's numbers, and ``--reserve`` more above them, for the site while it
+        is re-synced: redac's own new objects are numbered above (redac.news.numbers)."""
+        articles = list(self.reader.articles())
+        for row in articles:  # links to them are shown as text, not reported as broken
+            if self._wanted_status(row.status, "") is None:
+                self.trashed_refs.add(ref("article", row.id))
+        highest = {
+            numbers.Kind.ARTICLE: max((r.id for r in articles), default=0),
+            numbers.Kind.BREVE: max((r.id for r in self.reader.breves()), default=0),
+            numbers.Kind.RUBRIQUE: max((r.id for r in self.reader.rubriques()), default=0),
+            numbers.Kind.DOCUMENT: max((r.id for r in self.reader.documents()), default=0),
+        }
+        for kind, top in highest.items():
+            if top:
+                numbers.reserve(kind, top + self.reserve)
+
+    def _number_free(self, kind: str, ident: int, obj) -> bool:
+        """Whether the SPIP object ``kind`` ``ident`` may hold its SPIP number: free, or held by
+        its own import already. A redac object holding it is a collision: reported, and the SPIP
+        object is not imported (the two are never merged)."""
+        numbering = NUMBERED[kind]
+        if numbering not in self._holders:
+            self._holders[numbering] = {
+                n: (ct, o) for n, ct, o in numbers.SpipNumber.objects.filter(kind=numbering)
+                .values_list("number", "content_type_id", "object_id")
+            }  # fmt: skip
+        held = self._holders[numbering].get(ident)
+        if held is None:
+            return True
+        if obj is not None and obj.pk is not None and held[1] == obj.pk:
+            from django.contrib.contenttypes.models import ContentType
+
+            if held[0] == ContentType.objects.get_for_model(obj, for_concrete_model=False).id:
+                return True
+        if ref(kind, ident) in self.records and self.records[ref(kind, ident)][1] == held[1]:
+            return True
+        entry = f"{kind} {ident}"
+        if entry not in self.report.collisions:
+            self.report.collisions.append(entry)
+            self.report.warn(f"{kind} {ident} : ce numéro est déjà celui d'un contenu créé dans "
+                             "redac ; l'objet SPIP n'est pas importé (collision, rien n'est "
+                             "fusionné)")  # fmt: skip
+        return False
+
+    def _keep_number(self, kind: str, ident: int, obj, *, is_new: bool) -> None:
+        """An imported object keeps its SPIP number: a new one claims it when saved (the
+        ``_spip_number`` the numbering's signal reads), an existing one now."""
+        if self.dry_run:
+            return
+        if is_new:
+            # claimed with the rest of the batch when it is written (_flush), in its transaction
+            obj._spip_number_later = True
+            self._pending_numbers.append((kind, ident, obj))
+            return
+        numbering = NUMBERED[kind]
+        held = self._holders.get(numbering, {}).get(ident)
+        if held is not None and held[1] == obj.pk:
+            return
+        try:
+            numbers.claim(obj, ident)
+        except numbers.NumberCollision:
+            self._number_free(kind, ident, None)
+
+    def _edited_in_redac(self, key: str, page) -> bool:
+        """A page edited in redac since its import (a revision the import did not make): a
+        re-sync must not overwrite it. Pages imported before this check was kept have no
+        recorded revision: any revision counts, except the one a proposed article's submission
+        made."""
+        extra = self.extras.get(key, {})
+        if "revision" in extra:
+            return page.latest_revision_id != extra["revision"]
+        return page.latest_revision_id is not None and not page.workflow_in_progress
+
+    def _conflict(self, kind: str, ident: int) -> None:
+        self.report.conflicts.append(f"{kind} {ident}")
+        self.report.warn(f"{kind} {ident} : modifié dans redac depuis l'import, non réécrit "
+                         "(conflit : comparez avec SPIP et reportez la modification à la main)")  # fmt: skip
+
+    def _take_offline(self, kind: str) -> None:
+        """What SPIP trashed or deleted since the last run goes offline (unpublished, never
+        deleted: its comments, visits and number stay), and is reported; unless it was edited
+        in redac since, which is a conflict."""
+        model = {"article": ArticlePage, "breve": BrevePage, "rubrique": SectionPage}[kind]
+        prefix = f"spip:{kind}:"
+        gone = []
+        for key, (_digest, object_id) in list(self.records.items()):
+            if not key.startswith(prefix) or object_id is None:
+                continue
+            ident = int(key[len(prefix) :])
+            if ident in self.seen[kind] and key not in self.trashed_refs:
+                continue
+            gone.append((key, ident, object_id))
+        for key, ident, object_id in gone:
+            page = model.objects.filter(pk=object_id).first()
+            if page is None or not page.live:
+                continue
+            if self._edited_in_redac(key, page):
+                self._conflict(kind, ident)
+                continue
+            with transaction.atomic():
+                page.unpublish(log_action="wagtail.unpublish")
+                ImportRecord.objects.filter(ref=key).update(
+                    spip_status="poubelle" if key in self.trashed_refs else "supprime"
+                )
+            why = "mis à la poubelle" if key in self.trashed_refs else "supprimé"
+            self.report.unpublished.append(f"{kind} {ident}")
+            self.report.warn(f"{kind} {ident} : {why} dans SPIP depuis l'import, mis hors ligne")
 
     # --- keywords --------------------------------------------------------------------------------
     def import_keywords(self) -> None:
@@ -811,15 +1019,18 @@ class Importer:
             return
         digest = combine(t.digest(row), path.stat().st_size)
         if not self._unchanged(key, digest):
+            found = self.records.get(key)
+            if not self._number_free("document", row.id, None if not found else
+                                     Image(pk=found[1]) if row.extension in IMAGE_EXTENSIONS
+                                     else WagtailDocument(pk=found[1])):  # fmt: skip
+                return
             obj = self._save_file(key, row, path)
             if obj is None:
-                return
-            if self.dry_run:
-                self.report.counts["documents"] += 1
                 return
             extra = {"titre": row.title, "descriptif": row.descriptif, "credits": row.credits,
                      "fichier": row.fichier, "mode": row.mode,
                      "links": [list(link) for link in row.links]}  # fmt: skip
+            # a dry run records too (rolled back): the redirects it counts are the real run's
             self._record(key, digest, obj, extra=extra)
             self.report.counts["documents"] += 1
         object_id = self.records[key][1]
@@ -835,7 +1046,12 @@ class Importer:
         title = clean.plain_title(row.title, self.site.lang) or path.name
         if self.dry_run:
             return model(pk=0, title=title)
+        if obj is not None and row.id:
+            self._keep_number("document", row.id, obj, is_new=False)
         if obj is None or obj.file.size != path.stat().st_size:
+            if obj is None and row.id:
+                obj = model()
+                self._keep_number("document", row.id, obj, is_new=True)
             obj = obj or model()
             with open(path, "rb") as fh:
                 obj.file = File(fh, name=path.name)
@@ -877,9 +1093,9 @@ class Importer:
                         obj = self._save_file(key, row, path)
                         if obj is None:
                             continue
-                        self._record(
-                            key, digest, obj, extra={"mode": "logoon", "links": [[objet, ident]]}
-                        )
+                        self._record(key, digest, obj, extra={
+                            "mode": "logoon", "links": [[objet, ident]], "fichier": entry.name,
+                        })  # fmt: skip
                         self.report.counts["documents"] += 1
                     self.logos[(objet, ident)] = self.records[key][1]
 
@@ -899,6 +1115,7 @@ class Importer:
         self._load_sections()
         for row in self._batches(rows, "rubriques"):
             key = ref("rubrique", row.id)
+            self.seen["rubrique"].add(row.id)
             digest = self._text_digest(t.digest(row), self._logo("rubrique", row.id))
             if self._unchanged(key, digest) and row.id in self.sections:
                 continue
@@ -909,8 +1126,15 @@ class Importer:
             parent = parent or self.home
             page = self._existing(SectionPage, key)
             is_new = page is None
+            if not self._number_free("rubrique", row.id, page):
+                continue
+            if not is_new and self._edited_in_redac(key, page):
+                self._conflict("rubrique", row.id)
+                self.sections[row.id] = page
+                continue
             if is_new:
                 page = SectionPage(import_ref=key)
+            self._keep_number("rubrique", row.id, page, is_new=is_new)
             lang = self._lang(row.lang)
             page.title = clean.plain_title(row.title, lang) or f"Rubrique {row.id}"
             page.slug = self._slug(parent, "rubrique", row.id, page.title,
@@ -985,10 +1209,16 @@ class Importer:
         for row in self._batches(rows, "articles"):
             key = ref("article", row.id)
             status = self._wanted_status(row.status, key)
-            if status is None or self._too_old(row.date, row.date_modif):
+            if status is None:
+                self.trashed_refs.add(key)
                 continue
+            self.seen["article"].add(row.id)
             if row.redirect_target:
                 self._virtual_articles.append(row)
+                if status == "publie":
+                    self.virtual_published.add(key)
+                continue
+            if self._too_old(row.date, row.date_modif):
                 continue
             digest = self._text_digest(t.digest(row), self._logo("article", row.id))
             if self._unchanged(key, digest):
@@ -1000,10 +1230,16 @@ class Importer:
                 continue
             page = self._existing(ArticlePage, key)
             is_new = page is None
+            if not self._number_free("article", row.id, page):
+                continue
+            if not is_new and self._edited_in_redac(key, page):
+                self._conflict("article", row.id)
+                continue
             if is_new:
                 page = ArticlePage(import_ref=key)
             elif page.get_parent().pk != parent.pk:
                 page = self._move(page, parent)
+            self._keep_number("article", row.id, page, is_new=is_new)
             lang = self._lang(row.lang)
             page.title = clean.plain_title(row.title, lang) or f"Article {row.id}"
             page.slug = self._slug(parent, "article", row.id, page.title,
@@ -1014,6 +1250,12 @@ class Importer:
             page.chapo = self._text(row.chapo)
             page.body = [("spip", self._text(row.texte))] if row.texte.strip() else []
             page.ps = self._text(row.ps)
+            # « Voir en ligne » (SPIP's nom_site / url_site): a site the article is about
+            page.site_name = clean.plain_title(row.nom_site, lang)[:255]
+            page.site_url = clean.safe_url(row.url_site, schemes=("http", "https"))
+            if row.url_site.strip() and not page.site_url:
+                self.report.warn(f"article {row.id} : lien « voir en ligne » refusé "
+                                 f"({row.url_site[:80]!r})")  # fmt: skip
             page.date = aware(row.date) or aware(row.date_modif) or timezone.now()
             page.date_redac = aware(row.date_redac)
             page.lang = lang
@@ -1043,7 +1285,11 @@ class Importer:
         for row in self._batches(rows, "breves"):
             key = ref("breve", row.id)
             status = self._wanted_status(row.status, key)
-            if status is None or self._too_old(row.date):
+            if status is None:
+                self.trashed_refs.add(key)
+                continue
+            self.seen["breve"].add(row.id)
+            if self._too_old(row.date):
                 continue
             digest = self._text_digest(t.digest(row))
             if self._unchanged(key, digest):
@@ -1055,10 +1301,16 @@ class Importer:
                 continue
             page = self._existing(BrevePage, key)
             is_new = page is None
+            if not self._number_free("breve", row.id, page):
+                continue
+            if not is_new and self._edited_in_redac(key, page):
+                self._conflict("breve", row.id)
+                continue
             if is_new:
                 page = BrevePage(import_ref=key)
             elif page.get_parent().pk != parent.pk:
                 page = self._move(page, parent)
+            self._keep_number("breve", row.id, page, is_new=is_new)
             lang = self._lang(row.lang)
             page.title = clean.plain_title(row.title, lang) or f"Brève {row.id}"
             page.slug = self._slug(parent, "breve", row.id, page.title,
@@ -1225,7 +1477,15 @@ class Importer:
                 target = ref(kind, row.object_id)
                 if target in self.records or kind == "article":
                     wanted.setdefault(legacy.slug_key(kind, row.url), (target, ""))
+        offline_virtuals = []
         for row in getattr(self, "_virtual_articles", []):
+            if ref("article", row.id) not in self.virtual_published:
+                # SPIP redirects only for a published virtual article; a draft one answers 404
+                offline_virtuals.append(legacy.canonical("article", row.id))
+                slug = self.slugs.get(("article", row.id))
+                if slug:
+                    offline_virtuals.append(legacy.slug_key("article", slug))
+                continue
             target_ref, target_url = self._virtual_target(row.redirect_target)
             if not (target_ref or target_url):
                 self.report.warn(f"article {row.id} : redirection vers une adresse refusée "
@@ -1239,6 +1499,16 @@ class Importer:
             (k, (r, u)) for k, r, u in LegacyURL.objects.values_list("key", "target_ref",
                                                                      "target_url").iterator()
         )  # fmt: skip
+        if "articles" in self.only:
+            # virtual articles trashed, deleted or unpublished in SPIP since the last run: their
+            # redirects go (an article's own address points at itself, a virtual one's elsewhere)
+            for key, (target_ref, target_url) in existing.items():
+                ident = key[len("spip.php?article") :] if key.startswith("spip.php?article") else ""
+                own = ref("article", int(ident)) if ident.isdigit() else ""
+                if own and (target_url or target_ref != own) and own not in self.virtual_published:
+                    offline_virtuals.append(key)
+        offline = set(offline_virtuals)
+        wanted = {k: v for k, v in wanted.items() if k not in offline}
         new = [LegacyURL(key=k, target_ref=r, target_url=u) for k, (r, u) in wanted.items()
                if k not in existing]  # fmt: skip
         changed = [(k, r, u) for k, (r, u) in wanted.items()
@@ -1248,6 +1518,8 @@ class Importer:
                 LegacyURL.objects.bulk_create(new[start : start + 1000], ignore_conflicts=True)
             for k, r, u in changed:
                 LegacyURL.objects.filter(key=k).update(target_ref=r, target_url=u)
+            if offline:
+                LegacyURL.objects.filter(key__in=offline).delete()
         self.report.counts["redirects"] = len(new) + len(changed)
 
     def _virtual_target(self, target: str) -> tuple[str, str]:
@@ -1273,14 +1545,17 @@ class Importer:
             return
         from .resolver import RecordingResolver
 
-        known = set(self.records)
+        known = {key for key, (_d, object_id) in self.records.items() if object_id is not None}
+        known |= self.virtual_published  # they answer: a 301 to their target
 
         def exists(target: str) -> bool:
             return target in known
 
-        seen: set[str] = set()
+        # texts rendered by this run: their references, noted on their import records so that
+        # the next run re-checks them without rendering the texts again
+        checked: dict[str, list[str]] = {}
         for source_ref, lang, texts in self.changed_texts:
-            recorder = RecordingResolver(exists)
+            recorder = RecordingResolver(lambda target: True)
             for text in texts:
                 if not text:
                     continue
@@ -1288,11 +1563,38 @@ class Importer:
                     render(text, lang=lang, resolver=recorder)
                 except Exception as exc:  # the engine must never stop an import
                     self.report.warn(f"{source_ref} : texte illisible ({type(exc).__name__})")
-            for missing in recorder.missing:
-                entry = f"{source_ref} -> {missing}"
-                if entry not in seen:
-                    seen.add(entry)
+            checked[source_ref] = list(dict.fromkeys(recorder.seen))
+        if checked and not self.dry_run:
+            keys = list(checked)
+            for start in range(0, len(keys), 500):
+                with transaction.atomic():
+                    records = list(ImportRecord.objects.filter(ref__in=keys[start : start + 500]))
+                    for record in records:
+                        record.extra = {**(record.extra or {}), "refs": checked[record.ref]}
+                    ImportRecord.objects.bulk_update(records, ["extra"], batch_size=250)
+        refs_by_source = {key: extra.get("refs", []) for key, extra in self.extras.items()
+                          if extra.get("refs")}  # fmt: skip
+        refs_by_source.update(checked)
+        seen: set[str] = set()
+        for source_ref in sorted(refs_by_source, key=_ref_order):
+            if source_ref not in known:
+                continue  # not imported (any more): its links are nobody's
+            for target in refs_by_source[source_ref]:
+                if exists(target):
+                    continue
+                entry = f"{source_ref} -> {target}"
+                if entry in seen:
+                    continue
+                seen.add(entry)
+                if target in self.trashed_refs:
+                    self.report.links_to_trashed.append(entry)
+                else:
                     self.report.unresolved_links.append(entry)
+
+
+def _ref_order(key: str):
+    kind, _, ident = key.partition(":")[2].partition(":")
+    return (kind, int(ident) if ident.isdigit() else 0, key)
 
 
 class _DryRunDone(Exception):

@@ -22,6 +22,8 @@ class LegacyURLMiddleware:
             query = request.META.get("QUERY_STRING", "")
             if legacy.looks_legacy(request.path, query):
                 target = self._target(legacy.keys_for_request(request.path, query))
+                # SPIP pages that name no object (search, feeds, home, private area)
+                target = target or legacy.page_target(request.path, query)
                 if target:
                     return HttpResponsePermanentRedirect(target)
         response = self.get_response(request)

@@ -41,6 +41,28 @@ class ImportRecord(models.Model):
     def __str__(self) -> str:
         return self.ref
 
+    @property
+    def spip_kind(self) -> str:
+        """``article`` for ``spip:article:12``."""
+        return self.ref.split(":")[1] if self.ref.count(":") >= 2 else ""
+
+    @property
+    def spip_number(self) -> int | None:
+        tail = self.ref.rsplit(":", 1)[-1]
+        return int(tail) if tail.isdigit() else None
+
+    def redac_object(self):
+        """What the import made of it (any state), or None."""
+        from django.apps import apps
+
+        if self.object_id is None:
+            return None
+        try:
+            model = apps.get_model(self.model)
+        except (LookupError, ValueError):
+            return None
+        return model._default_manager.filter(pk=self.object_id).first()
+
 
 class LegacyURL(models.Model):
     """An old SPIP address, normalised (see ``redac.spipimport.urls.legacy_keys``), and what it
@@ -68,3 +90,20 @@ class LegacyURL(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} -> {self.target_ref or self.target_url}"
+
+    @property
+    def old_address(self) -> str:
+        """The address as a reader typed it: ``/spip.php?article12``, ``/IMG/pdf/x.pdf``; a
+        "propres" slug with its type (the markers SPIP wrapped it in vary)."""
+        if self.key.startswith("slug:"):
+            _slug, kind, slug = self.key.split(":", 2)
+            return f"/{slug} ({kind})"
+        return "/" + self.key
+
+    def new_address(self) -> str:
+        """Where it answers now (301), or "" when its target is not (or no longer) public."""
+        from .resolver import url_for_ref
+
+        if self.target_url:
+            return self.target_url
+        return url_for_ref(self.target_ref) or ""

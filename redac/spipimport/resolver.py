@@ -1,22 +1,20 @@
-"""Resolving SPIP references (``[->art12]``, ``<doc3|center>``, old URLs) to imported objects.
+"""What only the importer knows about SPIP references: old addresses and virtual articles.
 
-:class:`ImportedObjectsResolver` implements ``redac.typo``'s resolver contract; the ``|spip``
-template filter passes it to every rendering, so links written in SPIP markup keep working after
-the import (imported texts are stored as SPIP markup, not pre-rendered HTML). Only what a reader
-may see resolves: a link to a draft renders as a link to a missing object, never leaking its title.
+SPIP shortcuts in texts (``[->art12]``, ``<doc3|center>``) resolve through the SPIP numbers of
+``redac.news`` (``redac.news.resolver``), for imported objects and redac's own alike. This module
+adds what the import keeps beside the content:
+
+- :func:`url_for_ref`: where an old address's target now is (the legacy middleware), only what
+  readers may see (a page that is live and not restricted, a public document);
+- SPIP's virtual articles, which are redirects and not pages: ``[->art5]`` to a published virtual
+  article links to its old address, which answers 301 to its target (registered as a link
+  fallback in :mod:`redac.core.spiplinks`);
+- a document's SPIP caption (title, description, credits) for ``<docN>``.
+
+:class:`RecordingResolver` lists, during the import, the references each text makes.
 """
 
 from __future__ import annotations
-
-from django.utils.html import escape
-
-REF_MODELS = {
-    "article": "news.ArticlePage",
-    "breve": "news.BrevePage",
-    "rubrique": "news.SectionPage",
-    "auteur": "news.Author",
-    "mot": "news.Keyword",
-}
 
 
 def _record(ref: str):
@@ -25,110 +23,104 @@ def _record(ref: str):
     return ImportRecord.objects.filter(ref=ref).values_list("model", "object_id", "extra").first()
 
 
-def _page(object_id):
-    from wagtail.models import Page
-
-    from redac.news.models import published
-
-    return published(Page).filter(pk=object_id).first()
-
-
 def object_for_ref(ref: str):
-    """The live object a SPIP reference now is, or None."""
-    found = _record(ref)
-    if not found:
-        return None
-    model, object_id, extra = found
-    if model.startswith("news.") and model.endswith("page"):
-        return _page(object_id)
+    """The object a SPIP reference now is, if readers may see it; else None."""
     from django.apps import apps
 
-    obj = apps.get_model(model).objects.filter(pk=object_id).first()
-    if obj is not None:
-        obj.spip_extra = extra or {}
+    from redac.news.resolver import _visible_page, in_public_collection
+
+    found = _record(ref)
+    if not found or found[1] is None:
+        return None
+    model_label, object_id, extra = found
+    try:
+        model = apps.get_model(model_label)
+    except LookupError:
+        return None
+    obj = model._default_manager.filter(pk=object_id).first()
+    if obj is None:
+        return None
+    if model_label.startswith("news.") and model_label.endswith("page"):
+        return _visible_page(obj)
+    if hasattr(obj, "collection_id") and not in_public_collection(obj):
+        return None
+    obj.spip_extra = extra or {}
     return obj
 
 
 def url_for_ref(ref: str) -> str | None:
+    from redac.news.resolver import public_file_url
+
     obj = object_for_ref(ref)
     if obj is None:
         return None
     if hasattr(obj, "get_url"):  # pages
         return obj.get_url()
-    if hasattr(obj, "file") and hasattr(obj, "get_rendition"):  # images: the original file
-        return obj.file.url
-    if hasattr(obj, "url"):  # documents
-        return obj.url
+    if hasattr(obj, "file") and (hasattr(obj, "get_rendition") or hasattr(obj, "url")):
+        return public_file_url(obj)  # images (a rendition), documents
     if hasattr(obj, "get_absolute_url"):
         return obj.get_absolute_url()
     return None
 
 
-class ImportedObjectsResolver:
-    """``link(kind, id)`` and ``document(id, align, kind)`` for ``redac.typo``, backed by
-    :class:`ImportRecord`. One instance per rendering; lookups are cached in it."""
+def virtual_article_link(kind: str, number: int):
+    """``[->art5]`` where article 5 was a published SPIP virtual article: its old address, which
+    answers 301 to where it pointed (only when that target answers)."""
+    if kind != "article":
+        return None
+    from . import legacy
+    from .models import LegacyURL
 
-    def __init__(self) -> None:
-        self._cache: dict[str, object] = {}
+    key = legacy.canonical("article", number)
+    row = LegacyURL.objects.filter(key=key).values_list("target_ref", "target_url").first()
+    if row is None:
+        return None
+    target_ref, target_url = row
+    if target_url or (target_ref and url_for_ref(target_ref)):
+        return ("/" + key, "")
+    return None
 
-    def _get(self, ref: str):
-        if ref not in self._cache:
-            self._cache[ref] = object_for_ref(ref)
-        return self._cache[ref]
 
-    def link(self, kind: str, id: int):
-        obj = self._get(f"spip:{kind}:{int(id)}")
-        if obj is None:
-            return None
-        url = url_for_ref(f"spip:{kind}:{int(id)}")
-        if not url:
-            return None
-        title = getattr(obj, "title", None) or getattr(obj, "name", None) or str(obj)
-        lang = getattr(getattr(obj, "specific_deferred", obj), "lang", "") if kind in (
-            "article", "breve") else ""  # fmt: skip
-        return (url, str(title), lang) if lang else (url, str(title))
+def document_caption(obj) -> dict:
+    """SPIP's own title, description and credits of an imported document."""
+    from redac.news import numbers
 
-    def document(self, id: int, *, align: str = "", kind: str = "doc"):
-        obj = self._get(f"spip:document:{int(id)}")
-        if obj is None:
-            return None
-        align_class = f" spip-doc--{align}" if align in ("left", "right", "center") else ""
-        if hasattr(obj, "get_rendition"):  # a Wagtail image
-            rendition = obj.get_rendition("max-800x800")
-            extra = getattr(obj, "spip_extra", {})
-            alt = escape(obj.description or "")
-            img = (f'<img src="{escape(rendition.url)}" width="{rendition.width}" '
-                   f'height="{rendition.height}" alt="{alt}">')  # fmt: skip
-            if kind == "img":
-                return f'<span class="spip-doc spip-doc--img{align_class}">{img}</span>'
-            # SPIP's caption: title, description, credits (modeles/document.html)
-            parts = [f"<strong>{escape(obj.title)}</strong>" if extra.get("titre") else "",
-                     escape(extra.get("descriptif", "")), escape(extra.get("credits", ""))]  # fmt: skip
-            caption = "<br>".join(p for p in parts if p)
-            figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
-            return f'<figure class="spip-doc{align_class}">{img}{figcaption}</figure>'
-        title = escape(obj.title or obj.filename)
-        return (f'<p class="spip-doc spip-doc--file{align_class}"><a href="{escape(obj.url)}">'
-                f"{title}</a> ({escape(obj.file_extension.upper())})</p>")  # fmt: skip
+    number = numbers.number_of(obj)
+    if number is None:
+        return {}
+    found = _record(f"spip:document:{number}")
+    if not found:
+        return {}
+    extra = found[2] or {}
+    return {key: extra.get(key, "") for key in ("titre", "descriptif", "credits")}
+
+
+def register() -> None:
+    from redac.core import spiplinks
+
+    spiplinks.register_link_fallback(virtual_article_link)
+    spiplinks.register_document_caption(document_caption)
 
 
 class RecordingResolver:
-    """Wraps a resolver during the import to list the references that resolve to nothing."""
+    """Wraps a lookup during the import to list the references a text makes (``seen``) and
+    those that resolve to nothing (``missing``)."""
 
     def __init__(self, lookup) -> None:
-        self.lookup = lookup  # callable(ref) -> bool (imported and visible)
+        self.lookup = lookup
+        self.seen: list[str] = []
         self.missing: list[str] = []
+
+    def _check(self, ref: str) -> bool:
+        self.seen.append(ref)
+        if self.lookup(ref):
+            return True
+        self.missing.append(ref)
+        return False
 
     def link(self, kind: str, id: int):
         ref = f"spip:{kind}:{int(id)}"
-        if self.lookup(ref):
-            return (f"#{ref}", ref)
-        self.missing.append(ref)
-        return None
+        return (f"#{ref}", ref) if self._check(ref) else None
 
     def document(self, id: int, *, align: str = "", kind: str = "doc"):
-        ref = f"spip:document:{int(id)}"
-        if self.lookup(ref):
-            return "<span></span>"
-        self.missing.append(ref)
-        return None
+        return "<span></span>" if self._check(f"spip:document:{int(id)}") else None

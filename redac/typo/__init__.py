@@ -26,7 +26,8 @@ class Resolver(Protocol):
     third item, the object's language, which gives ``hreflang`` when it differs from the
     page language — or ``None`` when the object is missing: the link is then rendered as
     SPIP renders links to missing objects (``spip.php?article9999``, no class; missing
-    documents keep their shortcut as URL).
+    documents keep their shortcut as URL). ``(None, title)`` says the object exists but readers
+    have no address for it (a draft, a trashed object): the link's text is shown without a link.
 
     ``document(id, *, align, kind)`` returns the HTML block for ``<docN|align>``,
     ``<imgN>`` or ``<embN>`` (``kind`` is ``"doc"``, ``"img"`` or ``"emb"``, ``align`` is
@@ -35,7 +36,9 @@ class Resolver(Protocol):
     engine's allow-list like everything else.
     """
 
-    def link(self, kind: ObjectKind, id: int) -> tuple[str, str] | tuple[str, str, str] | None: ...
+    def link(
+        self, kind: ObjectKind, id: int
+    ) -> tuple[str | None, str] | tuple[str, str, str] | None: ...
 
     def document(self, id: int, *, align: str, kind: DocumentKind) -> str | None: ...
 

@@ -317,6 +317,11 @@ def calculer_url(ctx: LinkContext, ref: str, texte: str) -> dict:
     if typed:
         kind, ident, args, anchor = typed
         found = _resolve(ctx, kind, ident)
+        if found is not None and found[0] is None:
+            # the resolver knows the object but readers have no address for it (a draft, a
+            # trashed or unpublished object): its text without a link, never a dead link
+            label = TYPE_LABELS.get(kind, kind)
+            return {"url": None, "titre": texte.strip() or found[1] or f"{label} {int(ident)}"}
         if found is not None:
             url, title = found[0], found[1]
             obj_lang = found[2] if len(found) > 2 else ""
@@ -417,6 +422,8 @@ def render_link(
         obj_lang = resolved.get("lang", "")
         mime = resolved.get("mime", "")
         url = resolved["url"]
+    if url is None:  # no address for readers: the text alone
+        return texte if text_is_html else ctx.typo(texte or resolved["titre"], hlang or ctx.lang)
     url = url.strip()
     if hlang == "@page":
         hlang = ctx.lang

@@ -33,7 +33,10 @@ def _size(threads) -> int:
 
 @register.simple_tag
 def comment_count(page) -> int:
-    return Comment.objects.published().filter(page=page).count()
+    from django.db.models import Q
+
+    shown = Q(parent__isnull=True) | Q(parent__status=Comment.Status.PUBLISHED)
+    return Comment.objects.published().filter(shown, page=page).count()
 
 
 @register.filter

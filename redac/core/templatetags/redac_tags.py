@@ -39,11 +39,11 @@ def spip_filter(text, lang: str = ""):
 
 
 def _render_spip(text, lang: str):
-    # SPIP references ([->art12], <doc3|center>) resolve to imported objects (issue 4).
-    from redac.spipimport.resolver import ImportedObjectsResolver
+    # SPIP shortcuts ([->article19], <img4|center>) resolve through the SPIP numbers of every
+    # article, brève, section and document (redac.news.resolver, registered in core.spiplinks).
+    from redac.core.spiplinks import new_resolver
 
-    return render(str(text), lang=lang or get_language() or "fr",
-                  resolver=ImportedObjectsResolver())  # fmt: skip
+    return render(str(text), lang=lang or get_language() or "fr", resolver=new_resolver())
 
 
 _NOTE_ANCHOR = re.compile(r'(id="|href="#)(n[bh])(\d+)"')

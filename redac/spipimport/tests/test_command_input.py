@@ -104,3 +104,40 @@ def test_propres_markers_tell_the_object_type():
     assert legacy.slug_keys("/Mon-article.html")[0] == "slug:article:mon-article"
     assert legacy.slug_keys("/actualite/international/mon-article")[0] == "slug:article:mon-article"
     assert not legacy.looks_legacy("/actualite/", "")
+
+
+# --- old addresses that name no object (issue 18) ----------------------------------------------
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_address_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80)
+
+
+@given(
+    st.sampled_from(["/", "/spip.php", "/index.php", "/ecrire/", "/backend.php3", "/x.php3"])
+    | _address_text.map(lambda t: "/" + t),
+    st.one_of(
+        _address_text,
+        st.builds(
+            lambda p, r: f"page={p}&recherche={r}",
+            st.sampled_from(list(legacy.PAGE_TARGETS) + ["forum", "2", ""]),
+            _address_text,
+        ),  # fmt: skip
+    ),
+)
+def test_an_old_address_never_leads_off_the_site(path, query):
+    """Whatever a client sends, the targets computed from it stay on this site: a path starting
+    with one « / » (never ``//host``, never a scheme), and nothing raises."""
+    legacy.looks_legacy(path, query)
+    legacy.keys_for_request(path, query)
+    target = legacy.page_target(path, query)
+    if target is not None:
+        assert target.startswith("/") and not target.startswith("//")
+        assert "\n" not in target and "\r" not in target
+
+
+def test_redac_pagination_is_not_an_old_address():
+    assert not legacy.looks_legacy("/", "page=2")
+    assert legacy.page_target("/", "page=2") is None
+    assert legacy.looks_legacy("/", "page=article&id_article=3")
+    assert not legacy.looks_legacy("/ecrire-pour-la-paix/", "")

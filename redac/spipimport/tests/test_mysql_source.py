@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from redac.news.models import ArticlePage
 from redac.spipimport.fixtures import SiteSpec, build_mysql
+from redac.spipimport.tests.conftest import fresh_numbering
 
 DB_NAME = "spip_i4_test"
 
@@ -46,6 +47,7 @@ def test_a_live_mariadb_database_is_read_like_its_sqlite_copy(mariadb_source):
 
 @pytest.mark.django_db
 def test_import_spip_reads_a_mysql_url(mariadb_source, tmp_path):
+    fresh_numbering()
     out = tmp_path / "report.json"
     call_command("import-spip", mariadb_source, "--report", str(out), verbosity=0)
     report = json.loads(out.read_text())

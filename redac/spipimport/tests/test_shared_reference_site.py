@@ -17,6 +17,7 @@ from django.test import TestCase
 
 from redac.comments.models import Comment
 from redac.news.models import ArticlePage, Author, BrevePage, Keyword, KeywordGroup, SectionPage
+from redac.spipimport.tests.conftest import fresh_numbering
 
 # ../shared from the repository (the root conftest's SHARED_DIR), i.e. /work/shared
 SHARED_SITE = Path(__file__).resolve().parents[3].parent / "shared" / "spip" / "site"
@@ -42,6 +43,7 @@ class _ReferenceSiteImport:
 
     @classmethod
     def setUpTestData(cls):
+        fresh_numbering()
         out = Path(tempfile.mkdtemp(prefix="spip-ref-")) / "report.json"
         call_command("import-spip", str(SHARED_SITE / "db" / cls.database),
                      "--img", str(SHARED_SITE / "IMG"), "--report", str(out), verbosity=0)  # fmt: skip
@@ -127,6 +129,42 @@ class _ReferenceSiteImport:
             response = self.client.get(old)
             assert response.status_code == 301
             assert response["Location"] == model.objects.get(import_ref=ref).url
+
+    def test_every_published_object_and_document_of_the_site_answers_301_then_200(self):
+        """Issue 18's acceptance on SPIP's own site: each object's ``spip.php?…`` forms (the
+        URLs SPIP itself gave, from ``urls.json``), its ``page=`` forms, its ``.html`` form, and
+        every document's ``IMG/`` address."""
+        objects = json.loads((SHARED_SITE / "urls.json").read_text())["objects"]
+        checked = 0
+        for obj in objects:
+            kind, ident = obj["type"], obj["id"]
+            if kind not in ("article", "breve", "rubrique", "mot", "auteur", "document"):
+                continue
+            if obj.get("statut") not in (None, "publie") and kind != "auteur":
+                continue
+            if kind == "document":
+                continue  # below, by their files
+            forms = ["/" + obj["url"], f"/?page={kind}&id_{kind}={ident}",
+                     f"/spip.php?page={kind}&id_{kind}={ident}", f"/{kind}{ident}.html"]  # fmt: skip
+            for form in forms:
+                response = self.client.get(form)
+                assert response.status_code == 301, (form, response.status_code)
+                assert self.client.get(response["Location"]).status_code == 200, form
+                checked += 1
+        for path in sorted(p for p in (SHARED_SITE / "IMG").rglob("*") if p.is_file()):
+            address = "/IMG/" + path.relative_to(SHARED_SITE / "IMG").as_posix()
+            response = self.client.get(address)
+            assert response.status_code == 301, address
+            assert self.client.get(response["Location"]).status_code == 200, address
+            checked += 1
+        assert checked > 200
+
+    def test_imported_objects_keep_their_spip_numbers(self):
+        from redac.news import numbers
+
+        assert numbers.object_for("article", 2).import_ref == "spip:article:2"
+        assert numbers.object_for("breve", 1).import_ref == "spip:breve:1"
+        assert numbers.object_for("document", 1) is not None
 
 
 class TestTheLiveDatabase(_ReferenceSiteImport, TestCase):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from redac.spipimport.mapping import ALL_TYPES, Importer
+from redac.spipimport.mapping import ALL_TYPES, DEFAULT_RESERVE, Importer
 from redac.spipimport.readers import UnusableSource, open_source
 from redac.spipimport.readers.mysql import redact_url
 
@@ -47,6 +47,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--report", dest="report_file", help="écrire le rapport en JSON dans ce fichier"
         )
+        parser.add_argument(
+            "--reserve", type=int, default=DEFAULT_RESERVE,
+            help="numéros réservés au site SPIP au-delà de ses plus grands, tant qu'il est "
+                 f"réimporté : les nouveaux contenus de redac sont numérotés après "
+                 f"(défaut {DEFAULT_RESERVE})",
+        )  # fmt: skip
 
     def handle(self, *args, **options):
         only = self._only(options["only"])
@@ -66,7 +72,8 @@ class Command(BaseCommand):
         try:
             importer = Importer(reader, img_dir=img_dir, site_url=options["site_url"],
                                 dry_run=options["dry_run"], only=only, since=since,
-                                with_trash=options["with_trash"], progress=progress)  # fmt: skip
+                                with_trash=options["with_trash"], progress=progress,
+                                reserve=options["reserve"])  # fmt: skip
             report = importer.run()
         except UnusableSource as exc:
             self._fail(str(exc))
@@ -76,7 +83,7 @@ class Command(BaseCommand):
             sys.stderr.write("\n")
         data = report.as_json()
         for key in ("rubriques", "articles", "breves", "auteurs", "groupes_mots", "mots",
-                    "documents", "forums", "visits_days", "redirects"):  # fmt: skip
+                    "documents", "forums", "visits_days", "redirects", "slugs_updated"):  # fmt: skip
             self.stdout.write(f"  {key:<13} {data[key]}")
         if report.skipped_unchanged:
             self.stdout.write(f"  inchangés     {report.skipped_unchanged}")
@@ -84,6 +91,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  attention : {warning}")
         for link in report.unresolved_links:
             self.stdout.write(f"  lien introuvable : {link}")
+        for link in report.links_to_trashed:
+            self.stdout.write(f"  lien vers un objet à la poubelle (affiché sans lien) : {link}")
         self.stdout.write(f"Terminé en {data['seconds']:.1f} s.")
         if options.get("report_file"):
             Path(options["report_file"]).write_text(
