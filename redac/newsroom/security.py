@@ -174,3 +174,34 @@ def remaining_recovery_codes(user) -> int:
     from django_otp.plugins.otp_static.models import StaticToken
 
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+# --- Page and collection passwords ---------------------------------------------------------------
+
+
+def throttled_password_view(view, kind: str):
+    """Wrap Wagtail's page-password (or document-collection-password) form so that wrong
+    passwords count like wrong logins (issue 15, item 8): django-axes records each failure in the
+    database, shared by every worker and node, under a name of its own per restriction
+    (``mot-de-passe:page:<id>``), and locks out by that name and by address with the logins'
+    limit and cool-off. A locked-out client gets the logins' 429 page and its password is not
+    even checked."""
+    from axes.handlers.proxy import AxesProxyHandler
+    from axes.helpers import get_lockout_response
+    from django.contrib.auth.signals import user_login_failed
+
+    def throttled(request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        restriction_id = kwargs.get("page_view_restriction_id") or kwargs.get("restriction_id")
+        credentials = {"username": f"mot-de-passe:{kind}:{restriction_id}"}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return get_lockout_response(request, credentials=credentials)
+        response = view(request, *args, **kwargs)
+        if response.status_code != 302:  # the form again: the password was wrong
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if getattr(request, "axes_locked_out", False):
+                return get_lockout_response(request, credentials=credentials)
+        return response
+
+    return throttled
