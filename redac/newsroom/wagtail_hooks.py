@@ -142,6 +142,64 @@ def trash_instead_of_bulk_delete(request, action_type, objects, action_class_ins
     return None
 
 
+@hooks.register("before_bulk_action")
+def no_way_up_through_user_bulk_actions(request, action_type, objects, action_class_instance):
+    from .users import check_user_bulk_action
+
+    return check_user_bulk_action(request, action_type, objects, action_class_instance)
+
+
+# --- What section-limited people see of other sections ------------------------------------------
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_keeps_to_visible_pages(pages, request):
+    from .visibility import admin_visible_pages
+
+    return admin_visible_pages(request.user, pages)
+
+
+class NoDraftTitlesMixin:
+    """The confirmation page of a bulk action lists the pages asked about that one may not act
+    on, by title: only those one may see are listed (ids of other sections' drafts are dropped as
+    if they had not been asked about)."""
+
+    def get_actionable_objects(self):
+        from .visibility import admin_visible_pages
+
+        objects, without_access = super().get_actionable_objects()
+        # {"items_with_no_access": [pages…], …}: every list of pages in it is filtered.
+        listed = [page for pages in without_access.values() for page in pages]
+        visible = set(
+            admin_visible_pages(
+                self.request.user, Page.objects.filter(pk__in=[page.pk for page in listed])
+            ).values_list("pk", flat=True)
+        )  # fmt: skip
+        return objects, {
+            key: [page for page in pages if page.pk in visible]
+            for key, pages in without_access.items()
+        }
+
+
+def _page_bulk_actions():
+    from wagtail.admin.views.pages.bulk_actions import (
+        DeleteBulkAction,
+        MoveBulkAction,
+        PublishBulkAction,
+        UnpublishBulkAction,
+    )
+
+    return [
+        type(action.__name__, (NoDraftTitlesMixin, action), {})
+        for action in (DeleteBulkAction, MoveBulkAction, PublishBulkAction, UnpublishBulkAction)
+    ]
+
+
+# Registered after Wagtail's (same action types): the registry keeps the last one.
+for _action in _page_bulk_actions():
+    hooks.register("register_bulk_action", _action, order=100)
+
+
 # --- Dashboard -----------------------------------------------------------------------------------
 
 
