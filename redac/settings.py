@@ -86,7 +86,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "redac.newsroom.user_apps.NewsroomUsersConfig",  # wagtail.users with the newsroom's user screens
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

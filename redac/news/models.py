@@ -61,7 +61,9 @@ class Author(ImportRefMixin, index.Indexed, models.Model):
 
     panels = [
         FieldPanel("name"), FieldPanel("slug"), FieldPanel("kind"), FieldPanel("bio"),
-        FieldPanel("website"), FieldPanel("photo"), FieldPanel("user"),
+        FieldPanel("website"), FieldPanel("photo"),
+        # Lists every login: for those who manage accounts only (issue 15, item 5).
+        FieldPanel("user", permission="auth.change_user"),
     ]  # fmt: skip
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
