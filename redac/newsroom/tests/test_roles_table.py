@@ -51,7 +51,6 @@ def can(user, check: str, people) -> bool:
 
     from redac.core.models import SiteIdentity
 
-    home = Site.objects.get(is_default_site=True).root_page
     if check == "page:add":
         # Everywhere: in a section that no assignment gives.
         return people["section_b"].permissions_for_user(user).can_add_subpage()
