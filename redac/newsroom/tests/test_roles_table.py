@@ -22,7 +22,9 @@ def doc_table() -> tuple[list[str], list[tuple[str, set[str]]]]:
     rows = []
     for line in lines[2:]:
         cells = [cell.strip() for cell in line.strip("|").split("|")]
-        rows.append((cells[0], {role for role, cell in zip(header[1:], cells[1:]) if cell == "oui"}))
+        rows.append(
+            (cells[0], {role for role, cell in zip(header[1:], cells[1:]) if cell == "oui"})
+        )
     return header[1:], rows
 
 
