@@ -437,9 +437,14 @@ class NewsItemMixin(models.Model):
                     "après publication ?"),
     )  # fmt: skip
 
+    # Empty until the first publication, which fills it with the moment the text went live (the
+    # scheduled time, or the click on « Publier »): readers and feeds date a text by when it
+    # appeared, not by when its draft was started (issue 16). SPIP's separate « date de
+    # rédaction » is ``date_redac``.
     date = models.DateTimeField(
-        _("date de publication"), default=timezone.now,
-        help_text=_("La date affichée et qui classe l'élément dans les listes."),
+        _("date de publication"), null=True, blank=True,
+        help_text=_("La date affichée et qui classe l'élément dans les listes. Laissez vide : "
+                    "ce sera la date de la mise en ligne (celle programmée, s'il y en a une)."),
     )  # fmt: skip
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("texte"))
     lang = models.CharField(_("langue"), max_length=8, choices=LANGUAGE_CHOICES, default="fr")
@@ -450,7 +455,18 @@ class NewsItemMixin(models.Model):
     def save(self, *args, **kwargs):
         if not self.comments_mode:
             self.comments_mode = CommentsMode.PRE
+        if self.date is None and self.live:
+            # Wagtail sets first_published_at just before saving a first publication.
+            self.date = self.first_published_at or timezone.now()
         super().save(*args, **kwargs)
+
+    def with_content_json(self, content):
+        """A draft saved before the first publication has no date: editing the live page shows
+        the date it got when it went live."""
+        page = super().with_content_json(content)
+        if page.date is None:
+            page.date = self.date
+        return page
 
     @cached_property
     def authors(self) -> list[Author]:
