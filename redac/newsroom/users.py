@@ -145,7 +145,7 @@ def invitation_link(user) -> str:
 def send_invitation(user, invited_by) -> None:
     """Queue the invitation mail in the outbox (sent by the background worker, retried if the mail
     server is down)."""
-    from redac.contact.services import queue_mail, site_name
+    from redac.contact.services import queue_mail, site_contact_address, site_name
 
     name = site_name()
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
@@ -163,7 +163,8 @@ def send_invitation(user, invited_by) -> None:
         "admin": settings.SITE_URL + reverse("wagtailadmin_home"),
     }  # fmt: skip
     subject = _("Invitation à rejoindre « %(site)s »") % {"site": name}
-    queue_mail(to=[user.email], subject=subject, body=body, kind=INVITATION_MAIL_KIND)
+    queue_mail(to=[user.email], subject=subject, body=body, kind=INVITATION_MAIL_KIND,
+               reply_to=site_contact_address())  # fmt: skip
 
 
 class CreateView(wagtail_users.CreateView):
