@@ -17,7 +17,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.models import GroupPagePermission, Page
 
-from . import services, views
+from . import guide, services, views
 
 
 @hooks.register("construct_admin_api", order=100)  # after wagtail.images/documents register theirs
@@ -42,7 +42,20 @@ def newsroom_admin_urls():
         path("newsroom/poubelle/<int:page_id>/restaurer/", views.restore, name="newsroom_restore"),
         path("newsroom/apercu-spip/", views.spip_preview, name="newsroom_spip_preview"),
         path("newsroom/visites/<int:page_id>/", views.page_visits, name="newsroom_page_visits"),
+        path("aide/", guide.guide, name="newsroom_guide"),
     ]
+
+
+@hooks.register("construct_help_menu")
+def newsroom_guide_in_the_help_menu(request, menu_items):
+    """The Aide menu opens the newsroom's guide, in French, in the admin: not Wagtail's English
+    guide or its release notes on wagtail.org."""
+    menu_items[:] = [
+        item for item in menu_items
+        if item.name not in ("editor-guide",) and not item.name.startswith("whats-new-in-wagtail")
+    ]  # fmt: skip
+    menu_items.insert(0, MenuItem(gettext_lazy("Guide de la rédaction"), reverse("newsroom_guide"),
+                                  icon_name="help", order=1, name="newsroom-guide"))  # fmt: skip
 
 
 class TrashMenuItem(MenuItem):
@@ -219,6 +232,10 @@ class MyItemsPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_my_items_panel(request, panels):
+    # Wagtail's « What's new in Wagtail » panel points at its English guide: the newsroom's
+    # guide is in the Aide menu.
+    panels[:] = [panel for panel in panels
+                 if getattr(panel, "name", "") != "whats_new_in_wagtail_version"]  # fmt: skip
     panels.insert(0, MyItemsPanel(request))
 
 

@@ -1,0 +1,57 @@
+"""Issue 16: the admin speaks the newsroom's French — no English field label on the login page,
+no « workflow », no « un(e) » —, its Aide menu opens docs/editors.md in French inside the admin,
+and no avatar is asked of Gravatar."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+from django.utils import translation
+
+from .conftest import login
+
+
+def test_the_login_page_says_mot_de_passe(db):
+    page = Client().get("/admin/login/").content.decode()
+    assert "Mot de passe" in page and ">Password<" not in page and "Password\n" not in page
+
+
+def test_the_aide_menu_opens_the_newsroom_guide_in_french(newsroom_personas):
+    client = login(Client(), newsroom_personas["redacteur"])
+    dashboard = client.get("/admin/").content.decode()
+    # The sidebar's menu is JSON in the page (accents escaped): our item, not Wagtail's guide.
+    assert '"newsroom-guide"' in dashboard and "/admin/aide/" in dashboard
+    assert '"editor-guide"' not in dashboard and "guide.wagtail.org" not in dashboard
+    guide = client.get("/admin/aide/")
+    assert guide.status_code == 200
+    text = guide.content.decode()
+    assert "Qui peut faire quoi" in text and "<table>" in text
+    assert "<h1" in text and "Guide de la rédaction" in text
+
+
+def test_no_avatar_comes_from_gravatar(newsroom_personas):
+    client = login(Client(), newsroom_personas["webmestre"])
+    for url in ("/admin/", "/admin/users/"):
+        assert "gravatar" not in client.get(url).content.decode().lower()
+
+
+def test_wagtail_words_are_the_newsroom_s_in_french():
+    from django.utils.translation import gettext
+
+    with translation.override("fr"):
+        assert gettext("Hello %(username)s,") == "Bonjour %(username)s,"
+        assert gettext("Cancel workflow ") == "Retirer la proposition"
+        for msgid in ("Add %(model_name)s", "%(model_name)s '%(object)s' updated.",
+                      "Workflow", "Workflows", "Publishing this page will cancel the current "
+                      "workflow."):  # fmt: skip
+            french = gettext(msgid)
+            assert "workflow" not in french.lower(), french
+            assert not re.search(r"\((e|tte|la)\)", french), french
+
+
+def test_the_spip_text_area_has_an_accessible_name():
+    from redac.news.blocks import SpipTextBlock
+
+    html = SpipTextBlock().field.widget.render("body-0-value", "")
+    assert 'aria-label="Texte SPIP"' in html
