@@ -61,9 +61,10 @@ class Author(ImportRefMixin, index.Indexed, models.Model):
 
     panels = [
         FieldPanel("name"), FieldPanel("slug"), FieldPanel("kind"), FieldPanel("bio"),
+        # No « compte » field: its list showed every login name to whoever edits bylines
+        # (issue 15, item 5), and a per-field permission is what security case 51 rules out.
+        # Which account a byline belongs to is not edited on this form.
         FieldPanel("website"), FieldPanel("photo"),
-        # Lists every login: for those who manage accounts only (issue 15, item 5).
-        FieldPanel("user", permission="auth.change_user"),
     ]  # fmt: skip
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
