@@ -213,6 +213,15 @@ for _action in _page_bulk_actions():
     hooks.register("register_bulk_action", _action, order=100)
 
 
+@hooks.register("construct_page_action_menu")
+def publish_once_in_the_action_menu(menu_items, request, context):
+    """On a proposed text, the review task offers « Publier » (approve, which publishes): Wagtail's
+    own « Publier » beside it said the same word for another action (publish and cancel the
+    proposal). One « Publier » in the menu: the review's."""
+    if any(getattr(item, "name", "") == "approve" for item in menu_items):
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
 # --- Dashboard -----------------------------------------------------------------------------------
 
 

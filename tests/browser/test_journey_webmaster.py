@@ -91,16 +91,15 @@ def test_webmaster_first_login_identity_invitations_and_roles(demo_server, deskt
         assert names == ["Rédacteur", "Administrateur restreint", "Administrateur", "Webmestre",
                          "Messages"]  # fmt: skip
         assert not form.get_by_text(re.compile(r"\b(Editors|Moderators)\b")).count()
-        page.get_by_label(re.compile("^Nom d.utilisateur")).fill(username)
-        page.get_by_label(re.compile("^Adresse (e-mail|électronique)|^E-mail|^Courriel")).fill(
-            f"{username}@journal.example.org"
-        )
-        page.get_by_label(re.compile("^Prénom")).fill(first_name)
-        page.get_by_label(re.compile("^Nom$|^Nom de famille")).fill(last_name)
+        form.locator("input[name=username]").fill(username)
+        form.locator("input[name=email]").fill(f"{username}@journal.example.org")
+        form.locator("input[name=first_name]").fill(first_name)
+        form.locator("input[name=last_name]").fill(last_name)
+        page.get_by_role("tab", name="Rôles").click()
         form.locator("label", has_text=f"{role} — ").locator("input").check()
         shots(page, f"inviter-{username}")
         axe(page, f"inviter-{username}")
-        form.get_by_role("button", name=re.compile("Ajouter|Inviter|Enregistrer")).first.click()
+        page.get_by_role("button", name="Créer").click()
         page.wait_for_load_state()
         assert "invité" in page.locator(".messages").inner_text()
         return demo_server.wait_for_mail(f"{username}@journal.example.org")

@@ -55,3 +55,46 @@ def test_the_spip_text_area_has_an_accessible_name():
 
     html = SpipTextBlock().field.widget.render("body-0-value", "")
     assert 'aria-label="Texte SPIP"' in html
+
+
+def wagtail_admin_catalogue() -> dict:
+    import gettext
+    from pathlib import Path
+
+    import wagtail
+
+    mo = Path(wagtail.__file__).parent / "admin" / "locale" / "fr" / "LC_MESSAGES" / "django.mo"
+    with mo.open("rb") as handle:
+        return gettext.GNUTranslations(handle)._catalog
+
+
+def test_no_wagtail_admin_sentence_says_workflow_or_un_e_in_french():
+    """The class, not the examples: every French sentence of Wagtail's admin catalogue (singular
+    forms), as the newsroom's catalogue overrides it, is free of « workflow » and of « (e) »,
+    « ce(tte) », « le(la) » endings."""
+    from django.utils.translation import gettext
+
+    wrong = []
+    with translation.override("fr"):
+        for msgid in wagtail_admin_catalogue():
+            if not isinstance(msgid, str) or not msgid:
+                continue
+            french = gettext(msgid)
+            text = re.sub(r"%\(\w+\)[sd]", "", french)
+            if "workflow" in text.lower() or re.search(r"\((e|le|la|tte)\)", text):
+                wrong.append(french)
+    assert wrong == []
+
+
+def test_the_newsroom_s_french_keeps_every_placeholder():
+    """An override that lost or renamed a ``%(name)s`` would turn a message into a 500."""
+    import gettext
+    from pathlib import Path
+
+    mo = Path(__file__).resolve().parents[1] / "locale" / "fr" / "LC_MESSAGES" / "django.mo"
+    with mo.open("rb") as handle:
+        ours = gettext.GNUTranslations(handle)._catalog
+    placeholder = re.compile(r"%\((\w+)\)[sd]")
+    for msgid, french in ours.items():
+        if isinstance(msgid, str) and msgid:
+            assert set(placeholder.findall(french)) <= set(placeholder.findall(msgid)), msgid
