@@ -21,6 +21,8 @@ revoked once by a migration (issue 15, item 5: privilege escalation).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 REDACTEUR = "Rédacteur"
 RESTRICTED_ADMIN = "Administrateur restreint"
 ADMINISTRATOR = "Administrateur"
@@ -125,14 +127,14 @@ ASSIGNABLE_GROUPS = {
 WAGTAIL_DEFAULT_GROUPS = ("Editors", "Moderators")
 #: What each group is for, as the user form says it (French: the admin's language).
 GROUP_DESCRIPTIONS = {
-    REDACTEUR: "écrit des articles et des brèves et les propose à la publication",
-    RESTRICTED_ADMIN: "publie dans les rubriques qui lui sont attribuées (Paramètres > "
-    "Rubriques attribuées)",
-    ADMINISTRATOR: "publie partout ; flash, bannières, auteurs, mots-clés, réserve électorale",
-    WEBMASTER: "utilisateurs, identité du site, pages contact et mentions légales, "
-    "statistiques, messages",
-    MESSAGES_GROUP: "lit et traite les messages du formulaire de contact",
-}
+    REDACTEUR: _("écrit des articles et des brèves et les propose à la publication"),
+    RESTRICTED_ADMIN: _("publie dans les rubriques qui lui sont attribuées (Paramètres > "
+                        "Rubriques attribuées)"),
+    ADMINISTRATOR: _("publie partout ; flash, bannières, auteurs, mots-clés, réserve électorale"),
+    WEBMASTER: _("utilisateurs, identité du site, pages contact et mentions légales, "
+                 "statistiques, messages"),
+    MESSAGES_GROUP: _("lit et traite les messages du formulaire de contact"),
+}  # fmt: skip
 
 #: Who can do what: the table of docs/editors.md (« Qui peut faire quoi »), row by row, with
 #: the permission that decides it (``app.codename``, or ``page:<action>`` for a page permission

@@ -169,8 +169,8 @@ def send_invitation(user, invited_by) -> None:
 
 class CreateView(wagtail_users.CreateView):
     page_title = gettext_lazy("Inviter une personne")
-    success_message = gettext_lazy("« %(object)s » est invité(e) : un courriel lui permet de "
-                                   "choisir son mot de passe.")  # fmt: skip
+    success_message = gettext_lazy("Invitation envoyée à « %(object)s » : son courriel permet "
+                                   "de choisir le mot de passe.")  # fmt: skip
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "editor": self.request.user}

@@ -33,7 +33,7 @@ rita = User.objects.create_user("rita", "{RITA}", "Un-mot-de-passe-bien-long-202
 rita.groups.add(Group.objects.get(name=roles.REDACTEUR))
 section = SectionPage.objects.get(slug="actualite")
 article = ArticlePage(title="{TITLE}", slug="reunion-publique-sur-les-elections", owner=rita,
-                      live=False)
+                      live=False, body=[("spip", "Salle des fêtes, {{{{jeudi à 20 h}}}}.")])
 section.add_child(instance=article)
 article.save_revision(user=rita)
 article.get_workflow().start(article, rita)
@@ -92,12 +92,16 @@ def test_administrator_reviews_schedules_and_publishes(demo_server, desktop, sho
 
     # --- Schedule it where the guide says -------------------------------------------------------
     go_live = (dt.datetime.now(PARIS) + dt.timedelta(minutes=2)).replace(second=0, microsecond=0)
-    page.get_by_role("button", name=re.compile("^Statut", re.I)).first.click()
-    page.get_by_role("button", name=re.compile("Programmer", re.I)).first.click()
-    dialog = page.locator("[role=dialog]:visible").first
-    dialog.locator("input[name=go_live_at]").fill(go_live.strftime("%d/%m/%Y %H:%M"))
+    # docs/editors.md: « le panneau Statut (bouton ⓘ en haut à droite), puis Programmer ».
+    page.get_by_role("button", name="Afficher/masquer le statut").click()
+    page.get_by_role("button", name="Programmer").first.click()
+    dialog = page.locator("#schedule-publishing-dialog")
+    dialog.get_by_label(re.compile("date/heure de publication", re.I)).fill(
+        go_live.strftime("%d/%m/%Y %H:%M")
+    )
     shots(page, "programmer")
-    dialog.get_by_role("button", name=re.compile("Enregistrer|Programmer", re.I)).first.click()
+    axe(page, "programmer")
+    dialog.get_by_role("button", name="Enregistrer la programmation").click()
 
     # « Publier » once in the action menu, with newsroom words only.
     page.locator("footer .w-dropdown__toggle").first.click()

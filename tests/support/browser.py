@@ -142,7 +142,7 @@ def parse_console_mails(output: str) -> list[Mail]:
         body_part = message.get_body(preferencelist=("plain", "html"))
         body = body_part.get_content() if body_part is not None else ""
         mails.append(Mail(
-            subject=str(message["Subject"] or ""), sender=str(message["From"] or ""),
+            subject=str(message["Subject"] or "").strip(), sender=str(message["From"] or ""),
             to=[address.strip() for address in str(message["To"] or "").split(",") if address],
             body=body, message=message,
         ))  # fmt: skip
