@@ -98,3 +98,19 @@ def test_the_newsroom_s_french_keeps_every_placeholder():
     for msgid, french in ours.items():
         if isinstance(msgid, str) and msgid:
             assert set(placeholder.findall(french)) <= set(placeholder.findall(msgid)), msgid
+
+
+def test_listings_show_statuses_in_words_not_raw_values(newsroom_personas):
+    client = login(Client(), newsroom_personas["administrateur"])
+    for url in ("/admin/snippets/flash/flashitem/", "/admin/snippets/flash/campaignbanner/"):
+        page = client.get(url).content.decode()
+        assert ">True<" not in page and ">False<" not in page, url
+        assert "Status" not in page and "Statut" in page, url
+
+
+def test_saving_the_site_identity_says_so_without_a_gender_mistake():
+    from django.utils.translation import gettext
+
+    with translation.override("fr"):
+        message = gettext("%(setting_type)s updated.") % {"setting_type": "identité du site"}
+    assert "mis à jour" not in message and "identité du site" in message
