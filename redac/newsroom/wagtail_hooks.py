@@ -258,6 +258,11 @@ def spip_preview_js():
     )  # fmt: skip
 
 
+@hooks.register("insert_global_admin_js")
+def datetimepicker_button_names():
+    return format_html('<script src="{}" defer></script>', static("newsroom/datetimepicker.js"))
+
+
 @hooks.register("insert_global_admin_css")
 def newsroom_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("newsroom/admin.css"))

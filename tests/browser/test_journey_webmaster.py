@@ -48,7 +48,7 @@ def enrol_two_factor(page, shots, axe, codes):
 def open_settings_item(page, label):
     """Open « Paramètres » in the sidebar, then one of its items, as a person clicks."""
     page.get_by_role("button", name="Paramètres").click()
-    page.get_by_role("link", name=label).click()
+    page.get_by_role("list", name="Paramètres").get_by_role("link", name=label).click()
     page.wait_for_load_state()
 
 
