@@ -109,6 +109,9 @@ def test_administrator_reviews_schedules_and_publishes(demo_server, desktop, sho
                        return button === hit || button.contains(hit); }"""
     )
     save_schedule.click()
+    # The dialog keeps the schedule for the next action; the side panel shows it.
+    page.keyboard.press("Escape")
+    assert page.locator("#schedule-publishing-dialog").is_hidden()
 
     # « Publier » once in the action menu, with newsroom words only.
     page.locator("footer .w-dropdown__toggle").first.click()
