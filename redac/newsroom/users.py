@@ -167,6 +167,10 @@ def send_invitation(user, invited_by) -> None:
                reply_to=site_contact_address())  # fmt: skip
 
 
+class IndexView(wagtail_users.IndexView):
+    add_item_label = gettext_lazy("Inviter une personne")
+
+
 class CreateView(wagtail_users.CreateView):
     page_title = gettext_lazy("Inviter une personne")
     success_message = gettext_lazy("Invitation envoyée à « %(object)s » : son courriel permet "
@@ -199,6 +203,7 @@ class DeleteView(wagtail_users.DeleteView):
 
 
 class NewsroomUserViewSet(wagtail_users.UserViewSet):
+    index_view_class = IndexView
     add_view_class = CreateView
     edit_view_class = EditView
     delete_view_class = DeleteView
