@@ -91,7 +91,8 @@ def test_administrator_reviews_schedules_and_publishes(demo_server, desktop, sho
     axe(page, "editeur")
 
     # --- Schedule it where the guide says -------------------------------------------------------
-    go_live = (dt.datetime.now(PARIS) + dt.timedelta(minutes=2)).replace(second=0, microsecond=0)
+    # Far enough ahead for the review below to end before it, on a busy test machine.
+    go_live = (dt.datetime.now(PARIS) + dt.timedelta(minutes=6)).replace(second=0, microsecond=0)
     # docs/editors.md: « le panneau Statut (bouton ⓘ en haut à droite), puis Programmer ».
     page.get_by_role("button", name="Afficher/masquer le statut").click()
     page.get_by_role("button", name="Programmer").first.click()
@@ -133,7 +134,7 @@ def test_administrator_reviews_schedules_and_publishes(demo_server, desktop, sho
 
     # --- It goes live by itself at the chosen time ------------------------------------------------
     url = base + "/actualite/reunion-publique-sur-les-elections/"
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + 720
     while True:
         try:
             with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310

@@ -202,7 +202,8 @@ class DemoServer:
     def shell(self, code: str) -> str:
         """Run Python in the demo's Django (``redac shell -c``): for what a person checks outside
         the browser, such as what the database holds. Returns its stdout, stripped."""
-        return self.run("shell", "-c", code).strip()
+        # --verbosity 0: no « N objects imported automatically » line before the output.
+        return self.run("shell", "--verbosity", "0", "-c", code).strip()
 
     def start(self) -> DemoServer:
         self.artifacts.mkdir(parents=True, exist_ok=True)
