@@ -70,7 +70,7 @@ COMMON_CONTEXT = {"locale": "fr-FR", "timezone_id": "Europe/Paris"}
 
 #: Seconds: ``redac demo`` migrates a new database (long on a busy 2-core machine); the server
 #: then collects static files before it answers.
-DEMO_TIMEOUT = 600
+DEMO_TIMEOUT = 1200
 SERVE_TIMEOUT = 180
 
 
