@@ -110,9 +110,12 @@ def test_administrator_reviews_schedules_and_publishes(demo_server, desktop, sho
                        return button === hit || button.contains(hit); }"""
     )
     save_schedule.click()
-    # The dialog keeps the schedule for the next action; the side panel shows it.
-    page.keyboard.press("Escape")
-    assert page.locator("#schedule-publishing-dialog").is_hidden()
+    # « Enregistrer la programmation » saves the draft with its schedule; the editor, opened
+    # again, shows it in the side panel.
+    page.wait_for_load_state()
+    page.goto(f"{base}/admin/pages/{article_id}/edit/")
+    page.get_by_role("button", name="Afficher/masquer le statut").click()
+    assert "Publication" in page.locator(".w-side-panel, [data-side-panel]").first.inner_text()
 
     # « Publier » once in the action menu, with newsroom words only.
     page.locator("footer .w-dropdown__toggle").first.click()
