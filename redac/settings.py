@@ -86,7 +86,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "redac.newsroom.user_apps.NewsroomUsersConfig",  # wagtail.users with the newsroom's user screens
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -120,7 +120,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "redac.newsroom.security.AdminTwoFactorMiddleware",
+    "redac.newsroom.security.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -252,6 +252,12 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: an avatar must not tell a third party who opens the admin, and the CSP blocks it
+# anyway (issue 16). People upload their own picture in their account, or get Wagtail's default.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAILADMIN_USER_LOGIN_FORM = (
+    "redac.newsroom.forms.LoginForm"  # « Mot de passe », not « Password »
+)
 # --- Uploads (security cases 35-43, redac/core/uploads.py) ---------------------------------------
 # Content checked against the extension, server-generated names, GPS removed from originals.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "redac.core.uploads.SafeImageForm"
@@ -290,7 +296,8 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 # --- E-mail --------------------------------------------------------------------------------------
 _email_url = env_str("REDAC_EMAIL_URL", "console://")
 globals().update(parse_email_url("REDAC_EMAIL_URL", _email_url))
-DEFAULT_FROM_EMAIL = env_str("REDAC_DEFAULT_FROM_EMAIL", f"redac <noreply@{_site.hostname}>")
+# Without a name of its own, the From: is named after the site identity (redac.contact.services).
+DEFAULT_FROM_EMAIL = env_str("REDAC_DEFAULT_FROM_EMAIL", f"noreply@{_site.hostname}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 

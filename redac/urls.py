@@ -1,10 +1,13 @@
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views import serve as wagtaildocs_serve
 
 from redac.core import media as core_media
 from redac.core import views as core_views
+from redac.newsroom.security import throttled_password_view
 
 urlpatterns = [
     # Before Wagtail's own route: the image preview with bounded filter specs (security case 42).
@@ -12,6 +15,18 @@ urlpatterns = [
         "admin/images/<int:image_id>/preview/<str:filter_spec>/", core_media.bounded_image_preview
     ),
     path("admin/", include(wagtailadmin_urls)),
+    # Before Wagtail's own routes: page and collection passwords are throttled like the logins
+    # (issue 15, item 8; redac/newsroom/security.py).
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        throttled_password_view(wagtail_views.authenticate_with_password, "page"),
+        name="wagtailcore_authenticate_with_password",
+    ),
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        throttled_password_view(wagtaildocs_serve.authenticate_with_password, "documents"),
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("api/visits/", include("redac.visits.urls")),
     # Public renditions only; originals for editors only (redac/core/media.py, security case 29).

@@ -119,11 +119,33 @@ def claim_next(now=None) -> OutgoingMail | None:
     return None
 
 
+def sender() -> str:
+    """The From: of the site's mails: REDAC_DEFAULT_FROM_EMAIL, named after the site identity
+    (« Le Journal <noreply@…> ») unless the operator gave it a name of its own."""
+    from email.utils import formataddr, parseaddr
+
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if name or not address:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((site_name(), address))
+
+
+def site_contact_address() -> str:
+    """The site identity's public contact address ("" when none): Reply-To of the site's mails
+    to its staff (invitations, workflow notices)."""
+    from wagtail.models import Site
+
+    from redac.core.models import SiteIdentity
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return SiteIdentity.for_site(site).contact_email if site else ""
+
+
 def build_email(mail: OutgoingMail, connection=None) -> EmailMessage:
     """A plain-text mail with the fixed From; the reader only ever appears in Reply-To, after
     validation (security case 3)."""
     return EmailMessage(
-        subject=mail.subject, body=mail.body, from_email=settings.DEFAULT_FROM_EMAIL,
+        subject=mail.subject, body=mail.body, from_email=sender(),
         to=split_addresses(mail.to), reply_to=[mail.reply_to] if mail.reply_to else None,
         headers={"Message-ID": mail.message_id, "Auto-Submitted": "auto-generated"},
         connection=connection,

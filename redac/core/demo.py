@@ -230,6 +230,16 @@ def _spip_body(text: str):
     return [("spip", text)]
 
 
+def site_address() -> tuple[str, int]:
+    """(hostname, port) of REDAC_SITE_URL, as Wagtail's Site stores them."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    url = urlsplit(settings.SITE_URL)
+    return url.hostname or "localhost", url.port or (443 if url.scheme == "https" else 80)
+
+
 @transaction.atomic
 def build_demo(now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
@@ -252,6 +262,9 @@ def build_demo(now: dt.datetime | None = None) -> dict:
         if type(placeholder.specific) is Page and not placeholder.get_children().exists():
             placeholder.delete()
     site.site_name = SITE_NAME
+    # Wagtail's absolute links (``page.full_url``: notification mails, « voir en ligne ») come
+    # from the Site's hostname and port: the demo's are those of REDAC_SITE_URL.
+    site.hostname, site.port = site_address()
     site.save()
 
     authors = {}

@@ -24,6 +24,11 @@ class SiteIdentity(BaseSiteSetting):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", verbose_name=_("logo"),
     )  # fmt: skip
+    contact_email = models.EmailField(
+        _("adresse de contact"), blank=True,
+        help_text=_("L'adresse publique pour écrire au site : affichée en pied de page, et "
+                    "adresse de réponse des courriels que le site envoie."),
+    )  # fmt: skip
     contact_page = models.ForeignKey(
         "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("page de contact"),
@@ -38,8 +43,8 @@ class SiteIdentity(BaseSiteSetting):
     panels = [
         MultiFieldPanel([FieldPanel("name"), FieldPanel("tagline"), FieldPanel("logo")],
                         heading=_("Identité")),
-        MultiFieldPanel([FieldPanel("contact_page"), FieldPanel("legal_page")],
-                        heading=_("Pages de service")),
+        MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("contact_page"),
+                         FieldPanel("legal_page")], heading=_("Contact et pages de service")),
     ]  # fmt: skip
 
     class Meta:

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -9,7 +10,9 @@ class FlashItemViewSet(SnippetViewSet):
     model = FlashItem
     icon = "warning"
     menu_label = _("Flashs")
-    list_display = ["title", "date", "live", "expire_at"]
+    # The status as a tag in the newsroom's words (« publié en ligne »), not a raw True/False;
+    # its label given lazily (Wagtail's default is translated once, at import: « Status »).
+    list_display = ["title", "date", LiveStatusTagColumn(label=_("Statut")), "expire_at"]
     list_filter = ["live"]
     ordering = ["-date"]
     search_fields = ["title"]
@@ -19,7 +22,7 @@ class CampaignBannerViewSet(SnippetViewSet):
     model = CampaignBanner
     icon = "pick"
     menu_label = _("Bannières de campagne")
-    list_display = ["title", "starts_at", "ends_at", "live"]
+    list_display = ["title", "starts_at", "ends_at", LiveStatusTagColumn(label=_("Statut"))]
 
 
 class FlashGroup(SnippetViewSetGroup):

@@ -44,6 +44,9 @@ class SpipTextBlock(blocks.TextBlock):
         field = super().field
         # Marks the textarea for the editor's live preview (redac.newsroom's spip_preview.js).
         field.widget.attrs["data-spip-preview"] = "true"
+        # A StreamField block's label is a heading, not a <label>: name the textarea for
+        # screen readers (axe-core's « label » rule, issue 16).
+        field.widget.attrs["aria-label"] = str(self.meta.label)
         return field
 
     class Meta:

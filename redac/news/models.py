@@ -62,7 +62,10 @@ class Author(ImportRefMixin, index.Indexed, models.Model):
 
     panels = [
         FieldPanel("name"), FieldPanel("slug"), FieldPanel("kind"), FieldPanel("bio"),
-        FieldPanel("website"), FieldPanel("photo"), FieldPanel("user"),
+        # No « compte » field: its list showed every login name to whoever edits bylines
+        # (issue 15, item 5), and a per-field permission is what security case 51 rules out.
+        # Which account a byline belongs to is not edited on this form.
+        FieldPanel("website"), FieldPanel("photo"),
     ]  # fmt: skip
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -436,9 +439,14 @@ class NewsItemMixin(models.Model):
                     "après publication ?"),
     )  # fmt: skip
 
+    # Empty until the first publication, which fills it with the moment the text went live (the
+    # scheduled time, or the click on « Publier »): readers and feeds date a text by when it
+    # appeared, not by when its draft was started (issue 16). SPIP's separate « date de
+    # rédaction » is ``date_redac``.
     date = models.DateTimeField(
-        _("date de publication"), default=timezone.now,
-        help_text=_("La date affichée et qui classe l'élément dans les listes."),
+        _("date de publication"), null=True, blank=True,
+        help_text=_("La date affichée et qui classe l'élément dans les listes. Laissez vide : "
+                    "ce sera la date de la mise en ligne (celle programmée, s'il y en a une)."),
     )  # fmt: skip
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("texte"))
     lang = models.CharField(_("langue"), max_length=8, choices=LANGUAGE_CHOICES, default="fr")
@@ -449,7 +457,18 @@ class NewsItemMixin(models.Model):
     def save(self, *args, **kwargs):
         if not self.comments_mode:
             self.comments_mode = CommentsMode.PRE
+        if self.date is None and self.live:
+            # Wagtail sets first_published_at just before saving a first publication.
+            self.date = self.first_published_at or timezone.now()
         super().save(*args, **kwargs)
+
+    def with_content_json(self, content):
+        """A draft saved before the first publication has no date: editing the live page shows
+        the date it got when it went live."""
+        page = super().with_content_json(content)
+        if page.date is None:
+            page.date = self.date
+        return page
 
     @cached_property
     def authors(self) -> list[Author]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from .roles import RESTRICTED_ADMIN
 
@@ -71,3 +72,12 @@ class SectionsForm(forms.Form):
 
 def restricted_admins():
     return get_user_model().objects.filter(groups__name=RESTRICTED_ADMIN).distinct()
+
+
+class LoginForm(WagtailLoginForm):
+    """Wagtail's login form, whose password field has no label of its own (the field's name,
+    « Password », showed in English in the French admin)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Mot de passe")

@@ -34,10 +34,11 @@ MAIL_KIND = "workflow"
 
 def send(subject: str, body: str, recipients: list[str]) -> int:
     """Queue one mail per recipient (nobody sees who else was told); returns how many."""
-    from redac.contact.services import queue_mail
+    from redac.contact.services import queue_mail, site_contact_address
 
+    reply_to = site_contact_address()
     for recipient in recipients:
-        queue_mail(to=[recipient], subject=subject, body=body, kind=MAIL_KIND)
+        queue_mail(to=[recipient], subject=subject, body=body, kind=MAIL_KIND, reply_to=reply_to)
     return len(recipients)
 
 

@@ -15,10 +15,13 @@
 The same function runs in the data migration (historical models) and after every ``migrate``
 (``post_migrate``), so that permissions of apps installed later (contact, visits) are attached as
 soon as they exist. Grants are only ever added here, never removed: an administrator's manual
-additions survive upgrades.
+additions survive upgrades. A grant taken back from a role is listed in ``WITHDRAWN_*`` and
+revoked once by a migration (issue 15, item 5: privilege escalation).
 """
 
 from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
 
 REDACTEUR = "Rédacteur"
 RESTRICTED_ADMIN = "Administrateur restreint"
@@ -51,7 +54,9 @@ _SNIPPET_ALL = ("add", "change", "delete", "publish", "lock", "unlock")
 #: the post_migrate pass once it is).
 MODEL_PERMISSIONS = {
     REDACTEUR: ["wagtailadmin.access_admin"],
-    RESTRICTED_ADMIN: ["wagtailadmin.access_admin", "news.add_author", "news.change_author"],
+    # A restricted administrator adds the bylines of their sections; changing an existing
+    # author (a collective byline signs every section) is the Administrateur's (issue 15, 5).
+    RESTRICTED_ADMIN: ["wagtailadmin.access_admin", "news.add_author"],
     ADMINISTRATOR: [
         "wagtailadmin.access_admin",
         *(f"flash.{action}_flashitem" for action in _SNIPPET_ALL),
@@ -62,6 +67,7 @@ MODEL_PERMISSIONS = {
             for model in ("author", "keyword", "keywordgroup")
         ),  # fmt: skip
         "core.change_siteidentity",
+        "reserve.change_electionsilence",
         "wagtailredirects.add_redirect",
         "wagtailredirects.change_redirect",
         "wagtailredirects.delete_redirect",
@@ -93,9 +99,11 @@ COLLECTION_PERMISSIONS = {
         "wagtailimages.add_image", "wagtailimages.choose_image",
         "wagtaildocs.add_document", "wagtaildocs.choose_document",
     ],
+    # Add and choose; Wagtail lets them change what they uploaded themselves, never the
+    # images and documents of other sections' pages.
     RESTRICTED_ADMIN: [
-        "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
-        "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+        "wagtailimages.add_image", "wagtailimages.choose_image",
+        "wagtaildocs.add_document", "wagtaildocs.choose_document",
     ],
     ADMINISTRATOR: [
         f"{app}.{action}_{model}"
@@ -103,6 +111,66 @@ COLLECTION_PERMISSIONS = {
         for action in ("add", "change", "delete", "choose")
     ],
 }  # fmt: skip
+
+#: Grants that earlier versions gave and that were taken back: revoked by migration 0003 on
+#: existing installs (``revoke_withdrawn_grants``), never granted again (issue 15, item 5).
+WITHDRAWN_MODEL_PERMISSIONS = {RESTRICTED_ADMIN: ["news.change_author"]}
+WITHDRAWN_COLLECTION_PERMISSIONS = {
+    RESTRICTED_ADMIN: ["wagtailimages.change_image", "wagtaildocs.change_document"],
+}
+
+#: Which groups each role may give on the user form (and the bulk « assign role »): the roles at
+#: or below its own. Only roles that may add or change users use this (the Webmestre); a
+#: superuser gives any group, and only a superuser gives superuser status.
+ASSIGNABLE_GROUPS = {
+    WEBMASTER: (REDACTEUR, RESTRICTED_ADMIN, ADMINISTRATOR, WEBMASTER, MESSAGES_GROUP),
+    ADMINISTRATOR: (REDACTEUR, RESTRICTED_ADMIN, ADMINISTRATOR),
+    RESTRICTED_ADMIN: (REDACTEUR,),
+    REDACTEUR: (),
+}
+#: Wagtail's initial groups, which the roles above replace: never offered on the user form.
+WAGTAIL_DEFAULT_GROUPS = ("Editors", "Moderators")
+#: What each group is for, as the user form says it (French: the admin's language).
+GROUP_DESCRIPTIONS = {
+    REDACTEUR: _("écrit des articles et des brèves et les propose à la publication"),
+    RESTRICTED_ADMIN: _("publie dans les rubriques qui lui sont attribuées (Paramètres > "
+                        "Rubriques attribuées)"),
+    ADMINISTRATOR: _("publie partout ; flash, bannières, auteurs, mots-clés, réserve électorale"),
+    WEBMASTER: _("utilisateurs, identité du site, pages contact et mentions légales, "
+                 "statistiques, messages"),
+    MESSAGES_GROUP: _("lit et traite les messages du formulaire de contact"),
+}  # fmt: skip
+
+#: Who can do what: the table of docs/editors.md (« Qui peut faire quoi »), row by row, with
+#: the permission that decides it (``app.codename``, or ``page:<action>`` for a page permission
+#: on the whole site). ``tests/test_roles_table.py`` checks the doc, this table and the groups'
+#: real permissions against each other.
+CAPABILITIES = [
+    ("Écrire et proposer des articles et des brèves, dans toutes les rubriques", "page:add",
+     (REDACTEUR, ADMINISTRATOR)),
+    ("Publier, dépublier, programmer (toutes les rubriques)", "page:publish",
+     (ADMINISTRATOR,)),
+    ("Écrire, publier, dépublier dans ses rubriques attribuées seulement", "section:publish",
+     (RESTRICTED_ADMIN,)),
+    ("Ajouter des images et des documents", "wagtailimages.add_image",
+     (REDACTEUR, RESTRICTED_ADMIN, ADMINISTRATOR)),
+    ("Modifier les images et documents des autres", "wagtailimages.change_image",
+     (ADMINISTRATOR,)),
+    ("Créer un auteur", "news.add_author", (RESTRICTED_ADMIN, ADMINISTRATOR)),
+    ("Modifier un auteur, une signature collective", "news.change_author", (ADMINISTRATOR,)),
+    ("Mots-clés et groupes de mots-clés", "news.change_keyword", (ADMINISTRATOR,)),
+    ("Flash et bannières de campagne", "flash.change_flashitem", (ADMINISTRATOR,)),
+    ("Période de réserve électorale", "reserve.change_electionsilence", (ADMINISTRATOR,)),
+    ("Redirections", "wagtailredirects.change_redirect", (ADMINISTRATOR,)),
+    ("Vider la poubelle (suppression définitive)", "newsroom.empty_trash", (ADMINISTRATOR,)),
+    ("Attribuer les rubriques", "newsroom.assign_sections", (ADMINISTRATOR, WEBMASTER)),
+    ("Identité du site (nom, logo, adresse de contact)", "core.change_siteidentity",
+     (ADMINISTRATOR, WEBMASTER)),
+    ("Pages contact et mentions légales", "page:simple_pages", (ADMINISTRATOR, WEBMASTER)),
+    ("Statistiques de visites", "visits.view_statistics", (ADMINISTRATOR, WEBMASTER)),
+    ("Messages du formulaire de contact", "contact.view_contactmessage", (WEBMASTER,)),
+    ("Utilisateurs : inviter, modifier, donner les rôles", "auth.change_user", (WEBMASTER,)),
+]  # fmt: skip
 
 WORKFLOW_NAME = "Publication"
 TASK_NAME = "Validation par un administrateur"
@@ -177,7 +245,59 @@ def apply_roles(get_model) -> dict:
                 GroupCollectionPermission.objects.get_or_create(
                     group=groups[role], collection=root_collection, permission=permission
                 )
+    apply_service_pages(get_model)
     return groups
+
+
+#: The Webmestre edits and publishes the site's service pages that the site identity names
+#: (contact, legal notice), and no other page.
+SERVICE_PAGE_PERMISSIONS = ("change", "publish")
+
+
+def apply_service_pages(get_model) -> None:
+    """Give the Webmestre the service pages of every site identity, and take back those that no
+    identity names any more (run at every migrate and when a site identity is saved)."""
+    Group = get_model("auth", "Group")
+    GroupPagePermission = get_model("wagtailcore", "GroupPagePermission")
+    try:
+        SiteIdentity = get_model("core", "SiteIdentity")
+    except LookupError:
+        return
+    webmaster = Group.objects.filter(name=WEBMASTER).first()
+    if webmaster is None:
+        return
+    page_ids = {
+        page_id
+        for pair in SiteIdentity.objects.values_list("contact_page_id", "legal_page_id")
+        for page_id in pair
+        if page_id is not None
+    }  # fmt: skip
+    for action in SERVICE_PAGE_PERMISSIONS:
+        permission = _permission(get_model, f"wagtailcore.{action}_page", create=True)
+        for page_id in page_ids:
+            GroupPagePermission.objects.get_or_create(
+                group=webmaster, page_id=page_id, permission=permission
+            )
+    GroupPagePermission.objects.filter(group=webmaster).exclude(page_id__in=page_ids).delete()
+
+
+def revoke_withdrawn_grants(get_model) -> None:
+    """Take back ``WITHDRAWN_*`` grants from the roles of an existing install (migration 0003)."""
+    Group = get_model("auth", "Group")
+    GroupCollectionPermission = get_model("wagtailcore", "GroupCollectionPermission")
+    for role, dotted_names in WITHDRAWN_MODEL_PERMISSIONS.items():
+        group = Group.objects.filter(name=role).first()
+        for dotted in dotted_names:
+            permission = _permission(get_model, dotted, create=False)
+            if group is not None and permission is not None:
+                group.permissions.remove(permission)
+    for role, dotted_names in WITHDRAWN_COLLECTION_PERMISSIONS.items():
+        for dotted in dotted_names:
+            permission = _permission(get_model, dotted, create=False)
+            if permission is not None:
+                GroupCollectionPermission.objects.filter(
+                    group__name=role, permission=permission
+                ).delete()
 
 
 def apply_workflow(get_model, groups) -> None:

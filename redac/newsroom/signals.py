@@ -140,3 +140,15 @@ def notify_section_reviewers(sender, instance, user=None, **kwargs):
             notify_proposal(instance, submitter=user)
     except Exception:  # a notification problem must never stop a proposal
         logger.exception("could not notify the section's reviewers")
+
+
+@receiver(post_save, sender="core.SiteIdentity")
+def give_service_pages_to_the_webmaster(sender, instance, raw=False, **kwargs):
+    """The contact and legal pages named in the site identity are the Webmestre's to edit."""
+    if raw:
+        return
+    from django.apps import apps
+
+    from .roles import apply_service_pages
+
+    apply_service_pages(apps.get_model)

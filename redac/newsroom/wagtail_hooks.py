@@ -17,7 +17,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.models import GroupPagePermission, Page
 
-from . import services, views
+from . import guide, services, views
 
 
 @hooks.register("construct_admin_api", order=100)  # after wagtail.images/documents register theirs
@@ -42,7 +42,20 @@ def newsroom_admin_urls():
         path("newsroom/poubelle/<int:page_id>/restaurer/", views.restore, name="newsroom_restore"),
         path("newsroom/apercu-spip/", views.spip_preview, name="newsroom_spip_preview"),
         path("newsroom/visites/<int:page_id>/", views.page_visits, name="newsroom_page_visits"),
+        path("aide/", guide.guide, name="newsroom_guide"),
     ]
+
+
+@hooks.register("construct_help_menu")
+def newsroom_guide_in_the_help_menu(request, menu_items):
+    """The Aide menu opens the newsroom's guide, in French, in the admin: not Wagtail's English
+    guide or its release notes on wagtail.org."""
+    menu_items[:] = [
+        item for item in menu_items
+        if item.name not in ("editor-guide",) and not item.name.startswith("whats-new-in-wagtail")
+    ]  # fmt: skip
+    menu_items.insert(0, MenuItem(gettext_lazy("Guide de la rédaction"), reverse("newsroom_guide"),
+                                  icon_name="help", order=1, name="newsroom-guide"))  # fmt: skip
 
 
 class TrashMenuItem(MenuItem):
@@ -142,6 +155,73 @@ def trash_instead_of_bulk_delete(request, action_type, objects, action_class_ins
     return None
 
 
+@hooks.register("before_bulk_action")
+def no_way_up_through_user_bulk_actions(request, action_type, objects, action_class_instance):
+    from .users import check_user_bulk_action
+
+    return check_user_bulk_action(request, action_type, objects, action_class_instance)
+
+
+# --- What section-limited people see of other sections ------------------------------------------
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_keeps_to_visible_pages(pages, request):
+    from .visibility import admin_visible_pages
+
+    return admin_visible_pages(request.user, pages)
+
+
+class NoDraftTitlesMixin:
+    """The confirmation page of a bulk action lists the pages asked about that one may not act
+    on, by title: only those one may see are listed (ids of other sections' drafts are dropped as
+    if they had not been asked about)."""
+
+    def get_actionable_objects(self):
+        from .visibility import admin_visible_pages
+
+        objects, without_access = super().get_actionable_objects()
+        # {"items_with_no_access": [pages…], …}: every list of pages in it is filtered.
+        listed = [page for pages in without_access.values() for page in pages]
+        visible = set(
+            admin_visible_pages(
+                self.request.user, Page.objects.filter(pk__in=[page.pk for page in listed])
+            ).values_list("pk", flat=True)
+        )  # fmt: skip
+        return objects, {
+            key: [page for page in pages if page.pk in visible]
+            for key, pages in without_access.items()
+        }
+
+
+def _page_bulk_actions():
+    from wagtail.admin.views.pages.bulk_actions import (
+        DeleteBulkAction,
+        MoveBulkAction,
+        PublishBulkAction,
+        UnpublishBulkAction,
+    )
+
+    return [
+        type(action.__name__, (NoDraftTitlesMixin, action), {})
+        for action in (DeleteBulkAction, MoveBulkAction, PublishBulkAction, UnpublishBulkAction)
+    ]
+
+
+# Registered after Wagtail's (same action types): the registry keeps the last one.
+for _action in _page_bulk_actions():
+    hooks.register("register_bulk_action", _action, order=100)
+
+
+@hooks.register("construct_page_action_menu")
+def publish_once_in_the_action_menu(menu_items, request, context):
+    """On a proposed text, the review task offers « Publier » (approve, which publishes): Wagtail's
+    own « Publier » beside it said the same word for another action (publish and cancel the
+    proposal). One « Publier » in the menu: the review's."""
+    if any(getattr(item, "name", "") == "approve" for item in menu_items):
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
 # --- Dashboard -----------------------------------------------------------------------------------
 
 
@@ -161,6 +241,10 @@ class MyItemsPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_my_items_panel(request, panels):
+    # Wagtail's « What's new in Wagtail » panel points at its English guide: the newsroom's
+    # guide is in the Aide menu.
+    panels[:] = [panel for panel in panels
+                 if getattr(panel, "name", "") != "whats_new_in_wagtail_version"]  # fmt: skip
     panels.insert(0, MyItemsPanel(request))
 
 
@@ -172,6 +256,11 @@ def spip_preview_js():
         static("newsroom/spip_preview.js"), reverse("newsroom_spip_preview"),
         reverse("newsroom_page_visits", args=[0]),
     )  # fmt: skip
+
+
+@hooks.register("insert_global_admin_js")
+def datetimepicker_button_names():
+    return format_html('<script src="{}" defer></script>', static("newsroom/datetimepicker.js"))
 
 
 @hooks.register("insert_global_admin_css")

@@ -34,6 +34,11 @@ def day_label(day: dt.date) -> str:
     return long_date(day, "fr", year=False)
 
 
+def day_axis_label(day: dt.date) -> str:
+    """« 3 nov. » under the daily chart's axis (the tooltip and the table say « 3 novembre »)."""
+    return f"{day.day} {MONTHS[day.month - 1]}"
+
+
 def month_label(month: dt.date) -> str:
     return f"{MONTHS[month.month - 1]} {month.year}"
 
@@ -55,6 +60,7 @@ def page_statistics_context(page: Page, compact: bool = False) -> dict:
         "daily_chart": bar_chart(
             days,
             day_label,
+            axis_label=day_axis_label,
             title=_("Visites par jour, 30 derniers jours"),
             height=140 if compact else 180,
         ),  # fmt: skip
@@ -92,7 +98,12 @@ class DashboardView(WagtailAdminTemplateMixin, TemplateView):
             total_30=sum(value for _, value in days),
             total_12=sum(value for _, value in months),
             today_visits=days[-1][1],
-            daily_chart=bar_chart(days, day_label, title=_("Visites par jour, 30 derniers jours")),
+            daily_chart=bar_chart(
+                days,
+                day_label,
+                axis_label=day_axis_label,
+                title=_("Visites par jour, 30 derniers jours"),
+            ),  # fmt: skip
             monthly_chart=bar_chart(
                 months, month_label, title=_("Visites par mois, 12 derniers mois")
             ),  # fmt: skip

@@ -75,7 +75,11 @@ def test_case_03_bad_or_exotic_email_is_a_form_error_never_a_header(post_contact
 def test_case_03_from_is_fixed_and_the_reader_is_only_in_reply_to(post_contact, settings):
     post_contact(email="lecteur@example.fr")
     send_pending_mail()
-    assert mail.outbox[0].from_email == settings.DEFAULT_FROM_EMAIL
+    from redac.contact.services import sender
+
+    # The site's own address, named after the site: never the reader's.
+    assert mail.outbox[0].from_email == sender()
+    assert settings.DEFAULT_FROM_EMAIL in sender() and "lecteur" not in sender()
     assert mail.outbox[0].reply_to == ["lecteur@example.fr"]
 
 

@@ -5,7 +5,7 @@ import time
 from django.core import mail
 
 from redac.contact.models import ContactMessage, OutgoingMail
-from redac.contact.services import send_pending_mail
+from redac.contact.services import send_pending_mail, sender
 from redac.core.lib.antispam import issue_stamp
 
 
@@ -50,7 +50,7 @@ def test_the_mail_is_plain_text_from_the_site_with_the_reader_in_reply_to(post_c
     post_contact()
     assert send_pending_mail() == 1
     sent = mail.outbox[0]
-    assert sent.from_email == settings.DEFAULT_FROM_EMAIL
+    assert sent.from_email == sender()
     assert sent.reply_to == ["camille@example.fr"]
     assert sent.to == ["presse@example.org"]
     assert sent.content_subtype == "plain" and type(sent).__name__ == "EmailMessage"

@@ -122,7 +122,7 @@ def test_redac_serve_runs_the_site_and_a_background_worker(tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         output = server.communicate(timeout=30)[0]
-    assert "background worker" in output
+    assert "les tâches de fond" in output and "Ctrl+C pour arrêter" in output
     assert server.returncode == 0, output
 
 

@@ -47,3 +47,22 @@ def test_demo_has_a_collective_byline_and_a_campaign(demo):
     banner = CampaignBanner.objects.active().get()
     assert "campagne" in banner.title.lower()
     assert FlashItem.objects.visible().count() >= 3
+
+
+def test_demo_says_what_the_first_login_needs_and_where_mails_go(capsys, demo, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    call_command("demo", keep_password=True)
+    printed = capsys.readouterr().out
+    assert "application d'authentification" in printed
+    assert "s'affichent dans ce terminal" in printed
+
+
+def test_serve_names_the_site_once_and_says_how_to_stop(settings):
+    from redac.core.management.commands.serve import serving_line
+
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    line = serving_line("127.0.0.1", 8123, 2, background=True)
+    assert line.count("127.0.0.1:8123") == 1 and line.endswith("Ctrl+C pour arrêter.")
+    settings.SITE_URL = "https://journal.example.org"
+    line = serving_line("127.0.0.1", 8123, 2, background=False)
+    assert "https://journal.example.org/" in line and "http://127.0.0.1:8123/" in line

@@ -98,3 +98,25 @@ def test_the_statistics_permission_can_be_granted_to_a_group(client, personas, f
     editors.permissions.add(permission)
     client.force_login(personas["editor"])
     assert client.get(DASHBOARD).status_code == 200
+
+
+def test_the_day_axis_labels_never_overlap():
+    """Issue 16: the labels under the daily chart ran into one another. Each label shown fits
+    in the room up to the next one, at the chart's own proportions (no stretched text)."""
+    import datetime as dt
+    import re
+
+    from redac.visits.charts import CHAR_WIDTH, bar_chart
+    from redac.visits.views_admin import day_axis_label, day_label
+
+    start = dt.date(2026, 11, 6)
+    days = [(start + dt.timedelta(days=n), n * 3) for n in range(30)]
+    svg = bar_chart(days, day_label, axis_label=day_axis_label, title="Visites")
+    assert 'preserveAspectRatio="none"' not in svg
+    labels = [(float(x), text) for x, text in re.findall(r'<text x="([\d.]+)"[^>]*>([^<]+)</text>',
+                                                          svg) if "visite" not in text]  # fmt: skip
+    assert len(labels) >= 5 and labels[0][1] == "6 nov."
+    for (x1, t1), (x2, t2) in zip(labels, labels[1:]):
+        assert x2 - x1 >= (len(t1) + len(t2)) / 2 * CHAR_WIDTH, (t1, t2)
+    # The tooltips keep the full date.
+    assert "<title>6\u00a0novembre : " in svg

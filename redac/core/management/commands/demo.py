@@ -32,3 +32,14 @@ class Command(BaseCommand):
                               "  (affiché une seule fois ; il change à chaque « redac demo »)")  # fmt: skip
         else:
             self.stdout.write("  identifiant : admin (mot de passe inchangé)")
+        self.stdout.write(
+            "À la première connexion, l'administration demande d'activer la double "
+            "authentification :\n  gardez sous la main une application d'authentification "
+            "(FreeOTP, Aegis, Google Authenticator…)\n  pour scanner le QR code qu'elle "
+            "affiche, puis tapez le code à 6 chiffres."
+        )
+        if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+            self.stdout.write(
+                "Les courriels (invitations, avis de publication) ne partent pas : ils "
+                "s'affichent dans ce terminal."
+            )

@@ -60,6 +60,16 @@ def die_with_parent() -> None:
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
+def serving_line(host: str, port: int, workers: int, *, background: bool) -> str:
+    """What ``redac serve`` says once it starts: where to open the site (once, even when the
+    public address is the bound one), with how many processes, and how to stop."""
+    bound = f"http://{host}:{port}/"
+    public = settings.SITE_URL.rstrip("/") + "/"
+    where = bound if public == bound else f"{public} (écoute sur {bound})"
+    helpers = f"{workers} processus" + (" et les tâches de fond" if background else "")
+    return f"redac : site servi sur {where}, {helpers}. Ctrl+C pour arrêter."
+
+
 class Command(BaseCommand):
     help = "Sert le site avec granian (un processus par cœur)."
 
@@ -102,10 +112,7 @@ class Command(BaseCommand):
             "--http1-keep-alive", "--no-ws", "--log-level", "warning",
             "redac.wsgi:application",
         ]  # fmt: skip
-        self.stdout.write(
-            f"redac: serving {settings.SITE_URL} on http://{host}:{port}/ "
-            f"with {workers} worker(s)" + ("" if no_worker else " and a background worker")
-        )
+        self.stdout.write(serving_line(host, port, workers, background=not no_worker))
         sys.stdout.flush()
         env = dict(os.environ)
         env.setdefault("DJANGO_SETTINGS_MODULE", "redac.settings")

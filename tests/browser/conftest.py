@@ -1,0 +1,109 @@
+"""Fixtures of the browser journeys (tests/support/browser.py): a fresh demo server per test
+module, headless chromium, desktop and phone pages, screenshots and axe-core checks."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import skip_or_fail
+from tests.support import browser as support
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember each phase's outcome on the test item, so that a page fixture can save what the
+    page showed when the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="module")
+def demo_server(request):
+    """A fresh demo served on a free port for this test module: ``.url``, ``.username``,
+    ``.password``, ``.mails()``, ``.wait_for_mail()``, ``.shell()``; stopped and removed after
+    the module (its logs stay in test-artifacts/<module>/)."""
+    module = support.artifacts_dir_for(request.node.nodeid)
+    server = support.DemoServer(module)
+    try:
+        server.start()
+    except support.DemoError as exc:
+        server.stop()
+        pytest.fail(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, headless, driven by Playwright, for one test module."""
+    executable = support.chromium_executable()
+    if executable is None:
+        skip_or_fail("chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("playwright (Python) is not installed (make install-test)")
+    # Playwright's synchronous API runs an event loop in this thread; tests that also touch the
+    # test database through Django must be allowed to.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=executable,
+                                                  args=support.CHROMIUM_ARGS)  # fmt: skip
+            yield launched
+            launched.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def shots(request):
+    """``shots(page, "step")``: a numbered full-page screenshot in
+    test-artifacts/<module>/<test>/."""
+    return support.Screenshots(support.artifacts_dir_for(request.node.nodeid))
+
+
+def _page(request, browser, shots, options):
+    context = browser.new_context(**support.COMMON_CONTEXT, **options)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed and not page.is_closed():
+        try:
+            shots(page, "echec")
+        except Exception:  # noqa: BLE001  (the page may be gone; the failure is what matters)
+            pass
+    context.close()
+
+
+@pytest.fixture
+def desktop(request, browser, shots):
+    """A page in a fresh desktop context (1400 × 1000, French, Paris time)."""
+    yield from _page(request, browser, shots, support.DESKTOP)
+
+
+@pytest.fixture
+def phone(request, browser, shots):
+    """A page in a fresh phone context (390 × 844, touch)."""
+    yield from _page(request, browser, shots, support.PHONE)
+
+
+@pytest.fixture
+def axe(shots):
+    """``axe(page, "label")``: fail on axe-core's critical or serious violations on the page as it
+    is; every violation found is kept in the test's artefacts."""
+    if not support.AXE_PATH.exists():
+        skip_or_fail(f"axe-core is not installed at {support.AXE_PATH} (make install-test)")
+
+    def check(page, label: str = "") -> list[dict]:
+        return support.assert_accessible(page, label, shots=shots)
+
+    return check
