@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-from . import blocks, links, multi, typography
+from . import blocks, links, math, multi, typography
 from .escapes import MARK, Escapes, echappe_html
 from .notes import Notes
 from .sanitize import clean, clean_with_tokens, precleaned
@@ -33,6 +33,8 @@ _CONTROL_CHARS = tuple(
     chr(c) for c in [*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0xFDD0, 0xFDF0)]
 )
 _PHP_TAGS = re.compile(r"<(\?|%)")
+# SPIP's public pages show a typed <base> as text (interdire_scripts(): "pas de <base href />")
+_BASE_TAG = re.compile(r"<(base\b)", re.I)
 # '&' that does not start an entity is escaped ("AT&T", "&amp déjà"); "&#0;" too
 _BARE_AMP = re.compile(
     r"&(?!(?:#0*[1-9]\d{0,6}|#[xX]0*[1-9a-fA-F][0-9a-fA-F]{0,5}|[a-zA-Z][a-zA-Z0-9]{1,31});)"
@@ -226,6 +228,8 @@ class _Renderer:
     def _after_echappe(self, text: str) -> str:
         if ("?" in text and "<?" in text) or ("%" in text and "<%" in text):
             text = _PHP_TAGS.sub(r"&lt;\1", text)
+        if "<" in text and _BASE_TAG.search(text):
+            text = _BASE_TAG.sub(r"&lt;\1", text)
         return text
 
     def _propre_prepared(self, text: str, *, paragraph: bool = True) -> str:
@@ -233,6 +237,8 @@ class _Renderer:
             return ""
         text = echappe_html(text, self.escapes, trusted=self.trusted)
         text = self._after_echappe(text)
+        if "<" in text:
+            text = math.traiter_math(text, self.escapes.hide)
         text = self._expanser_liens(text)
         text = self.notes.extract(text)
         return blocks.raccourcis(text, paragraph=paragraph, escapes=self.escapes)

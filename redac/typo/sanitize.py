@@ -9,11 +9,39 @@ targets built from shortcuts are checked before they become an ``href``.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from itertools import accumulate
 
 import nh3
+
+#: MathML Core's presentation elements (``<math>`` formulas, redac.typo.math): no
+#: ``maction``, ``mglyph``, ``annotation-xml`` (which may hold HTML), no links.
+MATHML_TAGS: frozenset[str] = frozenset(
+    """math semantics annotation mrow mi mn mo ms mtext mspace mfrac msqrt mroot msub msup
+    msubsup munder mover munderover mmultiscripts mprescripts none mtable mtr mtd mstyle
+    mpadded mphantom menclose merror""".split()
+)
+_MATHML_ATTRIBUTES: dict[str, set[str]] = {
+    "math": {"display"},
+    "annotation": {"encoding"},
+    "mi": {"mathvariant"},
+    "mo": {"form", "fence", "separator", "stretchy", "symmetric", "largeop", "movablelimits",
+           "accent", "lspace", "rspace", "minsize", "maxsize"},
+    "mfrac": {"linethickness"},
+    "mspace": {"width", "height", "depth"},
+    "mpadded": {"width", "height", "depth", "lspace", "voffset"},
+    "mstyle": {"displaystyle", "scriptlevel", "mathvariant", "mathcolor", "mathbackground"},
+    "mtable": {"columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines",
+               "rowlines", "frame", "displaystyle"},
+    "mtr": {"columnalign", "rowalign"},
+    "mtd": {"columnalign", "rowalign", "columnspan", "rowspan"},
+    "munder": {"accentunder"},
+    "mover": {"accent"},
+    "munderover": {"accent", "accentunder"},
+    "menclose": {"notation"},
+}  # fmt: skip
 
 #: Tags an editor may produce, directly or through SPIP shortcuts.
 ALLOWED_TAGS: frozenset[str] = frozenset(
@@ -102,6 +130,7 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
         "font",
         "main",
     }
+    | MATHML_TAGS
 )
 
 #: Attributes allowed on every tag.  ``style`` is filtered property by property.
@@ -130,6 +159,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "video": {"src", "controls", "preload", "poster", "width", "height"},
     "source": {"src", "type", "srcset", "media"},
     "track": {"src", "kind", "srclang", "label"},
+    **_MATHML_ATTRIBUTES,
 }
 
 #: CSS properties kept in ``style`` attributes (layout only: no ``url()`` carriers
@@ -202,7 +232,6 @@ def is_safe_url(url: str) -> bool:
 
 _TAGS_SET = set(ALLOWED_TAGS)
 _SCHEMES_SET = set(ALLOWED_URL_SCHEMES)
-_STYLE_SET = set(ALLOWED_STYLE_PROPERTIES)
 _CLEAN_CONTENT = {
     "script",
     "style",
@@ -214,7 +243,6 @@ _CLEAN_CONTENT = {
     "applet",
     "frame",
     "frameset",
-    "math",
     "svg",
     "xmp",
     "noembed",
@@ -222,17 +250,136 @@ _CLEAN_CONTENT = {
     "plaintext",
 }
 
-#: One cleaner, built once (building it costs more than cleaning a short text).
-_CLEANER = nh3.Cleaner(
-    tags=_TAGS_SET,
-    clean_content_tags=_CLEAN_CONTENT,
-    attributes=ALLOWED_ATTRIBUTES,
-    url_schemes=_SCHEMES_SET,
-    link_rel=None,
-    strip_comments=True,
-    generic_attribute_prefixes={"data-"},
-    filter_style_properties=_STYLE_SET,
+# ---------------------------------------------------------------- style attributes
+
+#: CSS functions a kept declaration may call (colours and arithmetic: nothing that fetches).
+_CSS_FUNCTIONS = frozenset(
+    "rgb rgba hsl hsla hwb lab lch oklab oklch color calc min max clamp".split()
 )
+_CSS_FUNCTION = re.compile(r"([a-zA-Z_-]*)\(")
+# a backslash escape or a comment could hide a function name; '<' '>' have no use in a value
+_CSS_FORBIDDEN = re.compile(r"[\\<>]|/\*")
+
+
+def _declarations(value: str) -> list[str]:
+    """The declarations of a ``style`` value, split on ``;`` outside quotes and brackets."""
+    out: list[str] = []
+    start = depth = 0
+    quote = ""
+    for index, char in enumerate(value):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif char == ";" and not depth:
+            out.append(value[start:index])
+            start = index + 1
+    out.append(value[start:])
+    return out
+
+
+def filter_style(value: str) -> str | None:
+    """``value`` with only the allowed declarations, each kept as typed (SPIP keeps editors'
+    styles as they are: ``text-align:left;``), or ``None`` when none is left.
+
+    ammonia's own style filter (nh3's ``filter_style_properties``) re-serialises every
+    declaration and checks property names only: ``background:url(https://tracker…)`` would
+    load a third-party image. Here a value may call colour and arithmetic functions only.
+    """
+    kept: list[str] = []
+    dropped = False
+    for declaration in _declarations(value):
+        if not declaration.strip():
+            continue
+        name, colon, css = declaration.partition(":")
+        if (
+            colon
+            and name.strip().lower() in ALLOWED_STYLE_PROPERTIES
+            and not _CSS_FORBIDDEN.search(css)
+            and all(f.lower() in _CSS_FUNCTIONS for f in _CSS_FUNCTION.findall(css))
+        ):
+            kept.append(declaration)
+        else:
+            dropped = True
+    if not dropped:
+        return value if kept else None
+    if not kept:
+        return None
+    return ";".join(kept) + (";" if value.rstrip().endswith(";") else "")
+
+
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    return filter_style(value) if attribute == "style" else value
+
+
+# ---------------------------------------------------------------- unknown elements
+
+#: Every element name the HTML parser or a browser gives a meaning to (current, obsolete and
+#: parser-special names, MathML and SVG roots). Any other name is an *unknown* element, which
+#: browsers render as a plain inline box around its content: SPIP leaves such tags in its
+#: output (``typo()`` keeps ``<quote>``, ``<poesie>``; an unclosed ``<multi>``, a typed
+#: ``<inconnue>``), and so does redac, with the generic attributes only. Names with a hyphen
+#: (custom elements, which a script may define) are never kept.
+KNOWN_ELEMENTS: frozenset[str] = frozenset(
+    """a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound
+    big blink blockquote body br button canvas caption center cite code col colgroup command
+    content data datalist dd del details dfn dialog dir div dl dt element em embed fencedframe
+    fieldset figcaption figure font footer form frame frameset geolocation h1 h2 h3 h4 h5 h6
+    head header hgroup hr html i iframe image img input ins isindex kbd keygen label legend li
+    link listing main map mark marquee math menu menuitem meta meter multicol nav nextid nobr
+    noembed noframes noscript object ol optgroup option output p param permission picture
+    plaintext portal pre progress q rb rp rt rtc ruby s samp sarcasm script search section
+    select selectedcontent shadow slot small source spacer span strike strong style sub
+    summary sup svg table tbody td template textarea tfoot th thead time title tr track tt u
+    ul var video wbr xmp""".split()
+)
+#: Unknown elements kept in one fragment at most (beyond, their tags are dropped, text kept).
+MAX_UNKNOWN_NAMES = 32
+_NAME_END = r"(?=[\t\n\f\r />])"
+_UNKNOWN_TAG = re.compile(
+    r"[<](?!(?:" + "|".join(sorted(KNOWN_ELEMENTS, key=len, reverse=True)) + ")" + _NAME_END
+    + r")([a-zA-Z][a-zA-Z0-9]*)" + _NAME_END,
+    re.I,
+)  # fmt: skip
+_STYLE_ATTRIBUTE = re.compile(r"style[\t\n\f\r ]*=", re.I)
+
+
+@functools.lru_cache(maxsize=64)
+def _cleaner(unknown: frozenset[str], styles: bool) -> nh3.Cleaner:
+    """The allow-list, with ``unknown`` element names kept and, when ``styles``, the ``style``
+    attributes filtered (a Python callback per attribute: only for fragments that have one).
+    Building a cleaner costs more than cleaning a short text: they are kept."""
+    return nh3.Cleaner(
+        tags=_TAGS_SET | unknown,
+        clean_content_tags=_CLEAN_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=_SCHEMES_SET,
+        link_rel=None,
+        strip_comments=True,
+        generic_attribute_prefixes={"data-"},
+        attribute_filter=_attribute_filter if styles else None,
+    )
+
+
+def _cleaner_for(fragment: str) -> nh3.Cleaner:
+    unknown = frozenset()
+    if "<" in fragment and _UNKNOWN_TAG.search(fragment):
+        names: set[str] = set()
+        for name in _UNKNOWN_TAG.findall(fragment):
+            names.add(name.lower())
+            if len(names) >= MAX_UNKNOWN_NAMES:
+                break
+        unknown = frozenset(names)
+    return _cleaner(unknown, bool(_STYLE_ATTRIBUTE.search(fragment)))
+
+
+#: The cleaner of fragments without unknown elements, styles filtered (document models).
+_CLEANER = _cleaner(frozenset(), True)
 
 
 MAX_DEPTH = 512
@@ -634,7 +781,9 @@ def clean(fragment: str) -> str:
     the output is cleaned again.  Nesting is first limited to :data:`MAX_DEPTH` levels
     (linear time).
     """
-    cleaned = _CLEANER.clean(break_long_text(limit_depth(limit_open_formatting(fragment))))
+    fragment = break_long_text(limit_depth(limit_open_formatting(fragment)))
+    cleaner = _cleaner_for(fragment)
+    cleaned = cleaner.clean(fragment)
     if _PRE_TAG.search(cleaned):
         # A parser drops one newline right after <pre>: each cleaning would shorten a run of
         # them by one, never reaching a fixed point within the passes below. Drop them all.
@@ -644,7 +793,7 @@ def clean(fragment: str) -> str:
     # Misnested blocks (an <h2> left open inside another) are serialised nested, and
     # re-parsing un-nests them: a second (rarely a third) pass reaches the fixed point.
     for _ in range(2):
-        again = _CLEANER.clean(cleaned)
+        again = cleaner.clean(cleaned)
         if again == cleaned:
             break
         cleaned = again
@@ -755,7 +904,7 @@ def clean_with_tokens(fragment: str, forms: dict[int, str]) -> str | None:
         or limit_open_formatting(fragment) != fragment
     ):
         return None
-    cleaned = _CLEANER.clean(fragment)
+    cleaned = _cleaner_for(fragment).clean(fragment)
     if _PRE_TAG.search(cleaned):
         cleaned = _PRE_LEADING_NEWLINES.sub(r"\1", cleaned)
     if (
