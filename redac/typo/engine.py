@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-from . import blocks, links, math, multi, typography
+from . import blocks, embeds, links, math, multi, typography
 from .escapes import MARK, Escapes, echappe_html
 from .notes import Notes
 from .sanitize import clean, clean_with_tokens, precleaned
@@ -67,10 +67,11 @@ class Rendered:
 
 
 class _Renderer:
-    def __init__(self, lang: str, resolver, trusted: bool) -> None:
+    def __init__(self, lang: str, resolver, trusted: bool, embeds=None) -> None:
         self.lang = lang or "fr"
         self.resolver = resolver
         self.trusted = trusted
+        self.embeds = embeds
         self.escapes = Escapes()
         self.notes = Notes(
             self.escapes, label="Notes" if typography.lang_is_french(self.lang) else "Footnotes"
@@ -238,6 +239,7 @@ class _Renderer:
         text = echappe_html(text, self.escapes, trusted=self.trusted)
         text = self._after_echappe(text)
         if "<" in text:
+            text = embeds.rewrite_iframes(text, self.embeds, self.escapes.hide)
             text = math.traiter_math(text, self.escapes.hide)
         text = self._expanser_liens(text)
         text = self.notes.extract(text)
@@ -265,6 +267,8 @@ class _Renderer:
             return ""
         text = echappe_html(text, self.escapes, trusted=self.trusted)
         text = self._after_echappe(text)
+        if "<" in text:
+            text = embeds.rewrite_iframes(text, self.embeds, self.escapes.hide)
         text = self._models(text, None)
         text = self._corriger(text, self.lang)
         if "<" in text:  # textwheel's post_typo: <http://…> shown with a link
@@ -323,15 +327,19 @@ def _escape_untrusted(text: str) -> str:
     return "".join(out)
 
 
-def render(text: str, *, lang: str = "fr", resolver=None, trusted: bool = True) -> Rendered:
+def render(
+    text: str, *, lang: str = "fr", resolver=None, trusted: bool = True, embeds=None
+) -> Rendered:
     """Convert SPIP markup to safe HTML, with the notes block apart.
 
     ``trusted=True`` (editors) sanitises raw HTML with the allow-list; ``trusted=False``
     (reader comments) escapes it.  Both never emit a ``javascript:``/``data:`` link.
+    ``embeds`` (:class:`redac.typo.embeds.Embeds`): the providers whose ``<iframe>`` become
+    click-to-load facades; without it every iframe is removed.
     """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    renderer = _Renderer(lang, resolver, trusted)
+    renderer = _Renderer(lang, resolver, trusted, embeds)
     body = renderer.propre(text)
     notes = ""
     if renderer.notes.items:
@@ -342,14 +350,14 @@ def render(text: str, *, lang: str = "fr", resolver=None, trusted: bool = True) 
     return Rendered(renderer.finish(body), notes)
 
 
-def propre(text: str, *, lang: str = "fr", resolver=None) -> str:
+def propre(text: str, *, lang: str = "fr", resolver=None, embeds=None) -> str:
     """Block-level conversion of SPIP markup (SPIP's ``propre()``), sanitised."""
-    return render(text, lang=lang, resolver=resolver).html
+    return render(text, lang=lang, resolver=resolver, embeds=embeds).html
 
 
-def typo(text: str, *, lang: str = "fr", resolver=None, trusted: bool = True) -> str:
+def typo(text: str, *, lang: str = "fr", resolver=None, trusted: bool = True, embeds=None) -> str:
     """Inline typography only (SPIP's ``typo()``): no paragraphs, lists or links."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    renderer = _Renderer(lang, resolver, trusted)
+    renderer = _Renderer(lang, resolver, trusted, embeds)
     return renderer.finish(renderer.typo(text))

@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from redac.core.embeds import facade_html, frame_origins
+from redac.core.embeds import policy as embeds_policy
 from redac.core.lib.dates import long_date as _long_date
 from redac.core.lib.text import visits_label
 from redac.typo import render, typo
@@ -42,8 +44,9 @@ def _render_spip(text, lang: str):
     # SPIP references ([->art12], <doc3|center>) resolve to imported objects (issue 4).
     from redac.spipimport.resolver import ImportedObjectsResolver
 
-    return render(str(text), lang=lang or get_language() or "fr",
-                  resolver=ImportedObjectsResolver())  # fmt: skip
+    lang = lang or get_language() or "fr"
+    return render(str(text), lang=lang, resolver=ImportedObjectsResolver(),
+                  embeds=embeds_policy(lang))  # fmt: skip
 
 
 _NOTE_ANCHOR = re.compile(r'(id="|href="#)(n[bh])(\d+)"')
@@ -111,7 +114,32 @@ def typo_html_filter(html, lang: str = ""):
     attributes and URLs are left alone, and the result goes through the same allow-list."""
     if not html:
         return ""
-    return mark_safe(typo(str(html), lang=lang or get_language() or "fr"))  # noqa: S308
+    lang = lang or get_language() or "fr"
+    return mark_safe(typo(str(html), lang=lang, embeds=embeds_policy(lang)))  # noqa: S308
+
+
+@register.simple_tag
+def embed_facade(value, lang: str = ""):
+    """A « Vidéo ou son » block (Wagtail's embed) as the site's click-to-load facade."""
+    from wagtail.embeds.format import embed_to_frontend_html
+
+    url = getattr(value, "url", "") or ""
+    if not url:
+        return ""
+    return mark_safe(facade_html(embed_to_frontend_html(url), lang))  # noqa: S308 (cleaned)
+
+
+@register.simple_tag
+def embed_script():
+    """The script that loads an embed when the reader asks for it, with the origins it may
+    load from (the same list as the CSP's frame-src)."""
+    from django.templatetags.static import static
+
+    return format_html(
+        '<script src="{}" data-origins="{}" defer></script>',
+        static("redac/js/embeds.js"),
+        " ".join(frame_origins()),
+    )
 
 
 def _site_fragment(context, name: str, template_name: str, build, vary: str = "") -> str:
