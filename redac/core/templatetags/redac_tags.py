@@ -92,13 +92,24 @@ def _typo_text(text: str, lang: str) -> str:
 
 @register.filter(name="typo_fr")
 def typo_filter(text, lang: str = ""):
-    """Plain text (a title, a name, a flash line) -> escaped HTML with French typography."""
+    """Plain text (a title, a name, a flash line) -> escaped HTML with the typography of ``lang``
+    (the text's language), else of the language the page speaks."""
     if not text:
         return ""
     text, lang = str(text), lang or get_language() or "fr"
     if len(text) > 1000:
         return mark_safe(typo(_escape_text(text), lang=lang))  # noqa: S308
     return mark_safe(_typo_text(text, lang))  # noqa: S308
+
+
+@register.filter(name="typo_site")
+def typo_site_filter(text):
+    """``|typo_fr`` in the site's own language (``REDAC_LANGUAGE``): for what belongs to the whole
+    site — section titles in the navigation, the site's name, flash items, keywords — which keeps
+    its typography on a page written in another language."""
+    from django.conf import settings
+
+    return typo_filter(text, settings.LANGUAGE_CODE)
 
 
 @register.filter(name="typo_of")
