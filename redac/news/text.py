@@ -28,12 +28,15 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "em", "figcaption", "figure",
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "div", "em", "figcaption", "figure",
     "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "q", "s", "small",
     "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "hreflang"},
+    "a": {"href", "title", "hreflang", "id"},
+    "div": {"id", "class"},
+    "span": {"class"},
+    "p": {"id"},
     "img": {"src", "alt", "width", "height"},
     "abbr": {"title"},
     "td": {"colspan", "rowspan"},
@@ -134,10 +137,35 @@ def _image_html(value) -> str:
     )
 
 
+def _spip_block_html(text: str, lang: str, notes_seen: list[int]) -> str:
+    """A « Texte SPIP » block as its page shows it: the text, then its notes, numbered as on the
+    page (redac.core.lib.text.number_notes); embedded players as plain links (no script in a
+    feed reader)."""
+    from redac.core.embeds import policy
+    from redac.core.lib.text import number_notes
+    from redac.core.templatetags.redac_tags import _render_spip
+
+    rendered = _render_spip(text, lang, embeds=policy(lang, facade=False))
+    html, notes = rendered.html, rendered.notes
+    if not notes:
+        return html
+    notes_seen[0] += 1
+    html, notes = number_notes(html, notes, notes_seen[0])
+    return f'{html}<div class="notes">{notes}</div>'
+
+
+_FRAGMENT_LINK = re.compile(r'(\shref=["\'])#')
+
+
 def item_html(page) -> str:
-    """The rendered body (chapo first), sanitised, with absolute URLs: a feed's full text."""
+    """The rendered body (chapo first), sanitised, with absolute URLs: a feed's full text.
+
+    Notes come with their text, and every link to a place in the page (a note ``#nb1``, its way
+    back ``#nh1``, an anchor) points at the article itself (``<article URL>#nb1``), not at the
+    site's home page that a bare ``#nb1`` would resolve to in a feed reader."""
     lang = getattr(page, "lang", "fr") or "fr"
     parts = []
+    notes_seen = [0]
     if getattr(page, "chapo", ""):
         parts.append(spip_html(page.chapo, lang))
     for block in _blocks(page):
@@ -147,7 +175,7 @@ def item_html(page) -> str:
 
             parts.append(expand_db_html(value.source))
         elif kind == "spip":
-            parts.append(spip_html(str(value), lang))
+            parts.append(_spip_block_html(str(value), lang, notes_seen))
         elif kind == "quote":
             source = value.get("source")
             cite = f"<cite>{escape(source)}</cite>" if source else ""
@@ -158,7 +186,12 @@ def item_html(page) -> str:
             url = getattr(value, "url", "") or ""
             if url:
                 parts.append(f'<p><a href="{escape(url)}">{escape(url)}</a></p>')
-    return clean_html("\n".join(p for p in parts if p))
+    html = "\n".join(p for p in parts if p)
+    parts_of_url = page.get_url_parts() if hasattr(page, "get_url_parts") else None
+    if parts_of_url and "#" in html:
+        here = escape(absolute_url(parts_of_url[2]))
+        html = _FRAGMENT_LINK.sub(lambda m: m.group(1) + here + "#", html)
+    return clean_html(html)
 
 
 def summary(page, length: int = 300) -> str:

@@ -4,7 +4,6 @@ breadcrumb, main navigation, and the SPIP/typography filters."""
 from __future__ import annotations
 
 import functools
-import re
 
 from django import template
 from django.utils.html import format_html
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from redac.core.embeds import facade_html, frame_origins
 from redac.core.embeds import policy as embeds_policy
 from redac.core.lib.dates import long_date as _long_date
-from redac.core.lib.text import visits_label
+from redac.core.lib.text import number_notes, visits_label
 from redac.typo import render, typo
 
 register = template.Library()
@@ -40,16 +39,13 @@ def spip_filter(text, lang: str = ""):
     return mark_safe(_render_spip(text, lang).html)  # noqa: S308
 
 
-def _render_spip(text, lang: str):
+def _render_spip(text, lang: str, *, embeds=None):
     # SPIP references ([->art12], <doc3|center>) resolve to imported objects (issue 4).
     from redac.spipimport.resolver import ImportedObjectsResolver
 
     lang = lang or get_language() or "fr"
     return render(str(text), lang=lang, resolver=ImportedObjectsResolver(),
-                  embeds=embeds_policy(lang))  # fmt: skip
-
-
-_NOTE_ANCHOR = re.compile(r'(id="|href="#)(n[bh])(\d+)"')
+                  embeds=embeds or embeds_policy(lang))  # fmt: skip
 
 
 @register.simple_tag(takes_context=True)
@@ -66,10 +62,7 @@ def spip_block(context, text, lang: str = ""):
         number = getattr(request, "_redac_note_blocks", 0) + 1
         if request is not None:
             request._redac_note_blocks = number
-        if number > 1:
-            html, notes = (
-                _NOTE_ANCHOR.sub(rf'\1\g<2>{number}-\3"', part) for part in (html, notes)
-            )
+        html, notes = number_notes(html, notes, number)
         html += format_html(
             '<div class="notes spip-notes"><h2 class="notes__title">{}</h2>{}</div>',
             _("Notes"),
