@@ -194,13 +194,32 @@ def item_html(page) -> str:
     return clean_html(html)
 
 
+_NOTE_CALL = re.compile(r'<span class="spip_note_ref">.*?</span>', re.S)
+_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|tr|td|th|dt|dd|figcaption)>|<br\s*/?>")
+
+
+def spip_text(text: str, lang: str = "") -> str:
+    """What a reader sees of a short SPIP text (a descriptif, a chapo), as plain text: the
+    shortcuts, ``<multi>`` and links rendered as on the page (``{historique}`` is « historique »,
+    ``[le texte->art3]`` « le texte »), then the tags taken away; note calls, notes and embedded
+    players left out."""
+    from redac.core.templatetags.redac_tags import _render_spip
+    from redac.typo.embeds import Embeds
+
+    rendered = _render_spip(text or "", lang or "fr", embeds=Embeds(())).html
+    rendered = _BLOCK_END.sub("\n", _NOTE_CALL.sub("", rendered))
+    return xml_safe(_normalise_space(html.unescape(strip_tags(rendered))))
+
+
 def summary(page, length: int = 300) -> str:
-    """The description readers see first: descriptif, then chapo, then the body's opening."""
+    """The description readers see first, as plain text: descriptif, then chapo (both rendered
+    from their SPIP markup, as their page shows them), then the body's opening."""
+    lang = getattr(page, "lang", "") or settings.LANGUAGE_CODE
     for field in ("search_description", "descriptif", "chapo"):
         value = getattr(page, field, "") or ""
         if value.strip():
-            return truncate_words(spip_plain(value) if field != "search_description" else value,
-                                  length)  # fmt: skip
+            text = spip_text(value, lang) if field != "search_description" else value
+            return truncate_words(text, length)
     return truncate_words(item_plain_text(page), length)
 
 

@@ -4,6 +4,7 @@ breadcrumb, main navigation, and the SPIP/typography filters."""
 from __future__ import annotations
 
 import functools
+import re
 
 from django import template
 from django.utils.html import format_html
@@ -37,6 +38,18 @@ def spip_filter(text, lang: str = ""):
     if not text:
         return ""
     return mark_safe(_render_spip(text, lang).html)  # noqa: S308
+
+
+_NOTE_CALL = re.compile(r'<span class="spip_note_ref">.*?</span>', re.S)
+
+
+@register.filter(name="spip_summary")
+def spip_summary_filter(text, lang: str = ""):
+    """``|spip`` for a text shown away from its page (a listing's descriptif): note calls are
+    left out, since the notes are not there to link to."""
+    if not text:
+        return ""
+    return mark_safe(_NOTE_CALL.sub("", _render_spip(text, lang).html))  # noqa: S308
 
 
 def _render_spip(text, lang: str, *, embeds=None):
