@@ -21,7 +21,7 @@ from functools import partial
 from . import blocks, embeds, links, math, multi, typography
 from .escapes import MARK, Escapes, echappe_html
 from .notes import Notes
-from .sanitize import clean, clean_with_tokens, precleaned
+from .sanitize import NO_HINTS, clean, clean_with_tokens, hints_of, merge_hints, precleaned
 
 LINK_MARK_OPEN = "\ufdd1"
 LINK_MARK_CLOSE = "\ufdd2"
@@ -80,6 +80,9 @@ class _Renderer:
             self.lang, resolver, self.escapes, self._typo_fragment, trusted
         )
         self._documents: dict[tuple[int, str, str], str] = {}
+        #: what the sanitiser must know (unknown element names, typed styles): every such tag
+        #: or attribute comes from the input or a resolver's document, so they are read there
+        self.hints = NO_HINTS
 
     # ---------------------------------------------------------------- helpers
     def _prepare(self, text: str) -> str:
@@ -87,6 +90,7 @@ class _Renderer:
         # none above U+00FF, and a fast memchr for the others, where the class scan is slow)
         if any(c in text for c in _CONTROL_CHARS):
             text = _CONTROL.sub("", text)
+        self.hints = hints_of(text)
         if "<" in text:
             if not self.trusted:
                 text = _escape_untrusted(text)
@@ -151,6 +155,7 @@ class _Renderer:
                             block = None
                     marker = ""
                     if block:
+                        self.hints = merge_hints(self.hints, hints_of(block))
                         marker = self.escapes.hide(block, deferred=partial(precleaned, block))
                     self._documents[key] = marker
                 out.append(marker)
@@ -298,13 +303,13 @@ class _Renderer:
             tokens = self.escapes.restore(text, tokens=True).strip()
             if "&" in tokens and not _only_common_entities(tokens):
                 tokens = _BARE_AMP.sub("&amp;", tokens)
-            done = clean_with_tokens(tokens, self.escapes.cleaned) if tokens else None
+            done = clean_with_tokens(tokens, self.escapes.cleaned, self.hints) if tokens else None
             if done is not None:
                 return done
         text = self.escapes.restore(text).strip()
         if "&" in text and not _only_common_entities(text):
             text = _BARE_AMP.sub("&amp;", text)
-        return clean(text)
+        return clean(text, self.hints)
 
 
 def _only_common_entities(text: str) -> bool:

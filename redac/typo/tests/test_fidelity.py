@@ -137,6 +137,24 @@ def test_a_style_that_could_fetch_or_run_something_is_dropped(style):
         assert "url" not in value and "expression" not in value and "image" not in value
 
 
+@pytest.mark.parametrize("attribute", ["style", "STYLE", "sTyLe"])
+def test_a_style_attribute_is_filtered_whatever_its_case(attribute):
+    out = propre(f'<span {attribute}="color: red; background: url(https://t.example/x)">x</span>')
+    assert [el.get("style") for el in elements(out) if el.tag == "span"] == ["color: red"]
+
+
+def test_styles_in_a_resolvers_document_are_filtered_too():
+    class Resolver:
+        def link(self, kind, id):
+            return None
+
+        def document(self, id, *, align, kind):
+            return '<figure style="background:url(https://t.example/x); float: left">d</figure>'
+
+    out = propre("<doc1|left>", resolver=Resolver())
+    assert [el.get("style") for el in elements(out) if el.tag == "figure"] == [" float: left"]
+
+
 def test_only_the_declarations_that_may_stay_are_kept():
     assert filter_style("color: red; position: fixed; text-align:left;") == (
         "color: red; text-align:left;"
