@@ -136,6 +136,12 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
 #: Attributes allowed on every tag.  ``style`` is filtered property by property.
 _GENERIC_ATTRIBUTES = {"class", "id", "title", "lang", "dir", "role", "style", "hidden"}
 
+#: The presentational attributes of the HTML SPIP sites were written in (``<img align>``,
+#: ``<table border cellpadding>``, ``<td bgcolor>``): they only lay out or colour, and SPIP
+#: keeps them, so the page looks as it did. (No ``background``: it would load an image.)
+_ALIGN = {"align"}
+_CELL = {"align", "valign", "width", "height", "bgcolor", "nowrap", "abbr", "axis"}
+
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": _GENERIC_ATTRIBUTES,
     "a": {"href", "hreflang", "rel", "rev", "type", "name", "target"},
@@ -144,14 +150,27 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "q": {"cite"},
     "del": {"cite", "datetime"},
     "ins": {"cite", "datetime"},
-    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
+    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes", "align", "border",
+            "hspace", "vspace"},
     "ol": {"start", "type", "reversed"},
-    "li": {"value"},
-    "table": {"aria-describedby", "summary"},
-    "td": {"colspan", "rowspan", "headers", "align"},
-    "th": {"colspan", "rowspan", "headers", "scope", "align"},
-    "col": {"span"},
-    "colgroup": {"span"},
+    "ul": {"type"},
+    "li": {"value", "type"},
+    "table": {"aria-describedby", "summary", "align", "width", "border", "cellpadding",
+              "cellspacing", "bgcolor", "frame", "rules"},
+    "caption": _ALIGN,
+    "thead": {"align", "valign"},
+    "tbody": {"align", "valign"},
+    "tfoot": {"align", "valign"},
+    "tr": {"align", "valign", "bgcolor"},
+    "td": {"colspan", "rowspan", "headers"} | _CELL,
+    "th": {"colspan", "rowspan", "headers", "scope"} | _CELL,
+    "col": {"span", "width", "align", "valign"},
+    "colgroup": {"span", "width", "align", "valign"},
+    "p": _ALIGN,
+    "div": _ALIGN,
+    "h1": _ALIGN, "h2": _ALIGN, "h3": _ALIGN, "h4": _ALIGN, "h5": _ALIGN, "h6": _ALIGN,
+    "hr": {"align", "width", "size", "noshade"},
+    "br": {"clear"},
     "textarea": {"readonly", "cols", "rows"},
     "time": {"datetime"},
     "font": {"color", "face", "size"},
@@ -160,7 +179,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "source": {"src", "type", "srcset", "media"},
     "track": {"src", "kind", "srclang", "label"},
     **_MATHML_ATTRIBUTES,
-}
+}  # fmt: skip
 
 #: CSS properties kept in ``style`` attributes (layout only: no ``url()`` carriers
 #: beyond ``background``, which editors use for colours).

@@ -296,3 +296,17 @@ def test_documents_compare_equal_as_browsers_build_them():
     assert document("<p>a</p>\n<p>b</p>") == document("<p>a</p><p>b</p>")
     assert document("<p>a <b>b</b></p>") != document("<p>a<b>b</b></p>")
     assert document("<pre>a  b</pre>") != document("<pre>a b</pre>")
+
+
+def test_presentational_attributes_of_old_spip_html_are_kept_and_nothing_that_loads():
+    out = propre(
+        '<img src="/a.png" align="left" border="0" hspace="5" onerror="x"> '
+        '<table border="1" cellpadding="2" background="https://t.example/x.png"><tr>'
+        '<td bgcolor="#eee" valign="top" width="50%">x</td></tr></table>'
+        '<p align="center">c</p><hr noshade size="1">'
+    )
+    found = {el.tag: dict(el.attrib) for el in elements(out)}
+    assert found["img"] == {"src": "/a.png", "align": "left", "border": "0", "hspace": "5"}
+    assert found["table"] == {"border": "1", "cellpadding": "2"}
+    assert found["td"] == {"bgcolor": "#eee", "valign": "top", "width": "50%"}
+    assert found["p"] == {"align": "center"} and found["hr"] == {"noshade": "", "size": "1"}
