@@ -310,3 +310,39 @@ def test_presentational_attributes_of_old_spip_html_are_kept_and_nothing_that_lo
     assert found["table"] == {"border": "1", "cellpadding": "2"}
     assert found["td"] == {"bgcolor": "#eee", "valign": "top", "width": "50%"}
     assert found["p"] == {"align": "center"} and found["hr"] == {"noshade": "", "size": "1"}
+
+
+math_soup = st.lists(
+    st.one_of(
+        st.sampled_from(["<math>", "</math>", "<MATH>", "$", "$$", "\\frac{", "}", "{", "x^2",
+                         "\\href{javascript:alert(1)}{x}", "<code>", "</code>", "\n\n", "<",
+                         "\\begin{matrix}", "&", "\\\\", "\\alpha", "<script>", "{{gras}}"]),
+        st.text(max_size=5),
+    ),
+    max_size=30,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(math_soup)
+def test_any_math_text_converts_to_safe_output(text):
+    out = propre(text)
+    assert output_is_safe(out) and clean(out) == out
+    formulas = [el for el in elements(out) if el.tag == MATHML + "math"]
+    assert len(formulas) <= MAX_FORMULAS
+    for formula in formulas:
+        assert all(el.get("href") is None for el in formula.iter())
+
+
+def test_the_engine_stays_pure():
+    """redac.typo imports nothing from Django (DESIGN.md), even with embeds and formulas."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, redac.typo, redac.typo.embeds, redac.typo.math;"
+        "redac.typo.propre('<math>$x$</math>');"
+        "print(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
