@@ -356,6 +356,22 @@ KNOWN_ELEMENTS: frozenset[str] = frozenset(
     select selectedcontent shadow slot small source spacer span strike strong style sub
     summary sup svg table tbody td template textarea tfoot th thead time title tr track tt u
     ul var video wbr xmp""".split()
+) | frozenset(
+    # MathML and SVG elements: inside <math> or <svg> the parser builds them in their own
+    # namespace, where some (mglyph, malignmark, foreignObject…) change how what follows is
+    # parsed. Only the MathML_TAGS subset is ever kept, as MathML.
+    """maction maligngroup malignmark menclose merror mfenced mfrac mglyph mi mlabeledtr
+    mlongdiv mmultiscripts mn mo mover mpadded mphantom mprescripts mroot mrow ms mscarries
+    mscarry msgroup msline mspace msqrt msrow mstack mstyle msub msubsup msup mtable mtd mtext
+    mtr munder munderover none semantics annotation a altglyph altglyphdef altglyphitem animate
+    animatecolor animatemotion animatetransform circle clippath cursor defs desc ellipse
+    feblend fecolormatrix fecomponenttransfer fecomposite feconvolvematrix fediffuselighting
+    fedisplacementmap fedistantlight fedropshadow feflood fefunca fefuncb fefuncg fefuncr
+    fegaussianblur feimage femerge femergenode femorphology feoffset fepointlight
+    fespecularlighting fespotlight fetile feturbulence filter font foreignobject g glyph
+    glyphref hkern image line lineargradient marker mask metadata mpath path pattern polygon
+    polyline radialgradient rect set stop switch symbol text textpath tref tspan use view
+    vkern""".split()
 )
 #: Unknown elements kept in one fragment at most (beyond, their tags are dropped, text kept).
 MAX_UNKNOWN_NAMES = 32

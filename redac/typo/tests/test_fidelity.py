@@ -346,3 +346,22 @@ def test_the_engine_stays_pure():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<math><maction actiontype=statusline>x</maction></math>",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+        "<math><malignmark><style><img src onerror=alert(1)>",
+        "<svg><foreignObject><p><style><img src=x onerror=alert(1)>",
+    ],
+)
+def test_mathml_and_svg_names_are_never_taken_for_unknown_elements(source):
+    """Raw MathML reaches the sanitiser through typo() (propre() reads <math> as TeX): only the
+    MathML Core subset is kept, never the elements that change how the parser reads what follows."""
+    for out in (typo(source), propre(source)):
+        assert output_is_safe(out), out
+        assert not {"maction", "mglyph", "malignmark", "foreignObject", "foreignobject"} & {
+            el.tag.rsplit("}", 1)[-1] for el in elements(out)
+        }
