@@ -22,6 +22,7 @@ _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
 #: Bounded quantifier and no nested repetition: linear time on any input (security case 17).
 URL_RE = re.compile(r"https?://[^\s<>\"'`\x00-\x20]{1,2000}", re.IGNORECASE)
 _TRAILING_PUNCT = ".,;:!?)]}»\u00a0'"
+_ENTITY_LIKE = re.compile(r"(&(?:#?[0-9A-Za-z]{1,32};){1,8})")
 
 
 def clean_user_text(value: str, *, single_line: bool = False) -> str:
@@ -56,8 +57,13 @@ def _typeset(text: str, lang: str) -> str:
     of the SPIP engine ever reads a reader's text."""
     from redac.typo.typography import corriger_typo
 
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return corriger_typo(escaped, lang)
+    # what looks like an entity is text the reader typed (``&amp;lt;``, security case 19): shown
+    # as typed, its ';' never taken for punctuation
+    pieces = _ENTITY_LIKE.split(text)
+    for index, piece in enumerate(pieces):
+        escaped = piece.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        pieces[index] = escaped if index % 2 else corriger_typo(escaped, lang)
+    return "".join(pieces)
 
 
 def linkify(text: str, *, typography: str = "") -> SafeString:
