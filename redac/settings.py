@@ -268,27 +268,49 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "redac.core.uploads.SafeDocumentForm"
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+# --- Embedded players and maps (redac.core.embeds) ------------------------------------------------
+# The providers whose players or maps may be embedded, in SPIP text (<iframe>), the rich-text
+# editor and the « Vidéo ou son » block, always as click-to-load facades; the CSP's frame-src lists
+# exactly them. Known names: youtube, vimeo, dailymotion, soundcloud, openstreetmap; a PeerTube
+# instance as peertube:<host>. An editor pasting any other address gets a validation error, and
+# nothing else ever becomes an iframe (security case 61).
+REDAC_EMBED_PROVIDERS = env_list(
+    "REDAC_EMBED_PROVIDERS", ["youtube", "vimeo", "dailymotion", "soundcloud", "openstreetmap"]
+)
+try:
+    from redac.typo.embeds import providers_from_names
+
+    _embed_providers = providers_from_names(REDAC_EMBED_PROVIDERS)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"REDAC_EMBED_PROVIDERS: {exc}") from None
+from wagtail.embeds import oembed_providers as _oembed  # noqa: E402
+
+_OEMBED = {"youtube": _oembed.youtube, "vimeo": _oembed.vimeo,
+           "dailymotion": _oembed.dailymotion, "soundcloud": _oembed.soundcloud}  # fmt: skip
 WAGTAILEMBEDS_FINDERS = [
-    # Only providers on this allow-list can be embedded (security case 61): an editor pasting any
-    # other URL gets a validation error, and nothing else ever becomes an iframe.
+    # OpenStreetMap and PeerTube addresses become embeds without asking anyone
+    {"class": "redac.core.embeds.KnownProvidersFinder"},
     {
         "class": "wagtail.embeds.finders.oembed",
-        "providers": [],
+        "providers": [_OEMBED[p.name] for p in _embed_providers if p.name in _OEMBED],
     },
 ]
-from wagtail.embeds.oembed_providers import (  # noqa: E402
-    dailymotion,
-    soundcloud,
-    vimeo,
-    youtube,
-)
-
-WAGTAILEMBEDS_FINDERS[0]["providers"] = [youtube, vimeo, dailymotion, soundcloud]
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {
         "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
         "OPTIONS": {
-            "features": ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
+            "features": [
+                "h2",
+                "h3",
+                "bold",
+                "italic",
+                "ol",
+                "ul",
+                "link",
+                "document-link",
+                "hr",
+                "embed",
+            ]  # fmt: skip
         },
     }
 }

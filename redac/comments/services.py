@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
@@ -68,9 +69,9 @@ def commentable_page(page_id: int):
 
 
 def refusal_reason(page) -> str | None:
-    """Why comments cannot be posted on ``page`` now, in French, or None."""
+    """Why comments cannot be posted on ``page`` now, in the active language, or None."""
     if page.comments_mode in (CommentsMode.OFF, CommentsMode.CLOSED):
-        return "Les commentaires sont fermés sur cette page."
+        return gettext("Les commentaires sont fermés sur cette page.")
     return blocked_by_silence(page)
 
 

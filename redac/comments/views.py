@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from redac.contact.views import uncacheable
@@ -32,8 +33,7 @@ def csrf_api(request):
     return uncacheable(JsonResponse({"csrf": get_token(request), "stamp": issue_stamp()}))
 
 
-def comment_form_page(request, page_id: int):
-    page = commentable_page(page_id)
+def _comment_form_page(request, page):
     if page is None or page.comments_mode == "off":
         raise Http404
     here = reverse("comments:form", args=[page.pk])
@@ -79,5 +79,16 @@ def comment_form_page(request, page_id: int):
     context = {"page": page, "form": form, "problem": problem, "closed": reason,
                "sent": request.GET.get("envoye"), "replying_to": replying_to,
                "form_action": here}  # fmt: skip
-    return uncacheable(TemplateResponse(request, "comments/comment_form_page.html", context,
-                                        status=status))  # fmt: skip
+    response = TemplateResponse(request, "comments/comment_form_page.html", context, status=status)
+    return uncacheable(response.render())
+
+
+def comment_form_page(request, page_id: int):
+    """The comment form of a page, in the page's language (an English article's form is in
+    English, as the article's page is: redac.news.models.BasePage.serve)."""
+    page = commentable_page(page_id)
+    lang = getattr(page, "lang", "") if page is not None else ""
+    if not lang or lang == translation.get_language():
+        return _comment_form_page(request, page)
+    with translation.override(lang):
+        return _comment_form_page(request, page)

@@ -13,24 +13,34 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
 
-#: Public pages: no inline script or style, nothing framed from elsewhere, no plugins.
-PUBLIC_CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' https:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "media-src 'self' https:",
-        "frame-src https://www.youtube-nocookie.com https://www.youtube.com "
-        "https://player.vimeo.com https://www.dailymotion.com https://w.soundcloud.com",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'self'",
-    ]
-)
+from redac.core.embeds import frame_origins
+
+
+def public_csp(origins: tuple[str, ...]) -> str:
+    """Public pages: no inline script or style, no plugins, and frames only from the site's embed
+    providers (``REDAC_EMBED_PROVIDERS``; an iframe is built there only when a reader asks for
+    it, redac.core.embeds). ``redac csp`` prints the value for a proxy that serves published
+    pages (docs/deploy/nginx.conf)."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' https:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "media-src 'self' https:",
+            f"frame-src {' '.join(origins)}" if origins else "frame-src 'none'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+        ]
+    )
+
+
+#: The policy of this site's public pages (settings are read once: the list is an env var).
+PUBLIC_CSP = public_csp(frame_origins())
 #: The editors' admin: Wagtail still ships inline styles; scripts stay same-origin.
 ADMIN_CSP = "; ".join(
     [

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.translation import gettext as _
 
 from .models import ArticlePage, Author, BrevePage, Keyword, SectionPage, published
 from .text import absolute_url, item_html, summary, xml_safe
@@ -256,13 +257,13 @@ author_rss, author_atom = AuthorFeed(), _atom(AuthorFeed)()
 
 def feed_links(page=None, *, keyword=None, author=None) -> list[tuple[str, str, str]]:
     """(type, title, href) of the feeds to advertise in a page's <head> (autodiscovery)."""
-    links = [("application/rss+xml", "Tout le site (RSS)", "/feeds/rss/"),
-             ("application/atom+xml", "Tout le site (Atom)", "/feeds/atom/")]  # fmt: skip
+    links = [("application/rss+xml", _("Tout le site (RSS)"), "/feeds/rss/"),
+             ("application/atom+xml", _("Tout le site (Atom)"), "/feeds/atom/")]  # fmt: skip
     if isinstance(page, SectionPage):
-        links.append(("application/rss+xml", f"Rubrique {page.title} (RSS)",
+        links.append(("application/rss+xml", _("Rubrique %(title)s (RSS)") % {"title": page.title},
                       f"/feeds/rubriques/{page.slug}/rss/"))  # fmt: skip
     if keyword is not None:
-        links.append(("application/rss+xml", f"Mot-clé {keyword.name} (RSS)",
+        links.append(("application/rss+xml", _("Mot-clé %(name)s (RSS)") % {"name": keyword.name},
                       f"/feeds/mots/{keyword.slug}/rss/"))  # fmt: skip
     if author is not None:
         links.append(("application/rss+xml", f"{author.name} (RSS)",

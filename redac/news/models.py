@@ -12,7 +12,7 @@ from functools import reduce
 from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -166,6 +166,29 @@ class BasePage(VisitCounterMixin, ImportRefMixin, Page):
     class Meta:
         abstract = True
 
+    def serve(self, request, *args, **kwargs):
+        """A page speaks its own language everywhere on it: an English article gets English
+        dates, labels, counters, navigation and comment form, not only English text. Django's
+        translations are activated for the whole render (the response is rendered here, inside
+        the language). The page cache keys stay right: the language is the page's, so a URL
+        always renders the same way; the chrome fragments a worker keeps are keyed by language
+        (redac.core.templatetags.redac_tags._site_fragment)."""
+        return self._in_own_language(super().serve, request, *args, **kwargs)
+
+    def serve_preview(self, request, mode_name):
+        """A preview speaks the page's language too (Wagtail renders it without ``serve``)."""
+        return self._in_own_language(super().serve_preview, request, mode_name)
+
+    def _in_own_language(self, view, *args, **kwargs):
+        lang = getattr(self, "lang", "") or ""
+        if not lang or lang == translation.get_language():
+            return view(*args, **kwargs)
+        with translation.override(lang):
+            response = view(*args, **kwargs)
+            if getattr(response, "is_rendered", True) is False:
+                response.render()
+        return response
+
     def get_view_restrictions(self):
         """Wagtail checks the page and its ancestors for restrictions on every view; when the
         page was found by :func:`route_in_one_query`, its ancestors are already known."""
@@ -280,7 +303,7 @@ def _page_by_id(model):
 
 #: What previous/next links need of a neighbour: its title and what its URL is built from.
 NEIGHBOUR_FIELDS = ("id", "title", "slug", "url_path", "path", "depth", "locale_id", "live",
-                    "content_type_id", "date")  # fmt: skip
+                    "content_type_id", "date", "lang")  # fmt: skip
 
 
 def display_ancestors(page) -> list:

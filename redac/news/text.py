@@ -28,12 +28,15 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "em", "figcaption", "figure",
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "div", "em", "figcaption", "figure",
     "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "q", "s", "small",
     "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "hreflang"},
+    "a": {"href", "title", "hreflang", "id"},
+    "div": {"id", "class"},
+    "span": {"class"},
+    "p": {"id"},
     "img": {"src", "alt", "width", "height"},
     "abbr": {"title"},
     "td": {"colspan", "rowspan"},
@@ -134,10 +137,35 @@ def _image_html(value) -> str:
     )
 
 
+def _spip_block_html(text: str, lang: str, notes_seen: list[int]) -> str:
+    """A « Texte SPIP » block as its page shows it: the text, then its notes, numbered as on the
+    page (redac.core.lib.text.number_notes); embedded players as plain links (no script in a
+    feed reader)."""
+    from redac.core.embeds import policy
+    from redac.core.lib.text import number_notes
+    from redac.core.templatetags.redac_tags import _render_spip
+
+    rendered = _render_spip(text, lang, embeds=policy(lang, facade=False))
+    html, notes = rendered.html, rendered.notes
+    if not notes:
+        return html
+    notes_seen[0] += 1
+    html, notes = number_notes(html, notes, notes_seen[0])
+    return f'{html}<div class="notes">{notes}</div>'
+
+
+_FRAGMENT_LINK = re.compile(r'(\shref=["\'])#')
+
+
 def item_html(page) -> str:
-    """The rendered body (chapo first), sanitised, with absolute URLs: a feed's full text."""
+    """The rendered body (chapo first), sanitised, with absolute URLs: a feed's full text.
+
+    Notes come with their text, and every link to a place in the page (a note ``#nb1``, its way
+    back ``#nh1``, an anchor) points at the article itself (``<article URL>#nb1``), not at the
+    site's home page that a bare ``#nb1`` would resolve to in a feed reader."""
     lang = getattr(page, "lang", "fr") or "fr"
     parts = []
+    notes_seen = [0]
     if getattr(page, "chapo", ""):
         parts.append(spip_html(page.chapo, lang))
     for block in _blocks(page):
@@ -147,7 +175,7 @@ def item_html(page) -> str:
 
             parts.append(expand_db_html(value.source))
         elif kind == "spip":
-            parts.append(spip_html(str(value), lang))
+            parts.append(_spip_block_html(str(value), lang, notes_seen))
         elif kind == "quote":
             source = value.get("source")
             cite = f"<cite>{escape(source)}</cite>" if source else ""
@@ -158,16 +186,40 @@ def item_html(page) -> str:
             url = getattr(value, "url", "") or ""
             if url:
                 parts.append(f'<p><a href="{escape(url)}">{escape(url)}</a></p>')
-    return clean_html("\n".join(p for p in parts if p))
+    html = "\n".join(p for p in parts if p)
+    parts_of_url = page.get_url_parts() if hasattr(page, "get_url_parts") else None
+    if parts_of_url and "#" in html:
+        here = escape(absolute_url(parts_of_url[2]))
+        html = _FRAGMENT_LINK.sub(lambda m: m.group(1) + here + "#", html)
+    return clean_html(html)
+
+
+_NOTE_CALL = re.compile(r'<span class="spip_note_ref">.*?</span>', re.S)
+_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|tr|td|th|dt|dd|figcaption)>|<br\s*/?>")
+
+
+def spip_text(text: str, lang: str = "") -> str:
+    """What a reader sees of a short SPIP text (a descriptif, a chapo), as plain text: the
+    shortcuts, ``<multi>`` and links rendered as on the page (``{historique}`` is « historique »,
+    ``[le texte->art3]`` « le texte »), then the tags taken away; note calls, notes and embedded
+    players left out."""
+    from redac.core.templatetags.redac_tags import _render_spip
+    from redac.typo.embeds import Embeds
+
+    rendered = _render_spip(text or "", lang or "fr", embeds=Embeds(())).html
+    rendered = _BLOCK_END.sub("\n", _NOTE_CALL.sub("", rendered))
+    return xml_safe(_normalise_space(html.unescape(strip_tags(rendered))))
 
 
 def summary(page, length: int = 300) -> str:
-    """The description readers see first: descriptif, then chapo, then the body's opening."""
+    """The description readers see first, as plain text: descriptif, then chapo (both rendered
+    from their SPIP markup, as their page shows them), then the body's opening."""
+    lang = getattr(page, "lang", "") or settings.LANGUAGE_CODE
     for field in ("search_description", "descriptif", "chapo"):
         value = getattr(page, field, "") or ""
         if value.strip():
-            return truncate_words(spip_plain(value) if field != "search_description" else value,
-                                  length)  # fmt: skip
+            text = spip_text(value, lang) if field != "search_description" else value
+            return truncate_words(text, length)
     return truncate_words(item_plain_text(page), length)
 
 

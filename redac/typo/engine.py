@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-from . import blocks, links, multi, typography
+from . import blocks, embeds, links, math, multi, typography
 from .escapes import MARK, Escapes, echappe_html
 from .notes import Notes
-from .sanitize import clean, clean_with_tokens, precleaned
+from .sanitize import NO_HINTS, clean, clean_with_tokens, hints_of, merge_hints, precleaned
 
 LINK_MARK_OPEN = "\ufdd1"
 LINK_MARK_CLOSE = "\ufdd2"
@@ -33,6 +33,8 @@ _CONTROL_CHARS = tuple(
     chr(c) for c in [*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0xFDD0, 0xFDF0)]
 )
 _PHP_TAGS = re.compile(r"<(\?|%)")
+# SPIP's public pages show a typed <base> as text (interdire_scripts(): "pas de <base href />")
+_BASE_TAG = re.compile(r"<(base\b)", re.I)
 # '&' that does not start an entity is escaped ("AT&T", "&amp déjà"); "&#0;" too
 _BARE_AMP = re.compile(
     r"&(?!(?:#0*[1-9]\d{0,6}|#[xX]0*[1-9a-fA-F][0-9a-fA-F]{0,5}|[a-zA-Z][a-zA-Z0-9]{1,31});)"
@@ -65,10 +67,11 @@ class Rendered:
 
 
 class _Renderer:
-    def __init__(self, lang: str, resolver, trusted: bool) -> None:
+    def __init__(self, lang: str, resolver, trusted: bool, embeds=None) -> None:
         self.lang = lang or "fr"
         self.resolver = resolver
         self.trusted = trusted
+        self.embeds = embeds
         self.escapes = Escapes()
         self.notes = Notes(
             self.escapes, label="Notes" if typography.lang_is_french(self.lang) else "Footnotes"
@@ -77,6 +80,9 @@ class _Renderer:
             self.lang, resolver, self.escapes, self._typo_fragment, trusted
         )
         self._documents: dict[tuple[int, str, str], str] = {}
+        #: what the sanitiser must know (unknown element names, typed styles): every such tag
+        #: or attribute comes from the input or a resolver's document, so they are read there
+        self.hints = NO_HINTS
 
     # ---------------------------------------------------------------- helpers
     def _prepare(self, text: str) -> str:
@@ -84,6 +90,7 @@ class _Renderer:
         # none above U+00FF, and a fast memchr for the others, where the class scan is slow)
         if any(c in text for c in _CONTROL_CHARS):
             text = _CONTROL.sub("", text)
+        self.hints = hints_of(text)
         if "<" in text:
             if not self.trusted:
                 text = _escape_untrusted(text)
@@ -148,6 +155,7 @@ class _Renderer:
                             block = None
                     marker = ""
                     if block:
+                        self.hints = merge_hints(self.hints, hints_of(block))
                         marker = self.escapes.hide(block, deferred=partial(precleaned, block))
                     self._documents[key] = marker
                 out.append(marker)
@@ -226,6 +234,8 @@ class _Renderer:
     def _after_echappe(self, text: str) -> str:
         if ("?" in text and "<?" in text) or ("%" in text and "<%" in text):
             text = _PHP_TAGS.sub(r"&lt;\1", text)
+        if "<" in text and _BASE_TAG.search(text):
+            text = _BASE_TAG.sub(r"&lt;\1", text)
         return text
 
     def _propre_prepared(self, text: str, *, paragraph: bool = True) -> str:
@@ -233,6 +243,9 @@ class _Renderer:
             return ""
         text = echappe_html(text, self.escapes, trusted=self.trusted)
         text = self._after_echappe(text)
+        if "<" in text:
+            text = embeds.rewrite_iframes(text, self.embeds, self.escapes.hide)
+            text = math.traiter_math(text, self.escapes.hide)
         text = self._expanser_liens(text)
         text = self.notes.extract(text)
         return blocks.raccourcis(text, paragraph=paragraph, escapes=self.escapes)
@@ -259,6 +272,8 @@ class _Renderer:
             return ""
         text = echappe_html(text, self.escapes, trusted=self.trusted)
         text = self._after_echappe(text)
+        if "<" in text:
+            text = embeds.rewrite_iframes(text, self.embeds, self.escapes.hide)
         text = self._models(text, None)
         text = self._corriger(text, self.lang)
         if "<" in text:  # textwheel's post_typo: <http://…> shown with a link
@@ -288,13 +303,13 @@ class _Renderer:
             tokens = self.escapes.restore(text, tokens=True).strip()
             if "&" in tokens and not _only_common_entities(tokens):
                 tokens = _BARE_AMP.sub("&amp;", tokens)
-            done = clean_with_tokens(tokens, self.escapes.cleaned) if tokens else None
+            done = clean_with_tokens(tokens, self.escapes.cleaned, self.hints) if tokens else None
             if done is not None:
                 return done
         text = self.escapes.restore(text).strip()
         if "&" in text and not _only_common_entities(text):
             text = _BARE_AMP.sub("&amp;", text)
-        return clean(text)
+        return clean(text, self.hints)
 
 
 def _only_common_entities(text: str) -> bool:
@@ -317,15 +332,19 @@ def _escape_untrusted(text: str) -> str:
     return "".join(out)
 
 
-def render(text: str, *, lang: str = "fr", resolver=None, trusted: bool = True) -> Rendered:
+def render(
+    text: str, *, lang: str = "fr", resolver=None, trusted: bool = True, embeds=None
+) -> Rendered:
     """Convert SPIP markup to safe HTML, with the notes block apart.
 
     ``trusted=True`` (editors) sanitises raw HTML with the allow-list; ``trusted=False``
     (reader comments) escapes it.  Both never emit a ``javascript:``/``data:`` link.
+    ``embeds`` (:class:`redac.typo.embeds.Embeds`): the providers whose ``<iframe>`` become
+    click-to-load facades; without it every iframe is removed.
     """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    renderer = _Renderer(lang, resolver, trusted)
+    renderer = _Renderer(lang, resolver, trusted, embeds)
     body = renderer.propre(text)
     notes = ""
     if renderer.notes.items:
@@ -336,14 +355,14 @@ def render(text: str, *, lang: str = "fr", resolver=None, trusted: bool = True) 
     return Rendered(renderer.finish(body), notes)
 
 
-def propre(text: str, *, lang: str = "fr", resolver=None) -> str:
+def propre(text: str, *, lang: str = "fr", resolver=None, embeds=None) -> str:
     """Block-level conversion of SPIP markup (SPIP's ``propre()``), sanitised."""
-    return render(text, lang=lang, resolver=resolver).html
+    return render(text, lang=lang, resolver=resolver, embeds=embeds).html
 
 
-def typo(text: str, *, lang: str = "fr", resolver=None, trusted: bool = True) -> str:
+def typo(text: str, *, lang: str = "fr", resolver=None, trusted: bool = True, embeds=None) -> str:
     """Inline typography only (SPIP's ``typo()``): no paragraphs, lists or links."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    renderer = _Renderer(lang, resolver, trusted)
+    renderer = _Renderer(lang, resolver, trusted, embeds)
     return renderer.finish(renderer.typo(text))

@@ -1,5 +1,6 @@
 from django import template
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from redac.core.lib.usertext import linkify
 
@@ -41,4 +42,7 @@ def comment_count(page) -> int:
 
 @register.filter
 def comment_text(text):
-    return linkify(text)
+    """A reader's comment: escaped, links on bare URLs, and the typography of the language the
+    page speaks (« résumé&nbsp;! »). Linear on any input: only the typography pass of
+    ``redac.typo`` reads it, on escaped text (no shortcut is interpreted)."""
+    return linkify(text, typography=get_language() or "fr")

@@ -22,6 +22,7 @@ _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
 #: Bounded quantifier and no nested repetition: linear time on any input (security case 17).
 URL_RE = re.compile(r"https?://[^\s<>\"'`\x00-\x20]{1,2000}", re.IGNORECASE)
 _TRAILING_PUNCT = ".,;:!?)]}»\u00a0'"
+_ENTITY_LIKE = re.compile(r"(&(?:#?[0-9A-Za-z]{1,32};){1,8})")
 
 
 def clean_user_text(value: str, *, single_line: bool = False) -> str:
@@ -49,25 +50,46 @@ class PlainTextField(forms.CharField):
         return clean_user_text(value, single_line=self.single_line)
 
 
-def linkify(text: str) -> SafeString:
+def _typeset(text: str, lang: str) -> str:
+    """Escaped text with the typography of ``lang`` (« résumé&nbsp;! »): only ``&``, ``<``, ``>``
+    are escaped (quotes are plain characters in a text node, and the apostrophe rule needs them),
+    then SPIP's typography pass runs on that escaped text alone — no shortcut, no tag, no link
+    of the SPIP engine ever reads a reader's text."""
+    from redac.typo.typography import corriger_typo
+
+    # what looks like an entity is text the reader typed (``&amp;lt;``, security case 19): shown
+    # as typed, its ';' never taken for punctuation
+    pieces = _ENTITY_LIKE.split(text)
+    for index, piece in enumerate(pieces):
+        escaped = piece.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        pieces[index] = escaped if index % 2 else corriger_typo(escaped, lang)
+    return "".join(pieces)
+
+
+def linkify(text: str, *, typography: str = "") -> SafeString:
     """Escaped plain text with bare http(s) URLs turned into links, paragraphs and line breaks kept.
 
     The text is split on URLs *before* escaping and each piece is escaped once: ``&amp;lt;`` shows
     as typed (case 19), ``[x](javascript:...)`` is just text (case 12; no Markdown here), and a
     link's href can only be an ``http(s)://`` URL with no quote or space in it (case 14).
+    ``typography``: a language whose typography the text pieces get (never the URLs).
     """
     out: list[str] = []
     position = 0
+
+    def piece(chunk: str) -> str:
+        return _typeset(chunk, typography) if typography else escape(chunk)
+
     for match in URL_RE.finditer(text):
         url = match.group(0)
         stripped = url.rstrip(_TRAILING_PUNCT)
         if len(stripped) <= len("https://"):
             continue
-        out.append(escape(text[position : match.start()]))
+        out.append(piece(text[position : match.start()]))
         href = escape(stripped)
         out.append(f'<a href="{href}" rel="nofollow ugc noopener">{href}</a>')
         position = match.start() + len(stripped)
-    out.append(escape(text[position:]))
+    out.append(piece(text[position:]))
     html = "".join(out)
     paragraphs = [p.replace("\n", "<br>") for p in re.split(r"\n{2,}", html) if p.strip()]
     return mark_safe("".join(f"<p>{p}</p>" for p in paragraphs))  # noqa: S308 - built from escaped parts

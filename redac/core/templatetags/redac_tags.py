@@ -12,8 +12,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from redac.core.embeds import facade_html, frame_origins
+from redac.core.embeds import policy as embeds_policy
 from redac.core.lib.dates import long_date as _long_date
-from redac.core.lib.text import visits_label
+from redac.core.lib.text import number_notes, visits_label
 from redac.typo import render, typo
 
 register = template.Library()
@@ -38,12 +40,26 @@ def spip_filter(text, lang: str = ""):
     return mark_safe(_render_spip(text, lang).html)  # noqa: S308
 
 
-def _render_spip(text, lang: str):
+_NOTE_CALL = re.compile(r'<span class="spip_note_ref">.*?</span>', re.S)
+
+
+@register.filter(name="spip_summary")
+def spip_summary_filter(text, lang: str = ""):
+    """``|spip`` for a text shown away from its page (a listing's descriptif): note calls are
+    left out, since the notes are not there to link to."""
+    if not text:
+        return ""
+    return mark_safe(_NOTE_CALL.sub("", _render_spip(text, lang).html))  # noqa: S308
+
+
+def _render_spip(text, lang: str, *, embeds=None):
     # SPIP shortcuts ([->article19], <img4|center>) resolve through the SPIP numbers of every
     # article, brève, section and document (redac.news.resolver, registered in core.spiplinks).
     from redac.core.spiplinks import new_resolver
 
-    return render(str(text), lang=lang or get_language() or "fr", resolver=new_resolver())
+    lang = lang or get_language() or "fr"
+    return render(str(text), lang=lang, resolver=new_resolver(),
+                  embeds=embeds or embeds_policy(lang))  # fmt: skip
 
 
 _NOTE_ANCHOR = re.compile(r'(id="|href="#)(n[bh])(\d+)"')
@@ -63,10 +79,7 @@ def spip_block(context, text, lang: str = ""):
         number = getattr(request, "_redac_note_blocks", 0) + 1
         if request is not None:
             request._redac_note_blocks = number
-        if number > 1:
-            html, notes = (
-                _NOTE_ANCHOR.sub(rf'\1\g<2>{number}-\3"', part) for part in (html, notes)
-            )
+        html, notes = number_notes(html, notes, number)
         html += format_html(
             '<div class="notes spip-notes"><h2 class="notes__title">{}</h2>{}</div>',
             _("Notes"),
@@ -89,13 +102,24 @@ def _typo_text(text: str, lang: str) -> str:
 
 @register.filter(name="typo_fr")
 def typo_filter(text, lang: str = ""):
-    """Plain text (a title, a name, a flash line) -> escaped HTML with French typography."""
+    """Plain text (a title, a name, a flash line) -> escaped HTML with the typography of ``lang``
+    (the text's language), else of the language the page speaks."""
     if not text:
         return ""
     text, lang = str(text), lang or get_language() or "fr"
     if len(text) > 1000:
         return mark_safe(typo(_escape_text(text), lang=lang))  # noqa: S308
     return mark_safe(_typo_text(text, lang))  # noqa: S308
+
+
+@register.filter(name="typo_site")
+def typo_site_filter(text):
+    """``|typo_fr`` in the site's own language (``REDAC_LANGUAGE``): for what belongs to the whole
+    site — section titles in the navigation, the site's name, flash items, keywords — which keeps
+    its typography on a page written in another language."""
+    from django.conf import settings
+
+    return typo_filter(text, settings.LANGUAGE_CODE)
 
 
 @register.filter(name="typo_of")
@@ -111,7 +135,32 @@ def typo_html_filter(html, lang: str = ""):
     attributes and URLs are left alone, and the result goes through the same allow-list."""
     if not html:
         return ""
-    return mark_safe(typo(str(html), lang=lang or get_language() or "fr"))  # noqa: S308
+    lang = lang or get_language() or "fr"
+    return mark_safe(typo(str(html), lang=lang, embeds=embeds_policy(lang)))  # noqa: S308
+
+
+@register.simple_tag
+def embed_facade(value, lang: str = ""):
+    """A « Vidéo ou son » block (Wagtail's embed) as the site's click-to-load facade."""
+    from wagtail.embeds.format import embed_to_frontend_html
+
+    url = getattr(value, "url", "") or ""
+    if not url:
+        return ""
+    return mark_safe(facade_html(embed_to_frontend_html(url), lang))  # noqa: S308 (cleaned)
+
+
+@register.simple_tag
+def embed_script():
+    """The script that loads an embed when the reader asks for it, with the origins it may
+    load from (the same list as the CSP's frame-src)."""
+    from django.templatetags.static import static
+
+    return format_html(
+        '<script src="{}" data-origins="{}" defer></script>',
+        static("redac/js/embeds.js"),
+        " ".join(frame_origins()),
+    )
 
 
 def _site_fragment(context, name: str, template_name: str, build, vary: str = "") -> str:

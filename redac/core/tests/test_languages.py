@@ -19,21 +19,29 @@ def test_public_site_is_french_whatever_the_browser_asks(client, demo):
 
 def test_an_english_site_gets_english_chrome(client, demo, settings):
     settings.LANGUAGE_CODE = "en"
-    html = client.get(demo["breves"]["petition-guichets"].url).content.decode()
-    assert '<html lang="fr">' in html  # the brève itself is written in French
+    html = client.get("/actualite/").content.decode()  # a section speaks the site's language
+    assert '<html lang="en">' in html
     assert "Contact us!" in html and "Skip to content" in html
-    assert "842 visits" in html
     assert ">Home</a>" in html  # the breadcrumb root; section titles are content
 
 
-def test_the_chrome_a_worker_remembers_is_kept_per_language(client, demo, settings):
-    breve = demo["breves"]["petition-guichets"].url
-    assert "Contactez-nous" in client.get(breve).content.decode()
+def test_a_french_brève_on_an_english_site_speaks_french_everywhere_on_it(client, demo, settings):
+    """A page speaks its own language (issue 18): the brève is written in French."""
     settings.LANGUAGE_CODE = "en"
-    english = client.get(breve).content.decode()
+    html = client.get(demo["breves"]["petition-guichets"].url).content.decode()
+    assert '<html lang="fr">' in html
+    assert "Contactez-nous" in html and "Aller au contenu" in html and "842\u00a0visites" in html
+    assert ">Accueil</a>" in html
+
+
+def test_the_chrome_a_worker_remembers_is_kept_per_language(client, demo, settings):
+    section = "/actualite/"
+    assert "Contactez-nous" in client.get(section).content.decode()
+    settings.LANGUAGE_CODE = "en"
+    english = client.get(section).content.decode()
     assert "Contact us!" in english and ">Newsroom<" in english and "Contactez" not in english
     settings.LANGUAGE_CODE = "fr"
-    assert "Contactez-nous" in client.get(breve).content.decode()
+    assert "Contactez-nous" in client.get(section).content.decode()
 
 
 def test_compiled_english_catalogue_matches_its_source():

@@ -106,7 +106,7 @@ def nginx(tmp_path, publish_dir):
     for placeholder, value in {
         "@SERVER_NAME@": "localhost", "@LISTEN@": f"127.0.0.1:{port}",
         "@UPSTREAM@": f"127.0.0.1:{upstream.server_port}", "@DATA_DIR@": str(data_dir),
-        "@PUBLISH_DIR@": str(publish_dir),
+        "@PUBLISH_DIR@": str(publish_dir), "@CSP@": PUBLIC_CSP,
     }.items():  # fmt: skip
         site = site.replace(placeholder, value)
     assert "@" not in site.replace("@redac", ""), "a placeholder was left"

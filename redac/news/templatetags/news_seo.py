@@ -20,6 +20,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from redac.news.feeds import feed_links
 from redac.news.models import ArticlePage, BrevePage, SectionPage, display_ancestors
@@ -90,7 +91,7 @@ def _breadcrumb_ld(page, canonical):
     crumbs = display_ancestors(page)
     elements = []
     for position, crumb in enumerate([*crumbs, page], start=1):
-        name = "Accueil" if crumb.depth == 2 else crumb.title
+        name = gettext("Accueil") if crumb.depth == 2 else crumb.title
         url = canonical if crumb.pk == page.pk else absolute_url(_page_path(crumb))
         elements.append({"@type": "ListItem", "position": position, "name": name, "item": url})
     return {"@context": "https://schema.org", "@type": "BreadcrumbList",

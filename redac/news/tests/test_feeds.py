@@ -2,6 +2,7 @@
 full text, bylines, categories and enclosures, and survive hostile content (cases 54-56)."""
 
 import datetime as dt
+import re
 
 import feedparser
 import pytest
@@ -201,3 +202,38 @@ def test_case_56_javascript_and_data_links_are_not_emitted(client, demo):
     assert f'href="{SITE}/interne/"' in html
     for e in feed.entries:
         assert e.link.startswith(f"{SITE}/")
+
+
+def test_footnotes_in_feeds_point_at_the_article_and_their_text_is_there(client, demo):
+    """Issue 18: a note's link in a feed reader goes to the article (``<article URL>#nb1``), not
+    to the home page a bare ``#nb1`` resolves to there, and the notes' text is in the entry."""
+    section = SectionPage.objects.get(slug="actualite")
+    page = _article(section, "avec-notes", "Un article annoté",
+                    [("spip", "La loi de 1905[[Loi du 9 décembre 1905.]] reste en vigueur."),
+                     ("spip", "Second texte[[Note du second texte.]].")])  # fmt: skip
+    _, feed = _parse(client, "/feeds/rss/")
+    (entry,) = [e for e in feed.entries if e.link.endswith(page.url)]
+    content = entry.content[0].value
+    assert "Loi du 9 décembre 1905." in content and "Note du second texte." in content
+    here = entry.link
+    hrefs = set(re.findall(r'href="([^"]+)"', content))
+    assert {f"{here}#nb1", f"{here}#nh1", f"{here}#nb2-1", f"{here}#nh2-1"} <= hrefs
+    assert not [h for h in hrefs if "#n" in h and not h.startswith(here)]
+    # the same anchors as on the article's page
+    html = client.get(page.url).content.decode()
+    for anchor in ("nb1", "nh1", "nb2-1", "nh2-1"):
+        assert f'id="{anchor}"' in html
+    _, atom = _parse(client, "/feeds/atom/")
+    (entry,) = [e for e in atom.entries if e.link.endswith(page.url)]
+    assert f'href="{here}#nb1"' in entry.content[0].value
+
+
+def test_embedded_players_are_plain_links_in_feeds(client, demo):
+    section = SectionPage.objects.get(slug="actualite")
+    _article(section, "video", "Une vidéo",
+             [("spip", '<iframe src="https://player.vimeo.com/video/7" title="Débat"></iframe>')])  # fmt: skip
+    _, feed = _parse(client, "/feeds/rss/")
+    (entry,) = [e for e in feed.entries if e.title == "Une vidéo"]
+    content = entry.content[0].value
+    assert 'href="https://vimeo.com/7"' in content and "Débat" in content
+    assert "<iframe" not in content and "data-embed-src" not in content

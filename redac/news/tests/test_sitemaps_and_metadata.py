@@ -164,7 +164,8 @@ def test_article_has_canonical_social_cards_and_large_previews(client, demo):
     assert _meta(html, "robots") == ["max-image-preview:large"]
     assert _meta(html, "og:title") == ["Carte sociale"]
     assert _meta(html, "og:type") == ["article"]
-    assert _meta(html, "og:description") == ["Le chapeau de l&#x27;article."]
+    # the chapo as readers see it, typography included (issue 18: rendered, then plain text)
+    assert _meta(html, "og:description") == ["Le chapeau de l’article."]
     assert _meta(html, "og:image:width") == ["1200"] and _meta(html, "og:image:height") == ["630"]
     assert _meta(html, "twitter:card") == ["summary_large_image"]
     assert _meta(html, "article:section") == ["Actualité"]

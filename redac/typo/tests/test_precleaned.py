@@ -26,7 +26,7 @@ from .test_properties import PIECES, _Resolver
 def full_path():
     """Render without the shortcuts: every fragment restored, then cleaned."""
     with (
-        mock.patch.object(engine, "clean_with_tokens", lambda fragment, forms: None),
+        mock.patch.object(engine, "clean_with_tokens", lambda fragment, forms, hints=None: None),
         mock.patch.object(Notes, "sanitised_block", lambda self: None),
     ):
         yield

@@ -109,6 +109,21 @@ PIECES = [
     "<%",
     "{{ 7*7 }}",
     "<svg onload=x>",
+    "<math>",
+    "</math>",
+    "$",
+    "$$",
+    "\\frac{",
+    "<inconnue>",
+    "</inconnue>",
+    "<x-y>",
+    '<span style="',
+    "color:red;",
+    "background:url(x)",
+    '">',
+    "<base href=x>",
+    "<image src=x onerror=y>",
+    "<xmp>",
 ]
 
 spip_text = st.one_of(
