@@ -17,6 +17,7 @@ import hashlib
 import re
 
 from .escapes import BLOCK_TAGS
+from .scan import replace_pairs
 
 AUTOBR = "<br class='autobr' />"
 PUCE = '<span class="spip-puce ltr"><b>\u2013</b></span>'
@@ -87,7 +88,8 @@ _LONE_CHEVRON = re.compile(r"[<](?=[^a-zA-Z/!])")
 # SPIP: "<([^><\"'!]*?)(?=<|$)" (multiline): the lazy run stops at the first newline, so
 # it is the whole run of those characters but a newline, read once
 _UNCLOSED_CHEVRON = re.compile(r"<([^><\"'!\n]*+)(?=<|$)", re.M)
-_POESIE = re.compile(r"<poe(?:sie|try)>(.*?)</poe(?:sie|try)>", re.S | re.I)
+_POESIE_OPEN = re.compile(r"<poe(?:sie|try)>", re.I)
+_POESIE_CLOSE = re.compile(r"</poe(?:sie|try)>", re.I)
 _POESIE_HINT = re.compile(r"<(?=p)poe(?:sie|try)>", re.I)  # (see escapes._ECHAP_OPEN)
 _POESIE_BLANK = re.compile(r"\n\s*\n")
 _POESIE_LINES = re.compile(r"\n+")
@@ -102,8 +104,8 @@ def _abbr(m: re.Match) -> str:
     return f'<abbr title="{attribut_html(m.group(2))}"{lang}>{m.group(1)}</abbr>'
 
 
-def _poesie(m: re.Match) -> str:
-    body = m.group(1).strip(_PHP_TRIM)
+def _poesie(body: str) -> str:
+    body = body.strip(_PHP_TRIM)
     body = _CR.sub("\n", body)
     body = _POESIE_BLANK.sub("\n&nbsp;\n", body)
     body = _POESIE_LINES.sub("</div>\n<div>", body)
@@ -115,7 +117,8 @@ def raccourcis(text: str, *, paragraph: bool = True, escapes=None) -> str:
 
     With ``escapes``, tables of plain cells are hidden there once rendered."""
     if "<" in text and _POESIE_HINT.search(text):
-        text = _POESIE.sub(_poesie, text)
+        # (``<poesie>(.*?)</poesie>`` without reading to the end from each unclosed one)
+        text = replace_pairs(text, _POESIE_OPEN, _POESIE_CLOSE, _poesie)
     if "\r" in text:
         text = _CR.sub("\n", text)
     text = "\n" + text.strip(_PHP_TRIM)

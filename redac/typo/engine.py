@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-from . import blocks, embeds, links, math, multi, typography
+from . import blocks, budget, embeds, links, math, multi, typography
 from .escapes import MARK, Escapes, echappe_html
 from .notes import Notes
 from .sanitize import NO_HINTS, clean, clean_with_tokens, hints_of, merge_hints, precleaned
@@ -125,7 +125,13 @@ class _Renderer:
         pos = 0
         model_start = self._MODEL_START.match
         documents = self._DOC_KINDS
-        for m in self._MODEL.finditer(text):
+        # Every model ends with '>': after the last '>' of the text none can match, and
+        # searching there would read to the end of the text from each unclosed '<docN|'
+        # (quadratic). Before it, the parameters always reach a '>', so each candidate reads
+        # only up to the end of its own match: the whole search reads the text once.
+        last = text.rfind(">")
+        budget.charge(2 * len(text))
+        for m in self._MODEL.finditer(text, 0, last + 1):
             start = m.start()
             kind, ident, params, closing_a = m.group(1, 2, 3, 4)
             doc_kind = documents.get(kind.lower())

@@ -167,7 +167,9 @@ def traiter_tableau(block: str, escapes=None) -> str:
                     )
             elif _HEADER_ROW.match(row):
                 cols = _CELLS.findall(row)
-                html_row = ""
+                # cells are built right to left (a '<' widens the cell on its left), into a
+                # list reversed once: prepending to a string copies the row at each cell
+                html_cells: list[str] = []
                 colspan = 1
                 for c in range(len(cols) - 1, -1, -1):
                     attr = ""
@@ -179,8 +181,9 @@ def traiter_tableau(block: str, escapes=None) -> str:
                         colspan = 1
                     text = _strip_braces(cols[c])
                     head_texts.append(text)
-                    html_row = f"<th id='id{tabid}_c{c}'{attr}>{text}</th>" + html_row
+                    html_cells.append(f"<th id='id{tabid}_c{c}'{attr}>{text}</th>")
                     header_cols[c] = f"id{tabid}_c{c}"
+                html_row = "".join(reversed(html_cells))
                 head += f"<thead><tr class='row_first'>{html_row}</tr></thead>\n"
                 row_number = 0
                 header_ok = True
@@ -278,7 +281,7 @@ def _body(
     for lnum in range(count - 1, -1, -1):
         cols = lines[lnum]
         colspan = 1
-        html_row = ""
+        html_cells: list[str] = []  # right to left, reversed once (see the header row)
         for c in range(len(cols) - 1, -1, -1):
             attr = numeric[c] if c < len(numeric) else ""
             cell = cols[c].strip()
@@ -304,7 +307,8 @@ def _body(
                 if tag == "th":
                     attr += f" id='{row_heads[lnum]}'"
                     content = _strip_braces(content)
-                html_row = f"\n<{tag}{attr}>{content}</{tag}>" + html_row
+                html_cells.append(f"\n<{tag}{attr}>{content}</{tag}>")
+        html_row = "".join(reversed(html_cells))
         parity = "odd" if (lnum + 1) % 2 else "even"
         body_rows.append(f"<tr class='row_{parity} {parity}'>{html_row}</tr>\n")
     return "".join(reversed(body_rows))

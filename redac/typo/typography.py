@@ -73,7 +73,12 @@ _DOUBLE_DASH = re.compile(r"--([^-]|$)")
 _DASH_UNDO = re.compile("([-\n])" + _PRO + "&mdash;")
 _PROTOCOLS = r"https?|ftp|mailto|webcal"
 _PROTOCOLS_TILDE = ("http~", "https~", "ftp~", "mailto~", "webcal~")
-_PROTOCOL_COLON = re.compile("(" + _PROTOCOLS + ")~((://[^\"'\\s\\[\\]}\\)<>]+)~([?]))?")
+# SPIP: "(https?|ftp|mailto|webcal)~((://[^\"'\s\[\]}\)<>]+)~([?]))?" -> "\1\3\4". Its greedy
+# URL run reads to the end of the run from each protocol and then backs off to the last "~?":
+# a run of "http://http://…" is read once per protocol (quadratic). _protocol_colons finds the
+# same matches reading each run once (see there).
+_PROTOCOL_TILDE = re.compile("(" + _PROTOCOLS + ")~")
+_NOT_URL_CHAR = re.compile("[\"'\\s\\[\\]}\\)<>]")
 
 
 # "~" before or after the whole match: replacement templates, expanded without a Python
@@ -165,13 +170,51 @@ def _finish(text: str, *, french: bool) -> str:
         text = _DASH_UNDO.sub(r"\1--", text)
         text = text.replace(_PRO, "")
     if french and "~" in text and any(protocol in text for protocol in _PROTOCOLS_TILDE):
-        text = _PROTOCOL_COLON.sub(
-            lambda m: m.group(1) + (m.group(3) or "") + (m.group(4) or ""), text
-        )
+        text = _protocol_colons(text)
     text = text.replace("~", "&nbsp;")
     if _ESCAPED_TILDE in text:
         text = text.replace(_ESCAPED_TILDE, "~")
     return text
+
+
+def _protocol_colons(text: str) -> str:
+    """``http~://…~?`` → ``http://…?``: the ``~`` typography put after a protocol goes, and
+    so does the one before the last ``?`` of the URL that follows (SPIP's rule, see
+    ``_PROTOCOL_TILDE``). The URL run ends at the first character no URL holds; that end
+    and the last ``~?`` before it are found once per run, whatever the number of protocols
+    in it."""
+    from .scan import NextFinder
+
+    run_end_at = NextFinder(text, _NOT_URL_CHAR)
+    last_mark: dict[int, int] = {}  # run end -> last "~?" of the run (-1: none)
+    out: list[str] = []
+    pos = 0
+    length = len(text)
+    while True:
+        m = _PROTOCOL_TILDE.search(text, pos)
+        if not m:
+            break
+        out.append(text[pos : m.start()])
+        out.append(m.group(1))
+        pos = m.end()
+        if text.startswith("://", pos):
+            run_start = pos + 3
+            run_end = run_end_at(run_start)
+            if run_end < 0:
+                run_end = length
+            mark = last_mark.get(run_end)
+            if mark is None:
+                # the first query of a run starts leftmost: a later one inside the same run
+                # finds this mark or, if it is behind it, none
+                mark = last_mark[run_end] = text.rfind("~?", run_start + 1, run_end)
+            if mark >= run_start + 1:
+                out.append(text[pos:mark])
+                out.append("?")
+                pos = mark + 2
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def corriger_typo(text: str, lang: str = "fr") -> str:
