@@ -16,6 +16,7 @@ page must be neither cached nor published (``redac.delivery.middleware``).
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -43,9 +44,27 @@ _meter: ContextVar[Meter | None] = ContextVar("redac_typo_meter", default=None)
 _overruns: ContextVar[int] = ContextVar("redac_typo_overruns", default=0)
 
 
-def limit_for(length: int, *, factor: float = 1.0) -> int:
-    """The units a conversion of ``length`` characters may spend (``factor`` scales it)."""
+_factor: ContextVar[float] = ContextVar("redac_typo_budget_factor", default=1.0)
+
+
+def limit_for(length: int, *, factor: float | None = None) -> int:
+    """The units a conversion of ``length`` characters may spend: ``factor`` (default: the
+    one set by :func:`scaled`, else 1) times ``UNITS_PER_CHAR * length + BASE_UNITS``, at
+    most ``MAX_UNITS``."""
+    if factor is None:
+        factor = _factor.get()
     return int(min(MAX_UNITS, UNITS_PER_CHAR * length + BASE_UNITS) * factor)
+
+
+@contextmanager
+def scaled(factor: float):
+    """Conversions in this block get ``factor`` times their usual budget (the editors'
+    live preview gets a smaller one: it runs on the same workers as the readers)."""
+    token = _factor.set(factor)
+    try:
+        yield
+    finally:
+        _factor.reset(token)
 
 
 def charge(units: int) -> None:

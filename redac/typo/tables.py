@@ -15,6 +15,7 @@ import bisect
 import re
 from functools import partial
 
+from . import budget
 from .blocks import AUTOBR, table_id
 from .escapes import TOKEN_OPEN
 
@@ -60,6 +61,9 @@ def tables(text: str, escapes=None) -> str:
     search = 0
     length = len(text)
     links: tuple[list[int], list[int]] | None = None
+    # (looked for once: a search of the whole text per table reads it once per table)
+    has_links = escapes is not None and ("<a" in text or "<A" in text)
+    budget.charge(4 * length)
     while True:
         start = text.find("\n|", search)
         if start < 0:
@@ -74,10 +78,11 @@ def tables(text: str, escapes=None) -> str:
         if end + 2 >= length:
             break
         block = text[start : end + 2]
+        budget.charge(len(block))
         out.append(text[pos:start])
         # (a table in a link is left to the paragrapher's rule for blocks in links)
         in_link = False
-        if escapes is not None and ("<a" in text or "<A" in text):
+        if has_links:
             if links is None:
                 links = (
                     [m.start() for m in _LINK_START.finditer(text)],
