@@ -17,7 +17,7 @@ import hashlib
 import re
 
 from .escapes import BLOCK_TAGS
-from .scan import replace_pairs
+from .scan import NextFinder, replace_pairs
 
 AUTOBR = "<br class='autobr' />"
 PUCE = '<span class="spip-puce ltr"><b>\u2013</b></span>'
@@ -224,6 +224,50 @@ def _link_blocks(m: re.Match) -> str:
     return STOP + m.group(1) + "<p>" + m.group(2) + "</p>" + m.group(3) + "\n<p>"
 
 
+_A_OPEN = re.compile(r"<a\s", re.I)
+_A_CLOSE = re.compile(r"</a>", re.I)
+
+
+def _wrap_link_blocks(text: str) -> str:
+    """``_LINK_BLOCK.sub(_link_blocks, text)`` in one reading of the text.
+
+    The pattern reads from each ``<a …>`` to the next ``</a>``: an opening tag without a
+    ``<p>`` before its ``</a>`` (or with no ``</a>`` after it) made it read the same stretch
+    once per link. Here the next ``>``, ``</a>`` and ``<p>`` are found with memoised forward
+    searches: a link matches when the first ``<p>`` after its opening tag comes before the
+    first ``</a>``."""
+    next_gt = NextFinder(text, ">")
+    next_close = NextFinder(text, _A_CLOSE)
+    next_p = NextFinder(text, "<p>")
+    out: list[str] = []
+    pos = search = 0
+    while True:
+        m = _A_OPEN.search(text, search)
+        if not m:
+            break
+        gt = next_gt(m.end())
+        if gt < 0:
+            break
+        tag_end = gt + 1
+        close = next_close(tag_end)
+        para = next_p(tag_end)
+        if close < 0 or para < 0:
+            break  # none after this opening tag: none after a later one either
+        if para < close:
+            out.append(text[pos : m.start()])
+            out.append(
+                STOP + text[m.start() : tag_end] + "<p>" + text[tag_end:close] + "</p>"
+                + text[close : close + 4] + "\n<p>"
+            )  # fmt: skip
+            pos = search = close + 4
+        else:
+            search = m.start() + 1
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def paragrapher(text: str, *, always: bool = True) -> str:
     """Close paragraphs around block tags (``spip-paragrapher.yaml``)."""
     text = text.strip(_PHP_TRIM)
@@ -241,7 +285,7 @@ def paragrapher(text: str, *, always: bool = True) -> str:
         else:
             text = _append_after(rules.open_after_block, text, "<p>")
     if has_link_end and "<p>" in text:
-        text = _LINK_BLOCK.sub(_link_blocks, text)
+        text = _wrap_link_blocks(text)
     if "<p>" in text:
         text = "<p>" + text + STOP
     if "<" in text:
