@@ -48,9 +48,9 @@ _FR_TRANS = {
 _FR_TRANS_ENTITIES = tuple((k, v) for k, v in _FR_TRANS.items() if k[0] == "&")
 _FR_TRANS_CHARACTERS = tuple((k, v) for k, v in _FR_TRANS.items() if k[0] != "&")
 _EN_TRANS = {"&nbsp;": "~", "'": "&#8217;", "\u00a0": "~"}
-_EN_TRANS_RE = re.compile("|".join(re.escape(k) for k in _EN_TRANS))
 
 _ESCAPED_TILDE = "\ufdd8"
+_APOSTROPHE = "\ufdde"  # (free during the typography: links use it before, for '[')
 _PRO = "\ufdd9"  # SPIP's "-\x2-" marker
 
 _ENTITY_BEFORE_SEMICOLON = re.compile(r"(&#?[0-9a-zA-Z]+)~;")
@@ -110,7 +110,9 @@ def _typographie_fr(text: str) -> str:
                 text = text.replace(source, target)
     for source, target in _FR_TRANS_CHARACTERS:
         if source in text:
-            text = text.replace(source, target)
+            # (the apostrophe's entity is written at the end: its ';' would get a '~' to be
+            # taken back by a substitution per apostrophe; no rule between reads it)
+            text = text.replace(source, _APOSTROPHE if source == "'" else target)
     if ";" in text:
         text = text.replace(";", "~;").replace("\u202f~;", "\u202f;")
         text = _ENTITY_BEFORE_SEMICOLON.sub(r"\1;", text)
@@ -130,11 +132,15 @@ def _typographie_fr(text: str) -> str:
         text = _FR_RULE4_M.sub(_TILDE_AFTER, text)
     if "&#176; " in text:
         text = _FR_RULE4_NUM.sub(_tilde_after_number_sign, text)
+    if _APOSTROPHE in text:
+        text = text.replace(_APOSTROPHE, "&#8217;")
     return _finish(text, french=True)
 
 
 def _typographie_en(text: str) -> str:
-    text = _EN_TRANS_RE.sub(lambda m: _EN_TRANS[m.group(0)], text)
+    for source, target in _EN_TRANS.items():  # (no target holds a source)
+        if source in text:
+            text = text.replace(source, target)
     if " -" in text or " %" in text:
         text = _EN_RULE2.sub(_TILDE_BEFORE, text)
     if "Mr" in text:
