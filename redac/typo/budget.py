@@ -22,12 +22,13 @@ from dataclasses import dataclass
 
 logger = logging.getLogger("redac.typo")
 
-#: units per input character: every linear pipeline spends 30 to 90 (see docs/performance.md)
-UNITS_PER_CHAR = 400
+#: units per input character: ordinary texts spend about 70, texts whose links, notes or tables
+#: expand a lot up to about 500 (2,000 links to a titled article); see docs/performance.md
+UNITS_PER_CHAR = 2_000
 #: units every conversion may spend, whatever its size (short texts with many notes)
 BASE_UNITS = 200_000
-#: no conversion spends more, whatever its size (about 2.5 MB of ordinary text)
-MAX_UNITS = 1_000_000_000
+#: no conversion spends more, whatever its size (about 1 MB of text, whatever its markup)
+MAX_UNITS = 2_000_000_000
 
 
 class OverBudget(Exception):

@@ -115,7 +115,12 @@ def _typographie_fr(text: str) -> str:
             text = text.replace(source, _APOSTROPHE if source == "'" else target)
     if ";" in text:
         text = text.replace(";", "~;").replace("\u202f~;", "\u202f;")
-        text = _ENTITY_BEFORE_SEMICOLON.sub(r"\1;", text)
+        # (split keeps the entity between the pieces: put back with its ';' without the
+        # template expansion a substitution makes per match, for texts full of entities)
+        parts = _ENTITY_BEFORE_SEMICOLON.split(text)
+        if len(parts) > 1:
+            parts[1::2] = [entity + ";" for entity in parts[1::2]]
+            text = "".join(parts)
     if "&#187;" in text:
         text = text.replace("&#187;", "~&#187;")
     if "-" in text and " -" in text:
@@ -152,18 +157,24 @@ def _collapse_tildes(text: str) -> str:
     """SPIP's ``" *~+ *"`` → ``"~"``: spaces around a run of ``~`` go, the run becomes one.
 
     Done by splitting on ``~`` (the number of pieces is the number of tildes), which is
-    much cheaper than a regular expression that may start at every space.
+    much cheaper than a regular expression that may start at every space. The pieces
+    between two tildes are stripped; an empty one ("~~": the same run) disappears with a
+    substitution of constant text, one of spaces only ("~ ~": two runs) is kept as one
+    space until then, and taken out after (twice: ``replace`` does not overlap).
     """
     parts = text.split("~")
-    last = len(parts) - 1
-    out = [parts[0].rstrip(" ")]
-    for index in range(1, last + 1):
-        part = parts[index]
-        if not part and index < last:
-            continue  # "~~": same run
-        out.append("~")
-        out.append(part.strip(" ") if index < last else part.lstrip(" "))
-    return "".join(out)
+    if len(parts) == 1:
+        return text.rstrip(" ")
+    middle = [part.strip(" ") or (" " if part else "") for part in parts[1:-1]]
+    text = "~".join([parts[0].rstrip(" "), *middle, parts[-1].lstrip(" ")])
+    if "~~" in text:
+        text = _TILDE_RUN.sub("~", text)
+    if "~ ~" in text:
+        text = text.replace("~ ~", "~~").replace("~ ~", "~~")
+    return text
+
+
+_TILDE_RUN = re.compile("~~+")
 
 
 def _finish(text: str, *, french: bool) -> str:
