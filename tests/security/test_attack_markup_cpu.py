@@ -299,3 +299,14 @@ def test_attack_markup_cpu_cached_page_answers_fast_while_four_previews_run(tmp_
         assert timings[len(timings) // 2] < 0.1, timings
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("motif", ["\n|a", "\n| x |", "<a", "[[x", "[x->"])
+def test_attack_markup_cpu_plain_text_extraction_stays_linear(motif):
+    """Descriptions, feeds and the search index read the same texts through ``plain()``: a
+    row opener without a row end ('\\n|a' repeated) read the text to the end from each row."""
+    from redac.typo import plain
+
+    text = _text(motif, SIZE)
+    best = min(_cpu(plain, text) for _ in range(2))
+    assert best < 1.0, f"{best:.2f} s of CPU for {SIZE} characters"
