@@ -17,7 +17,7 @@ import hashlib
 import re
 
 from .escapes import BLOCK_TAGS
-from .scan import NextFinder, replace_pairs
+from .scan import NextFinder, TagRule, replace_pairs
 
 AUTOBR = "<br class='autobr' />"
 PUCE = '<span class="spip-puce ltr"><b>\u2013</b></span>'
@@ -169,8 +169,8 @@ def raccourcis(text: str, *, paragraph: bool = True, escapes=None) -> str:
     if "\n" in text:
         text = _PARAGRAPHS.sub("<p>", text)
     if "<br" in text:
-        text = _DOUBLE_BR.sub("<p>", text)
-        text = _P_THEN_BR.sub(r"\1", text)
+        text = _DOUBLE_BR_RULE.sub("<p>", text)
+        text = _P_THEN_BR_RULE.sub(r"\1", text)
     if "<quote>" in text:
         text = text.replace("<quote>", '<blockquote class="spip"><p>')
         text = text.replace("</quote>", "</blockquote>")
@@ -217,6 +217,12 @@ _P_TAG_NOT_BARE = re.compile(r"</[pP]\b|<P\b|<p\b(?!>)")
 _AUTOBR_AFTER_OPEN = re.compile(r"(<(?:p|br|li)\b[^>]*>\s*)" + re.escape(AUTOBR + "\n"), re.I)
 _ALMOST_EMPTY_P = re.compile(r"[<]p [^>]*>(<(?:/\w+|\w+[^>]*[^/])>)</p>")
 _EMPTY_P = re.compile(r"<p [^>]*>\s*</p>\s*")
+# (these read from each start to the next '>': see TagRule for texts crowded with starts)
+_DOUBLE_BR_RULE = TagRule(_DOUBLE_BR, r"<br\b")
+_P_THEN_BR_RULE = TagRule(_P_THEN_BR, r"<p\b")
+_ALMOST_EMPTY_P_RULE = TagRule(_ALMOST_EMPTY_P, r"[<]p ")
+_EMPTY_P_RULE = TagRule(_EMPTY_P, r"<p ")
+_AUTOBR_AFTER_OPEN_RULE = TagRule(_AUTOBR_AFTER_OPEN, r"<(?:p|br|li)\b")
 STOP = "<STOP P>"
 
 
@@ -299,8 +305,8 @@ def paragrapher(text: str, *, always: bool = True) -> str:
             text = _P_TAG.sub(lambda m: STOP + "<p " + m.group(1) + ">", text)
     text = _close_paragraphs(text, rules, has_li)
     text = text.replace(STOP, "")
-    text = _ALMOST_EMPTY_P.sub(r"\1", text)
-    text = _EMPTY_P.sub("", text)
+    text = _ALMOST_EMPTY_P_RULE.sub(r"\1", text)
+    text = _EMPTY_P_RULE.sub("", text)
     return text.replace("\n<p >", "\n<p>").replace("<p >", "\n<p>")
 
 
@@ -319,7 +325,8 @@ def _close_paragraphs(text: str, rules: _ParagraphRules, has_li: bool) -> str:
         text = text.replace("<br-li/>", "\n")
     text = text.replace(AUTOBR + "\n<br", "\n<br")
     if AUTOBR in text:
-        text = _append_after(_AUTOBR_AFTER_OPEN, text, "\n")  # (the line break is dropped)
+        # (the line break is dropped)
+        text = _AUTOBR_AFTER_OPEN_RULE.sub(lambda m: m.group(1) + "\n", text)
     return text
 
 

@@ -659,7 +659,33 @@ def limit_depth(fragment: str, max_depth: int = MAX_DEPTH) -> str:
     return "".join(out)
 
 
-_TEXTAREA = re.compile(r"(<textarea\b.*?</textarea\s*>)", re.S | re.I)
+_TEXTAREA_OPEN = re.compile(r"<textarea\b", re.I)
+_TEXTAREA_CLOSE = re.compile(r"</textarea\s*>", re.I)
+
+
+def _textarea_parts(fragment: str) -> list[str]:
+    """``re.split(r"(<textarea\b.*?</textarea\\s*>)", fragment, flags=re.S | re.I)`` with
+    one reading of the fragment (the end tag after each opening one found once)."""
+    from .scan import NextFinder
+
+    next_close = NextFinder(fragment, _TEXTAREA_CLOSE)
+    parts: list[str] = []
+    pos = search = 0
+    while True:
+        m = _TEXTAREA_OPEN.search(fragment, search)
+        if not m:
+            break
+        close = next_close(m.end())
+        if close < 0:
+            break
+        end = _TEXTAREA_CLOSE.match(fragment, close).end()
+        parts.append(fragment[pos : m.start()])
+        parts.append(fragment[m.start() : end])
+        pos = search = end
+    parts.append(fragment[pos:])
+    return parts
+
+
 _ESCAPED = re.compile(r"&[#a-zA-Z0-9]{1,32};|[&\u00a0]")
 ESCAPES_PER_TEXT_NODE = 400
 # (atomic: once an escape is read it is not read again another way; without it a run of
@@ -689,10 +715,14 @@ def break_long_text(fragment: str) -> str:
     if max(map(len, pieces)) < 2000:
         return fragment
     if "<textarea" in fragment:
-        parts = _TEXTAREA.split(fragment)
-        return "".join(
-            part if index % 2 else break_long_text(part) for index, part in enumerate(parts)
-        )
+        # (a textarea's text is left whole; an opening tag without its end is no textarea:
+        # splitting on the lazy pattern read to the end from each, and a text holding only
+        # unclosed ones recursed forever)
+        parts = _textarea_parts(fragment)
+        if len(parts) > 1:
+            return "".join(
+                part if index % 2 else break_long_text(part) for index, part in enumerate(parts)
+            )
 
     def split(run: str) -> str:
         if run.count("&") + run.count("\u00a0") <= ESCAPES_PER_TEXT_NODE:

@@ -72,3 +72,54 @@ def replace_pairs(
         return text
     out.append(text[pos:])
     return "".join(out)
+
+
+class TagRule:
+    """``pattern.sub`` for a pattern whose every match starts with ``head`` (a tag's start,
+    up to the end of its name) followed by ``[^>]*>``, the rest of the pattern reading only
+    what follows that ``>``.
+
+    Such a pattern reads from each start to the next ``>``; when it fails there, it fails
+    the same way from every other start before that ``>`` (their first tag ends at the same
+    ``>`` and is followed by the same text), so a text crowded with starts and no ``>``
+    ("<br <br <br …") is read once per start. When the text holds two starts with no ``>``
+    between them, the starts after a failure in the same stretch are skipped; otherwise
+    the pattern runs as it is.
+    """
+
+    __slots__ = ("pattern", "head", "crowded")
+
+    def __init__(self, pattern: re.Pattern, head: str) -> None:
+        self.pattern = pattern
+        flags = pattern.flags & (re.I | re.S | re.M | re.A)
+        self.head = re.compile(head, flags)
+        self.crowded = re.compile(head + r"[^>]*?" + head, flags)
+
+    def sub(self, repl, text: str) -> str:
+        if not self.crowded.search(text):
+            return self.pattern.sub(repl, text)
+        expand = repl if callable(repl) else (lambda m: m.expand(repl))
+        next_gt = NextFinder(text, ">")
+        out: list[str] = []
+        pos = search = 0
+        failed = -1
+        while True:
+            h = self.head.search(text, search)
+            if not h:
+                break
+            gt = next_gt(h.end())
+            if gt < 0:
+                break  # no '>' after: no match here or after
+            if gt != failed:
+                m = self.pattern.match(text, h.start())
+                if m is not None and m.end() > m.start():
+                    out.append(text[pos : m.start()])
+                    out.append(expand(m))
+                    pos = search = m.end()
+                    continue
+                failed = gt
+            search = h.start() + 1
+        if not out:
+            return text
+        out.append(text[pos:])
+        return "".join(out)

@@ -52,6 +52,9 @@ SHAPES = {
     "unclosed_notes": "[[x ",
     "unclosed_math": "<math>$",
     "apostrophes": "''",
+    "crowded_line_breaks": "<br ",
+    "end_tags_that_close_nothing": "<poesie></b>",
+    "unknown_tags": "<intro><cadre>&nbsp;",
 }
 
 
@@ -310,3 +313,11 @@ def test_attack_markup_cpu_plain_text_extraction_stays_linear(motif):
     text = _text(motif, SIZE)
     best = min(_cpu(plain, text) for _ in range(2))
     assert best < 1.0, f"{best:.2f} s of CPU for {SIZE} characters"
+
+
+def test_attack_markup_cpu_unclosed_textarea_beside_a_long_escaped_run_renders():
+    """An opening <textarea> without its end tag, beside a long run of escaped characters,
+    made the sanitiser's long-text splitter recurse until RecursionError (a 500)."""
+    source = "<textarea>" + "a&amp;" * 3000
+    out = propre(source)
+    assert out.count("a&amp;") >= 2900
