@@ -534,9 +534,10 @@ def _closes_to(stack: list[str], name: str) -> int:
     return -1
 
 
-def _max_depth(fragment: str) -> int:
+def _max_depth(fragment: str, stop_above: int | None = None) -> int:
     """An upper bound of the element nesting depth the HTML parser reaches (one pass over
-    the tag names: see :func:`_closes_to`)."""
+    the tag names: see :func:`_closes_to`); with ``stop_above``, the pass stops as soon as
+    the depth goes above it (the answer is then only known to be greater)."""
     stack: list[str] = []
     best = 0
     for name in _TAG_NAMES.findall(fragment):
@@ -556,6 +557,8 @@ def _max_depth(fragment: str) -> int:
         stack.append(name)
         if len(stack) > best:
             best = len(stack)
+            if stop_above is not None and best > stop_above:
+                break
     return best
 
 
@@ -619,7 +622,7 @@ def limit_depth(fragment: str, max_depth: int = MAX_DEPTH) -> str:
     """
     # (no quicker bound: one that counts start tags only changes, somewhere past a few hundred
     # tags, whether the tag names are read in Python, and the work then jumps)
-    if fragment.count("<") <= max_depth or _max_depth(fragment) <= max_depth:
+    if fragment.count("<") <= max_depth or _max_depth(fragment, max_depth) <= max_depth:
         return fragment
     out: list[str] = []
     stack: list[str] = []
@@ -990,7 +993,7 @@ def precleaned(fragment: str) -> tuple[str, bool] | None:
         or "\r" in fragment
         or _CLEANER.clean(fragment) != fragment
         or not reparses_identically(fragment)
-        or _max_depth(fragment) > TOKEN_DEPTH
+        or _max_depth(fragment, TOKEN_DEPTH) > TOKEN_DEPTH
         or break_long_text(fragment) != fragment
         or "<textarea" in fragment
     ):
@@ -1037,7 +1040,7 @@ def clean_with_tokens(
         # the fragments add at most TOKEN_DEPTH levels: no tag is dropped, with or without
         or not (
             fragment.count("<") <= MAX_DEPTH - TOKEN_DEPTH
-            or _max_depth(fragment) <= MAX_DEPTH - TOKEN_DEPTH
+            or _max_depth(fragment, MAX_DEPTH - TOKEN_DEPTH) <= MAX_DEPTH - TOKEN_DEPTH
         )
         # a text run holding a token is longer than the runs around the fragment: when
         # it needs no break, they need none either
