@@ -68,6 +68,9 @@ def find_link_shortcuts(text: str) -> list[tuple[int, int, str, str]]:
         end, label, target = match
         results.append((start, end, label, target))
         pos = end
+    budget.charge(
+        len(text) + find.open.spent + find.close.spent + find.arrow.spent + find.special.spent
+    )
     return results
 
 
@@ -78,13 +81,14 @@ class _Next:
     answer, so increasing queries cost amortised constant time.
     """
 
-    __slots__ = ("text", "needle", "low", "found")
+    __slots__ = ("text", "needle", "low", "found", "spent")
 
     def __init__(self, text: str, needle) -> None:
         self.text = text
         self.needle = needle
         self.low = 1
         self.found = 0
+        self.spent = 0  # characters searched, charged by find_link_shortcuts
 
     def __call__(self, position: int) -> int:
         if self.low <= position <= self.found or (self.found < 0 and position >= self.low):
@@ -94,7 +98,7 @@ class _Next:
         else:
             m = self.needle.search(self.text, position)
             found = m.start() if m else len(self.text)
-        budget.charge((found if found >= 0 else len(self.text)) - position)
+        self.spent += (found if found >= 0 else len(self.text)) - position
         self.low = position
         self.found = found
         return found
