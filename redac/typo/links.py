@@ -280,8 +280,15 @@ TYPE_LABELS = {
 MISSING_LABELS = {"auteur": "Auteur :"}
 
 
+#: an internal shortcut is shorter than this; a longer target is an explicit URL (the pattern
+#: backtracks quadratically on long runs of spaces or digits)
+MAX_SHORTCUT_REF = 500
+
+
 def typer_raccourci(ref: str) -> tuple[str, str, str, str] | None:
     """``article12?x=1#a`` → ``("article", "12", "x=1", "a")`` (SPIP ``typer_raccourci``)."""
+    if len(ref) > MAX_SHORTCUT_REF:
+        return None
     m = _RACCOURCI_URL.match(ref)
     if not m:
         return None
@@ -482,10 +489,22 @@ def attribut_html(text: str) -> str:
 
 # ----------------------------------------------------------------- other shortcuts
 
-_GLOSSARY = re.compile(r"\[\?+\s*([^\]\[<>]+)\]")
+# (the lookahead, implied by the rest, fails at once where no ']' ends the term: "\s*" and the
+# term both take spaces, which backtracked quadratically on a long run of them)
+_GLOSSARY = re.compile(r"\[\?+(?=[^\]\[<>]*\])\s*([^\]\[<>]+)\]")
 _GLOSES = re.compile(r"^([^|#{]*\w[^|#{]*)([^#]*)(#([^|{}]*))?(.*)$", re.S)
-_GLOSS_NUM = re.compile(r"^(.*?)(\d*)$", re.S)
 _SPACES = re.compile(r"\s+")
+
+
+def _gloss_head(text: str) -> str:
+    r"""``_GLOSS_NUM.match(text).group(1)`` (``^(.*?)(\d*)$``: the text before its trailing
+    digits, a final newline left out), without the lazy pattern, which read the digits again
+    from each position of a long run of them not at the end."""
+    body = text[:-1] if text.endswith("\n") else text
+    end = len(body)
+    while end and body[end - 1].isdecimal():
+        end -= 1
+    return body[:end]
 
 
 def glossary_links(text: str, ctx: LinkContext) -> str:
@@ -497,11 +516,11 @@ def glossary_links(text: str, ctx: LinkContext) -> str:
         r = _GLOSES.match(m.group(1))
         if not r:
             return m.group(0)
-        gm = _GLOSS_NUM.match(r.group(4) or "")
+        head = _gloss_head(r.group(4) or "")
         term_text = r.group(1) + r.group(2) + r.group(5)
         label, bulle, hlang = split_link_attributes(term_text)
         if not bulle and "|" not in term_text:
-            bulle = gm.group(1) if gm else ""
+            bulle = head
         term = quote(_SPACES.sub("_", label), safe="")
         url = f"https://{ctx.lang}.wikipedia.org/wiki/{term}"
         return render_link(ctx, url, label, "spip_glossaire", bulle, hlang)

@@ -23,7 +23,9 @@ _PROTECT_TARGET = "\ufde0\ufde1\ufde2\ufde3\ufde4\ufde5\ufde6\ufde7"
 _PROTECT = str.maketrans(_PROTECT_SOURCE, _PROTECT_TARGET)
 _UNPROTECT_MAP = dict(zip(_PROTECT_TARGET, _PROTECT_SOURCE, strict=True))
 _UNPROTECT_RE = re.compile("[" + _PROTECT_TARGET + "]")
-_TAG_WITH_PUNCT = re.compile(r"</?[a-zA-Z!][^<>]*[!':;?~%\-][^<>]*>")
+# (the run before the mark stops at the first mark: "[^<>]*" there backtracked over every mark
+# of a long tag without '>' and read the rest of it again from each, quadratic)
+_TAG_WITH_PUNCT = re.compile(r"</?[a-zA-Z!][^<>!':;?~%\-]*+[!':;?~%\-][^<>]*>")
 
 # Characters SPIP normalises before adding spaces (charset utf-8 branch).
 _FR_TRANS = {

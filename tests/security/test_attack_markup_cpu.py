@@ -297,6 +297,11 @@ def test_attack_markup_cpu_cached_page_answers_fast_while_four_previews_run(tmp_
             for thread in threads:
                 thread.join(60)
         timings.sort()
+        print(
+            f"cached page while previews run: median {timings[len(timings) // 2] * 1000:.1f} ms, "
+            f"max {timings[-1] * 1000:.1f} ms; previews: {statuses.count(200)} rendered, "
+            f"{statuses.count(429)} answered 429"
+        )
         assert 200 in statuses, statuses  # previews were rendered, not only refused
         assert set(statuses) <= {200, 429}, statuses
         assert timings[len(timings) // 2] < 0.1, timings
@@ -321,3 +326,24 @@ def test_attack_markup_cpu_unclosed_textarea_beside_a_long_escaped_run_renders()
     source = "<textarea>" + "a&amp;" * 3000
     out = propre(source)
     assert out.count("a&amp;") >= 2900
+
+
+#: one long run where a pattern backtracked over every character and read the rest of the
+#: run again from each (polynomial in the run's length, with a single opener)
+LONG_RUNS = {
+    "glossary_term_of_spaces": lambda n: "[?" + " " * n,
+    "link_target_of_spaces": lambda n: "[texte->" + " " * n + "a]",
+    "link_target_of_digits": lambda n: "[texte->" + "1" * n + "x]",
+    "tag_without_end_full_of_marks": lambda n: "<cad" + "&nbsp;" * (n // 6) + "<b>",
+    "glossary_anchor_of_digits": lambda n: "[?a#" + "1" * n + "x]",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(LONG_RUNS))
+def test_attack_markup_cpu_single_long_runs_do_not_backtrack(shape):
+    text = LONG_RUNS[shape](SIZE)
+    before = budget.overruns()
+    best = min(_cpu(propre, text) for _ in range(2))
+    assert budget.overruns() == before
+    # the old engine: 100 s and more for the glossary and link target runs
+    assert best < 1.0, f"{shape}: {best:.2f} s of CPU for {SIZE} characters"
