@@ -4,6 +4,7 @@ sections, the trash, and the live preview of SPIP markup."""
 from __future__ import annotations
 
 import base64
+import threading
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,6 +33,11 @@ from .security import (
 )
 
 SPIP_PREVIEW_MAX_CHARS = 100_000
+#: previews rendered at once by one worker process (see spip_preview)
+SPIP_PREVIEW_CONCURRENCY = 1
+#: a preview's share of the work budget of a page's conversion (redac.typo.budget)
+SPIP_PREVIEW_BUDGET_FACTOR = 0.5
+_PREVIEW_SLOTS = threading.BoundedSemaphore(SPIP_PREVIEW_CONCURRENCY)
 
 
 def _next_url(request, default="wagtailadmin_home"):
@@ -192,8 +198,22 @@ def spip_preview(request):
     if len(text) > SPIP_PREVIEW_MAX_CHARS:
         return HttpResponseBadRequest(_("Texte trop long pour l'aperçu."))
     from redac.core.templatetags.redac_tags import spip_filter
+    from redac.typo import budget
 
-    return JsonResponse({"html": str(spip_filter(text))})
+    # Previews share the workers with the readers: one at a time per worker process, and a
+    # busy slot answers at once (the editor's page retries) instead of holding a thread that
+    # a reader needs. Each preview gets half the work budget of a page (redac.typo.budget).
+    if not _PREVIEW_SLOTS.acquire(blocking=False):
+        response = JsonResponse({"error": _("Aperçu occupé, nouvel essai dans un instant.")},
+                                status=429)  # fmt: skip
+        response["Retry-After"] = "1"
+        return response
+    try:
+        with budget.scaled(SPIP_PREVIEW_BUDGET_FACTOR):
+            html = str(spip_filter(text))
+    finally:
+        _PREVIEW_SLOTS.release()
+    return JsonResponse({"html": html})
 
 
 # --- Visits shown in the page editor --------------------------------------------------------------
