@@ -75,28 +75,73 @@ def refusal_reason(page) -> str | None:
     return blocked_by_silence(page)
 
 
+#: How many levels of replies the page nests. Deeper replies are listed flat, in the order they
+#: were posted, under the reply at this depth (each says whom it answers), as forums do: a thread
+#: of any depth renders with a bounded template depth and stays readable on a phone.
+MAX_NESTING = 4
+
+
 @dataclass
 class Thread:
     comment: Comment
     replies: list[Thread]
+    #: The message a flattened reply answers (shown as « en réponse à … »); None when the nesting
+    #: already says it.
+    reply_to: Comment | None = None
 
 
 def published_threads(page) -> list[Thread]:
-    """Published comments of ``page`` as a tree. A reply to a message readers may not see (refused,
-    spam, pending) is hidden with it, at any depth, as SPIP hides the replies of a removed forum
-    message: a reply read without what it answers misleads. A reply whose parent was deleted
-    outright (no parent any more) stands at the top level."""
+    """Published comments of ``page`` as a tree at most :data:`MAX_NESTING` levels deep. A reply to
+    a message readers may not see (refused, spam, pending) is hidden with it, at any depth, as SPIP
+    hides the replies of a removed forum message: a reply read without what it answers misleads.
+    A reply whose parent was deleted outright (no parent any more) stands at the top level.
+
+    Built iteratively (no recursion): stored threads of any depth, even cycles in imported data,
+    never raise RecursionError (issue 15, item 6)."""
     comments = _published_of_page().run(page=page.pk)
-    nodes = {c.pk: Thread(c, []) for c in comments}
+    by_pk = {c.pk: c for c in comments}
+    children: dict[int, list[Comment]] = {}
     roots = []
-    for comment in comments:
+    for comment in comments:  # already in posting order
         if comment.parent_id is None:
-            roots.append(nodes[comment.pk])
-            continue
-        parent = nodes.get(comment.parent_id)
-        if parent is not None:  # else: its parent is not shown, so neither is it
-            parent.replies.append(nodes[comment.pk])
-    return roots
+            roots.append(comment)
+        elif comment.parent_id in by_pk:  # else: its parent is not shown, so neither is it
+            children.setdefault(comment.parent_id, []).append(comment)
+    threads = [Thread(c, []) for c in roots]
+    # (thread, depth): a root is at depth 1; only what is reachable from a root is shown
+    stack = [(t, 1) for t in threads]
+    while stack:
+        thread, depth = stack.pop()
+        kids = children.get(thread.comment.pk, [])
+        if depth < MAX_NESTING:
+            thread.replies = [Thread(c, []) for c in kids]
+            stack.extend((t, depth + 1) for t in thread.replies)
+        elif kids:
+            thread.replies = _flattened(thread.comment, children)
+    return threads
+
+
+def _flattened(anchor: Comment, children: dict[int, list[Comment]]) -> list[Thread]:
+    """Every reply below ``anchor``, at any depth, as one flat list in posting order."""
+    found, todo = [], list(children.get(anchor.pk, []))
+    while todo:
+        comment = todo.pop()
+        found.append(comment)
+        todo.extend(children.get(comment.pk, []))
+    found.sort(key=lambda c: (c.created_at, c.pk))
+    parents = {anchor.pk: anchor} | {c.pk: c for c in found}
+    return [Thread(c, [], None if c.parent_id == anchor.pk else parents[c.parent_id])
+            for c in found]  # fmt: skip
+
+
+def count_threads(threads: list[Thread]) -> int:
+    """How many comments a tree of :class:`Thread` shows (iteratively, at any size)."""
+    total, todo = 0, list(threads)
+    while todo:
+        thread = todo.pop()
+        total += 1
+        todo.extend(thread.replies)
+    return total
 
 
 @prepared
