@@ -16,7 +16,7 @@ from redac.core.lib.antispam import (
     hit_rate_limit,
     honeypot_filled,
     issue_stamp,
-    stamp_problem,
+    use_stamp,
 )
 from redac.core.lib.net import client_ip
 
@@ -47,7 +47,7 @@ def _comment_form_page(request, page):
             problem, status = THROTTLED_MESSAGE, 429
         elif honeypot_filled(request.POST):
             return uncacheable(HttpResponseRedirect(here + "?envoye=attente"))
-        elif (problem := stamp_problem(request.POST.get("horodatage"))) is not None:
+        elif (problem := use_stamp(request.POST.get("horodatage"))) is not None:
             status = 400
         elif form.is_valid():
             data = form.cleaned_data
