@@ -19,6 +19,7 @@ from redac.core.lib.antispam import (
     use_stamp,
 )
 from redac.core.lib.net import client_ip
+from redac.core.lib.params import positive_int
 
 from .forms import CommentForm
 from .models import Comment
@@ -52,8 +53,8 @@ def _comment_form_page(request, page):
         elif form.is_valid():
             data = form.cleaned_data
             parent = None
-            if data.get("parent"):
-                parent = Comment.objects.published().filter(page=page, pk=data["parent"]).first()
+            if parent_id := positive_int(data.get("parent")):
+                parent = Comment.objects.published().filter(page=page, pk=parent_id).first()
             comment = post_comment(page, author_name=data["author_name"],
                                    author_email=data["author_email"], body=data["body"],
                                    parent=parent, ip_address=client_ip(request))  # fmt: skip
@@ -64,18 +65,11 @@ def _comment_form_page(request, page):
         form.data = form.data.copy()
         form.data["horodatage"] = issue_stamp()
     else:
-        parent = request.GET.get("reponse", "")
-        form = CommentForm(initial={"horodatage": issue_stamp(),
-                                    "parent": parent if parent.isdigit() else None})  # fmt: skip
+        parent = positive_int(request.GET.get("reponse", ""))
+        form = CommentForm(initial={"horodatage": issue_stamp(), "parent": parent})
     replying_to = None
-    if form["parent"].value():
-        replying_to = (
-            Comment.objects.published()
-            .filter(page=page, pk=str(form["parent"].value())[:18])
-            .first()
-            if str(form["parent"].value()).isdigit()
-            else None
-        )
+    if parent_id := positive_int(str(form["parent"].value() or "")):
+        replying_to = Comment.objects.published().filter(page=page, pk=parent_id).first()
     context = {"page": page, "form": form, "problem": problem, "closed": reason,
                "sent": request.GET.get("envoye"), "replying_to": replying_to,
                "form_action": here}  # fmt: skip

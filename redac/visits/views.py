@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from wagtail.models import Page
 
+from redac.core.lib.params import positive_int
+
 from . import services
 from .buffer import visit_buffer
 from .visitor import is_bot, referrer_label, refuses_tracking, visitor_key
@@ -82,13 +84,7 @@ def _error(status: int, message: str) -> HttpResponse:
 
 
 def _parse_page_id(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 < value < 2**63 else None
-    if isinstance(value, str) and value.isdigit() and len(value) < 19:
-        return int(value)
-    return None
+    return positive_int(value)
 
 
 class Outcome:
@@ -136,8 +132,9 @@ def handle_beacon(meta, read) -> Outcome:
     if len(body) > MAX_BODY_BYTES:
         return Outcome(413, "Corps de requête trop grand.")
     try:
+        # RecursionError: 2 KB of nested ``[`` is deeper than the parser's recursion limit
         payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return Outcome(400, 'Corps JSON attendu : {"page": <id>, "referrer": "<url>"}.')
     if not isinstance(payload, dict):
         return Outcome(400, "Objet JSON attendu.")
