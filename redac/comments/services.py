@@ -27,34 +27,68 @@ from .models import BODY_MAX_LENGTH, IP_RETENTION, Comment
 #: deleted): the page cache (redac.delivery) purges the page's URL. Arguments: ``page``.
 comments_changed = Signal()
 
-#: Display names a reader may not take (impersonation, security case 16). Staff members' names
-#: and the site's own name are added at check time.
+#: Display names a reader may not take (impersonation, security case 16), compared as
+#: :func:`name_skeleton` says. The authors' public names (bylines), staff members' full names and
+#: the site's own name are added at check time; never login names, which are not public (issue 15).
 RESERVED_NAMES = {"redaction", "la redaction", "admin", "administrateur", "administratrice",
                   "administration", "moderateur", "moderatrice", "moderation", "webmestre",
                   "webmaster", "root", "staff", "equipe", "l'equipe"}  # fmt: skip
 
+#: After case folding, letters and digits that pass for one another in a name (« AdmIn »,
+#: « Adm1n », « rn » for « m »): UTS #39's skeleton maps them alike.
+_ASCII_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l"})
 
-def _fold(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+def _latin_lookalike(char: str) -> str:
+    """A non-Latin letter that passes for a Latin one (Cyrillic « а », Greek « ο »…), as that
+    Latin letter, from Unicode's confusables data (the confusable-homoglyphs library, which
+    ships it: no table of our own to keep up to date)."""
+    from confusable_homoglyphs import confusables
+
+    found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin", "common"])
+    for entry in found or ():
+        for glyph in entry["homoglyphs"]:
+            if glyph["c"].isascii():
+                return glyph["c"]
+    return char
 
 
-def is_reserved_name(name: str) -> bool:
-    """Whether a reader's display name would pass for the organisation or a staff member."""
-    folded = _fold(name)
-    if folded in RESERVED_NAMES or folded == _fold(site_name()):
-        return True
+def name_skeleton(name: str) -> str:
+    """What a display name looks like, whatever characters spell it: NFKC (fullwidth and styled
+    letters), look-alike letters of other scripts as their Latin twin, case folded, accents,
+    invisible characters (zero-width space, joiners, bidi marks), punctuation (curly or straight
+    apostrophes, dots, hyphens), symbols and spaces removed, then the common ASCII look-alikes
+    mapped alike. Two names with one skeleton are the same name to a reader."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = "".join(c if c.isascii() else _latin_lookalike(c) for c in text)
+    text = unicodedata.normalize("NFKD", text.casefold())
+    # letters and digits only; modifier letters (« ʼ », « ˈ ») pass for punctuation
+    kept = "".join(c for c in text if unicodedata.category(c)[0] in "LN"
+                   and unicodedata.category(c) != "Lm")  # fmt: skip
+    return kept.translate(_ASCII_LOOKALIKES).replace("rn", "m").replace("vv", "w")
+
+
+def _reserved_skeletons() -> set[str]:
     from redac.news.models import Author
 
+    names = set(RESERVED_NAMES) | {site_name()}
+    names.update(Author.objects.values_list("name", flat=True))
+    # staff members' full names (security case 16), as a byline would print them; never their
+    # logins, which are not public and which a refusal would confirm
     User = get_user_model()
     staff = User.objects.filter(is_active=True).filter(is_staff=True) | User.objects.filter(
         is_active=True, groups__isnull=False
     )
-    for first, last, username in staff.distinct().values_list("first_name", "last_name",
-                                                               "username"):  # fmt: skip
-        if folded in {_fold(f"{first} {last}"), _fold(username)} - {""}:
-            return True
-    return any(_fold(n) == folded for n in Author.objects.values_list("name", flat=True))
+    for first, last in staff.distinct().values_list("first_name", "last_name"):
+        names.add(f"{first} {last}".strip())
+    return {skeleton for skeleton in map(name_skeleton, names) if skeleton}
+
+
+def is_reserved_name(name: str) -> bool:
+    """Whether a reader's display name would pass for the organisation, one of its authors (their
+    public names: bylines) or a staff member (full name), however it is spelled."""
+    skeleton = name_skeleton(name)
+    return bool(skeleton) and skeleton in _reserved_skeletons()
 
 
 def commentable_page(page_id: int):
