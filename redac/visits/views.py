@@ -25,7 +25,7 @@ from redac.core.lib.params import positive_int
 
 from . import services
 from .buffer import visit_buffer
-from .visitor import is_bot, referrer_label, refuses_tracking, visitor_key
+from .visitor import from_own_page, is_bot, referrer_label, refuses_tracking, visitor_key
 
 MAX_BODY_BYTES = 2048
 MAX_REFERRER_CHARS = 1000
@@ -147,6 +147,8 @@ def handle_beacon(meta, read) -> Outcome:
     page = live_page(page_id)
     if page is None:
         return Outcome(400, "Page inconnue.")
+    if not from_own_page(meta, own_hosts(), require_evidence=False):
+        return ACCEPTED  # sent from another site's page: answered alike, never counted
     return count_visit(meta, page_id, referrer, page[1])
 
 
@@ -171,7 +173,10 @@ def pixel(request, page_id: int):
     page = live_page(page_id)
     if page is None:
         return _error(404, "Page inconnue.")
-    count_visit(request.META, page_id, "", page[1])
+    # Only an <img> of this site's pages counts: any site can embed the pixel, and its address
+    # can be typed in; the same image is answered either way.
+    if from_own_page(request.META, own_hosts(), require_evidence=True):
+        count_visit(request.META, page_id, "", page[1])
     return _no_store(HttpResponse(PIXEL, content_type="image/gif"))
 
 
