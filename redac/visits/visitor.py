@@ -1,6 +1,7 @@
 """Who is visiting, reduced to what the CNIL audience-measurement exemption allows.
 
-The visitor key is ``HMAC-SHA256(daily secret, truncated IP | User-Agent | page)``, cut to 128 bits.
+The visitor key is ``HMAC-SHA256(daily secret, truncated IP | User-Agent bucket | page)``, cut to
+128 bits (one of ``USER_AGENT_BUCKETS`` buckets: an address adds a bounded count, issue 15).
 
 *Why a daily secret in a file, not in the database.* The CNIL exemption requires that the data
 cannot be linked back to a person and are not cross-referenced. The key is only useful to count a
