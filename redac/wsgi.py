@@ -1,7 +1,8 @@
 """WSGI entry point, served by granian through ``redac serve``.
 
 Django is wrapped in the page cache's fast path (redac.delivery.wsgi): a cached page is answered
-before any Django code runs.
+before any Django code runs. ``last_resort`` (redac.core.lastresort) is re-exported here for the
+tests that assemble the same stack.
 """
 
 import os
@@ -12,9 +13,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redac.settings")
 
 django_application = get_wsgi_application()  # sets Django up; the wrappers import models
 
+from redac.core.lastresort import last_resort  # noqa: E402
 from redac.delivery.wsgi import CachedApp  # noqa: E402
 from redac.visits.fastpath import BeaconFastPath  # noqa: E402
 
 # Outermost first: visit beacons (visits/fastpath.py), then cached pages (delivery/wsgi.py), are
-# answered before Django's middleware; everything else reaches Django.
-application = BeaconFastPath(CachedApp(django_application))
+# answered before Django's middleware; everything else reaches Django. Around them all, the
+# last-resort error answer that keeps the security headers (core/lastresort.py).
+application = last_resort(BeaconFastPath(CachedApp(django_application)))

@@ -92,3 +92,11 @@ def reset_schedule() -> None:
     """Make every job due (what a worker start does)."""
     for job in _registry.values():
         job.next_run = 0.0
+
+
+@periodic("core.purge_used_stamps", every=3600)
+def purge_used_form_stamps() -> None:
+    """Forget the spent anti-spam stamps once they have expired (redac.core.lib.antispam)."""
+    from redac.core.lib.antispam import purge_used_stamps
+
+    purge_used_stamps()

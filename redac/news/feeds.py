@@ -6,6 +6,10 @@ enclosure, keywords as categories.
 
 Every URL is absolute on ``REDAC_SITE_URL`` (never the request's Host), every text is stripped of
 characters XML 1.0 forbids (security case 54), and only ``published()`` items appear (case 55).
+Every field is either plain text (titles, bylines, categories: XML-escaped text, as Atom's
+``type="text"`` says) or HTML that readers render: the description is the item's plain text
+escaped as text, the full text is the page's rendered HTML without what the page hides, cleaned
+by the allow-list of ``text.clean_html`` (issue 15, « feed_markup »).
 Feeds carry no per-user content, so the page cache (issue 6) may keep them; ``Last-Modified`` is the
 newest item's date.
 """
@@ -23,7 +27,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from .models import ArticlePage, Author, BrevePage, Keyword, SectionPage, published
-from .text import absolute_url, item_html, summary, xml_safe
+from .text import absolute_url, feed_summary_html, item_html, summary, xml_safe
 
 FEED_SIZE = 30
 FEED_MAX_AGE = 300  # seconds; a publish purges the cache anyway (DESIGN.md data flow 2)
@@ -143,7 +147,8 @@ class SiteFeed(Feed):
         return xml_safe(item.title)
 
     def item_description(self, item):
-        return xml_safe(summary(item))
+        # plain text, in a field that readers take for HTML: escaped as text (feed_summary_html)
+        return feed_summary_html(summary(item))
 
     def item_link(self, item):
         return absolute_url(_page_path(item))

@@ -755,20 +755,21 @@ def with_comment_counts(queryset):
 
     if not apps.is_installed("redac.comments"):
         return queryset
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
+    from django.db import connection
+    from django.db.models import IntegerField
+    from django.db.models.expressions import RawSQL
 
-    from redac.comments.models import Comment
+    from redac.comments.models import shown_count_sql
 
-    # a reply to a message readers do not see is hidden with it (redac.comments.services); the
-    # count follows it one level deep (deeper chains under a removed message are rare)
-    shown = models.Q(parent__isnull=True) | models.Q(parent__status=Comment.Status.PUBLISHED)
-    counts = (
-        Comment.objects.published().filter(shown, page=OuterRef("pk"))
-        .order_by().values("page").annotate(n=Count("pk")).values("n")
-    )  # fmt: skip
+    # a reply to a message readers do not see is hidden with it, at any depth
+    # (redac.comments.services.published_threads): a recursive count, correlated on the page
+    meta = queryset.model._meta
+    column = (
+        f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(meta.pk.column)}"
+    )
+    sql, params = shown_count_sql(column)
     return queryset.annotate(
-        published_comment_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+        published_comment_count=RawSQL(sql, params, output_field=IntegerField())  # noqa: S611
     )
 
 

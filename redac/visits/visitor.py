@@ -1,6 +1,7 @@
 """Who is visiting, reduced to what the CNIL audience-measurement exemption allows.
 
-The visitor key is ``HMAC-SHA256(daily secret, truncated IP | User-Agent | page)``, cut to 128 bits.
+The visitor key is ``HMAC-SHA256(daily secret, truncated IP | User-Agent bucket | page)``, cut to
+128 bits (one of ``USER_AGENT_BUCKETS`` buckets: an address adds a bounded count, issue 15).
 
 *Why a daily secret in a file, not in the database.* The CNIL exemption requires that the data
 cannot be linked back to a person and are not cross-referenced. The key is only useful to count a
@@ -211,12 +212,54 @@ class DailySecret:
 daily_secret = DailySecret()
 
 
+#: How many visitors one address (as truncated above) can add to one page in one day, whatever
+#: User-Agent strings it sends: the User-Agent only chooses one of this many buckets. Sending a
+#: new User-Agent with each beacon used to add one visit each time (issue 15, visit_inflation).
+#: Two real readers behind one truncated address whose browsers fall in the same bucket count
+#: once: an undercount of the same kind as the truncation's (docs/privacy.md).
+USER_AGENT_BUCKETS = 16
+
+
+def _user_agent_bucket(user_agent: str) -> int:
+    return hashlib.blake2b(user_agent.encode("utf-8", "replace"), digest_size=2).digest()[0] % \
+        USER_AGENT_BUCKETS  # fmt: skip
+
+
 def visitor_key(meta, page_id: int, day: dt.date) -> str:
+    user_agent = meta.get("HTTP_USER_AGENT", "")[:500]
     material = "|".join(
-        (truncated(client_address(meta)), meta.get("HTTP_USER_AGENT", "")[:500], str(page_id))
+        (truncated(client_address(meta)), f"ua{_user_agent_bucket(user_agent)}", str(page_id))
     )
     digest = hmac.new(daily_secret.for_day(day), material.encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
+
+
+#: ``Sec-Fetch-Site`` values of a request made by one of this site's own pages.
+_OWN_FETCH_SITES = {"same-origin", "same-site"}
+
+
+def from_own_page(meta, own_hosts: set[str], *, require_evidence: bool) -> bool:
+    """Whether the request was made by one of this site's pages, as the browser tells it:
+    ``Sec-Fetch-Site`` (every current browser sends it, and no page can forge it), else the
+    ``Origin`` or ``Referer`` host. Without any of them, ``require_evidence`` decides: the
+    ``<noscript>`` pixel requires it (an ``<img>`` on another site, or the address typed in, must
+    not count), the script's beacon does not (it sends ``Origin`` from any browser that has it)."""
+    fetch_site = meta.get("HTTP_SEC_FETCH_SITE", "").strip().lower()
+    if fetch_site:
+        return fetch_site in _OWN_FETCH_SITES
+    for header in ("HTTP_ORIGIN", "HTTP_REFERER"):
+        value = meta.get(header, "").strip()
+        if value and value != "null":
+            try:
+                parts = urlsplit(value)
+                parts.port  # noqa: B018 (raises on a malformed port: « host:80.evil.example »)
+                host = (parts.hostname or "").rstrip(".")
+            except ValueError:
+                return False
+            return host in own_hosts
+        if value == "null":  # an opaque origin: a sandboxed frame, a data: page
+            return False
+    return not require_evidence
 
 
 def referrer_label(referrer: str, own_hosts: set[str]) -> str:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 
 from redac.news.feeds import feed_links
 from redac.news.models import ArticlePage, BrevePage, SectionPage, display_ancestors
-from redac.news.text import absolute_url, summary, truncate_words
+from redac.news.text import absolute_url, spip_text, summary, truncate_words
 
 register = template.Library()
 
@@ -183,10 +183,11 @@ def seo_meta(context):
     elif author is not None:
         meta["canonical"] = absolute_url(author.get_absolute_url())
         meta["title"] = author.name
-        meta["description"] = truncate_words(author.bio, 200) if author.bio else None
+        # SPIP text on the page (|spip): described by what the page shows of it
+        meta["description"] = truncate_words(spip_text(author.bio), 200) if author.bio else None
         meta["og_type"] = "profile"
     elif keyword is not None:
         meta["canonical"] = absolute_url(keyword.get_absolute_url())
         meta["title"] = keyword.name
-        meta["description"] = truncate_words(keyword.description, 200) or None
+        meta["description"] = truncate_words(spip_text(keyword.description or ""), 200) or None
     return meta
