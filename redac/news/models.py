@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -172,8 +173,16 @@ class BasePage(VisitCounterMixin, ImportRefMixin, Page):
         translations are activated for the whole render (the response is rendered here, inside
         the language). The page cache keys stay right: the language is the page's, so a URL
         always renders the same way; the chrome fragments a worker keeps are keyed by language
-        (redac.core.templatetags.redac_tags._site_fragment)."""
-        return self._in_own_language(super().serve, request, *args, **kwargs)
+        (redac.core.templatetags.redac_tags._site_fragment).
+
+        A restricted page reaches here only for someone allowed to read it: it is never marked
+        shareable, whatever the request carries (redac.delivery.middleware), so no page cache or
+        CDN keeps it for others."""
+        response = self._in_own_language(super().serve, request, *args, **kwargs)
+        if any(self.path.startswith(path) for path in restricted_paths()):
+            response.redac_cache = False
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
 
     def serve_preview(self, request, mode_name):
         """A preview speaks the page's language too (Wagtail renders it without ``serve``)."""
@@ -317,25 +326,35 @@ def display_ancestors(page) -> list:
     return [p for p in known if p.depth > 1]
 
 
-def restricted_paths() -> tuple[str, ...]:
-    """Tree paths of the pages that carry a view restriction (private sections), read once per
-    worker until the next invalidation: saving or deleting a restriction invalidates every page
-    (redac.delivery.signals), so no reader sees a page made private a moment ago."""
-    from wagtail.models import PageViewRestriction
+def restricted_paths(*, fresh: bool = False) -> tuple[str, ...]:
+    """Tree paths of the pages that carry a view restriction (private sections).
 
+    Readers' pages read them once per worker until the next invalidation: saving or deleting a
+    restriction empties the page cache and changes its generation (redac.delivery.signals), which
+    every worker and node checks before using the remembered value. Code that decides while a
+    restriction is being saved (the search index, in a signal handler that may run before the
+    invalidation's) asks ``fresh=True``: read from the database now, never from memory."""
+    if fresh:
+        return _read_restricted_paths()
     from redac.delivery.chrome import site_wide
 
-    return site_wide("view_restrictions", lambda: tuple(
-        PageViewRestriction.objects.values_list("page__path", flat=True).distinct()))  # fmt: skip
+    return site_wide("view_restrictions", _read_restricted_paths)
 
 
-def published(model, paths: tuple[str, ...] | None = None):
+def _read_restricted_paths() -> tuple[str, ...]:
+    from wagtail.models import PageViewRestriction
+
+    return tuple(PageViewRestriction.objects.values_list("page__path", flat=True).distinct())
+
+
+def published(model, paths: tuple[str, ...] | None = None, *, fresh: bool = False):
     """The one definition of "what readers may see" for a page type: live, and not restricted
     (Wagtail's ``.public()``, without its query of every restriction on each call). ``paths``:
-    the restricted tree paths, when the caller already has them."""
+    the restricted tree paths, when the caller already has them; ``fresh``: read them from the
+    database rather than from this worker's memory (see :func:`restricted_paths`)."""
     queryset = model.objects.live()
     if paths is None:
-        paths = restricted_paths()
+        paths = restricted_paths(fresh=fresh)
     if paths:
         queryset = queryset.exclude(
             reduce(operator.or_, (models.Q(path__startswith=p) for p in paths))

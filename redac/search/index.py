@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from redac.news.models import ArticlePage, Author, BrevePage, SectionPage, published
+from redac.news.models import (
+    ArticlePage,
+    Author,
+    BrevePage,
+    SectionPage,
+    published,
+    restricted_paths,
+)
 from redac.news.text import item_plain_text, spip_plain
 
 from . import analysis
@@ -100,7 +107,9 @@ def index_page(page) -> bool:
     if model not in PAGE_KINDS:
         return False
     kind = PAGE_KINDS[model]
-    if not published(model).filter(pk=page.pk).exists():
+    # Read the restrictions now: this runs in the handlers of a restriction's own save, maybe
+    # before the page cache's invalidation that makes workers forget the ones they remember.
+    if not published(model, fresh=True).filter(pk=page.pk).exists():
         remove(kind, page.pk)
         return False
     _save(kind, page.pk, entry_fields_for_page(page))
@@ -112,11 +121,12 @@ def index_pages(model, pks) -> int:
     the SPIP import). Same rule: pages readers may see are indexed, the others removed."""
     kind = PAGE_KINDS[model]
     section_titles = dict(SectionPage.objects.filter(depth=3).values_list("path", "title"))
+    paths = restricted_paths(fresh=True)
     indexed = 0
     pks = list(pks)
     for start in range(0, len(pks), 500):
         chunk = pks[start : start + 500]
-        pages = published(model).filter(pk__in=chunk)
+        pages = published(model, paths).filter(pk__in=chunk)
         if model is not SectionPage:
             pages = pages.prefetch_related("author_links__author", "keywords")
         entries = {page.pk: entry_fields_for_page(page, section_titles) for page in pages}
@@ -177,7 +187,7 @@ def rebuild() -> dict[str, int]:
                 cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
         counts = {}
         for model, kind in PAGE_KINDS.items():
-            pages = published(model)
+            pages = published(model, fresh=True)
             if model is not SectionPage:
                 pages = pages.prefetch_related("author_links__author", "keywords")
             counts[kind] = sum(index_page(page) for page in pages)
