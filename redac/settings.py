@@ -110,6 +110,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "redac.core.middleware.NoEmptyHeadersMiddleware",  # no "Content-Encoding: None" (issue 15)
     "django.middleware.security.SecurityMiddleware",
     "redac.core.middleware.SecurityHeadersMiddleware",
     "redac.delivery.middleware.DeliveryMiddleware",  # marks shareable responses (page cache)
