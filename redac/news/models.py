@@ -214,11 +214,19 @@ class BasePage(VisitCounterMixin, ImportRefMixin, Page):
         return PageViewRestriction.objects.filter(page_id__in=[self.pk, *(p.pk for p in chain)])
 
 
+#: :func:`route_in_one_query`'s answer when readers may reach no page at the address.
+NOT_FOUND = object()
+
+
 def route_in_one_query(home, path_components):
     """The live page at ``path_components`` under ``home`` and its ancestors, in one query for the
     whole tree walk (Wagtail's default route costs two queries per level). Returns None when a page
-    on the way routes by itself (RoutablePageMixin...) or nothing matches: Wagtail's own route then
-    decides, so behaviour never differs, only the query count."""
+    on the way routes by itself (RoutablePageMixin...): Wagtail's own route then decides, so
+    behaviour never differs, only the query count.
+
+    A draft's address and an address where nothing exists get the same answer, NOT_FOUND, after
+    the same work (this one query): nothing more is read for a page that is there but not live,
+    so neither the time nor the queries of a 404 tell that a draft exists (issue 15)."""
     if not path_components or len(path_components) > 20:
         return None
     rows = _route_query(len(path_components), home.depth).run(
@@ -232,12 +240,14 @@ def route_in_one_query(home, path_components):
                 row._cached_parent_obj = parent
                 chain.append(row)
                 parent = row
-    if len(chain) != len(path_components) + 1:
-        return None
     for page in chain[1:]:
         specific_class = page.specific_class
         if specific_class is None or specific_class.route is not Page.route:
             return None
+    # Every page on the way routes to its children by slug, as Wagtail's Page.route does: where
+    # the chain stops, or ends on a page that is not live, Wagtail would answer 404 too.
+    if len(chain) != len(path_components) + 1 or not chain[-1].live:
+        return NOT_FOUND
     target = _specific(chain[-1])
     target._cached_parent_obj = chain[-2]
     target._redac_ancestors = chain[:-1]
@@ -386,7 +396,7 @@ class HomePage(BasePage):
         target = route_in_one_query(self, path_components)
         if target is None:
             return super().route(request, path_components)
-        if not target.live:
+        if target is NOT_FOUND:
             raise Http404
         return RouteResult(target)
 
