@@ -809,5 +809,17 @@ def with_listing_relations(queryset, *, image: bool = True):
     return with_comment_counts(queryset.prefetch_related("author_links__author"))
 
 
+def published_authors(paths: tuple[str, ...] | None = None, *, fresh: bool = False):
+    """The authors readers may see: those with at least one published article or brève (the
+    one definition of :func:`published`). Only they have a public page, a feed, a sitemap entry
+    and a search entry; an author created ahead of a first article has none of them yet."""
+    return Author.objects.filter(
+        models.Q(pk__in=published(ArticlePage, paths, fresh=fresh)
+                 .values("author_links__author_id"))
+        | models.Q(pk__in=published(BrevePage, paths, fresh=fresh)
+                   .values("author_links__author_id"))
+    )  # fmt: skip
+
+
 # SPIP numbers (« Article n° 19 ») live in their own module; Django finds their models here.
 from .numbers import SpipNumber, SpipNumberCounter  # noqa: E402, F401

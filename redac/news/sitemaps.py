@@ -26,7 +26,6 @@ from django.views.decorators.http import require_safe
 
 from .models import (
     ArticlePage,
-    Author,
     BreveIndexPage,
     BrevePage,
     HomePage,
@@ -34,6 +33,7 @@ from .models import (
     SectionPage,
     StandardPage,
     published,
+    published_authors,
 )
 from .text import absolute_url, site_root, xml_safe
 
@@ -109,7 +109,7 @@ class AuthorSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Author.objects.order_by("slug")
+        return published_authors().order_by("slug")
 
     def location(self, item):
         return item.get_absolute_url()

@@ -15,6 +15,7 @@ from redac.news.models import (
     BrevePage,
     SectionPage,
     published,
+    published_authors,
     restricted_paths,
 )
 from redac.news.text import item_plain_text, spip_plain
@@ -153,6 +154,7 @@ def index_pages(model, pks) -> int:
                          for row in rows],
                     )  # fmt: skip
         indexed += len(rows)
+    sync_authors()
     return indexed
 
 
@@ -164,10 +166,27 @@ def remove_page(page) -> None:
 
 @transaction.atomic
 def index_author(author: Author) -> None:
+    """Index an author readers may see (something of theirs is published), remove it otherwise."""
+    if not published_authors(fresh=True).filter(pk=author.pk).exists():
+        remove(SearchEntry.Kind.AUTHOR, author.pk)
+        return
     _save(SearchEntry.Kind.AUTHOR, author.pk, {
         "title": author.name, "chapo": author.bio or "", "body": "", "tags": "",
         "url": author.get_absolute_url(), "date": None, "path": "", "section_title": "",
     })  # fmt: skip
+
+
+def sync_authors() -> None:
+    """Make the authors' entries follow what is published: an author is found once something of
+    theirs is published and visible, and no longer once nothing is (called whenever pages are
+    published, unpublished, moved, deleted or restricted; two queries when nothing changes)."""
+    kind = SearchEntry.Kind.AUTHOR
+    visible = set(published_authors(fresh=True).values_list("pk", flat=True))
+    indexed = set(SearchEntry.objects.filter(kind=kind).values_list("object_id", flat=True))
+    for gone in indexed - visible:
+        remove(kind, gone)
+    for author in Author.objects.filter(pk__in=visible - indexed):
+        index_author(author)
 
 
 def index_subtree(page) -> int:
@@ -191,7 +210,7 @@ def rebuild() -> dict[str, int]:
             if model is not SectionPage:
                 pages = pages.prefetch_related("author_links__author", "keywords")
             counts[kind] = sum(index_page(page) for page in pages)
-        authors = list(Author.objects.all())
+        authors = list(published_authors(fresh=True))
         for author in authors:
             index_author(author)
         counts[SearchEntry.Kind.AUTHOR] = len(authors)
