@@ -240,7 +240,8 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Renditions without metadata and readable by nginx, originals and documents private.
+    "default": {"BACKEND": "redac.core.storage.MediaStorage"},
     # Hashed names let whitenoise (and nginx) serve static files with a one-year Cache-Control.
     "staticfiles": {"BACKEND": "redac.core.storage.StaticStorage"},
 }
