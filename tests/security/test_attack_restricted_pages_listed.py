@@ -9,6 +9,8 @@ the order in which the signal handlers run."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.db.models.signals import post_delete, post_save
 from django.test import Client
@@ -19,6 +21,7 @@ from redac.delivery.tests import conftest as delivery_fixtures
 from redac.newsroom.tests.conftest import login
 
 page_cache = delivery_fixtures.page_cache  # an empty page cache for each test
+publish_dir = delivery_fixtures.publish_dir
 
 
 @pytest.fixture
@@ -133,18 +136,24 @@ def restrict_through_admin(listed, page, kind):
     ("kind", "where"), [("login", "page"), ("password", "section"), ("groups", "page")]
 )
 def test_attack_restricted_pages_listed_nowhere_after_the_restricting_request(
-    visitor, listed, handler_order, kind, where
+    visitor, listed, handler_order, kind, where, request
 ):
     from wagtail.models import PageViewRestriction
 
     article = listed["article"]
     target = article if where == "page" else article.get_parent().specific
     assert_listed_everywhere(visitor, listed)  # every output is now in the page cache
+    publish_dir = Path(request.getfixturevalue("publish_dir"))
+    assert any(article.slug in p.read_text() for p in publish_dir.rglob("index.html"))
 
     restrict_through_admin(listed, target, kind)
     assert PageViewRestriction.objects.filter(page=target, restriction_type=kind).exists()
 
     assert_listed_nowhere(visitor, listed, f"{kind} restriction on the {where}")
+    # Nor do the files published for nginx (REDAC_PUBLISH_DIR), which never reach Python.
+    publish_dir = Path(request.getfixturevalue("publish_dir"))
+    for path in publish_dir.rglob("index.html"):
+        assert article.slug not in path.read_text(), f"{path} still lists the page"
     if where == "section":
         assert f"{target.url}<" not in visitor.get("/sitemap-pages.xml").text
     # The page itself is refused to the anonymous visitor.
