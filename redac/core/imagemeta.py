@@ -151,8 +151,10 @@ def _jpeg_location_free(frame: list[tuple[int, bytes]]) -> bytes:
             continue
         elif marker == 0xED and IPTC_LOCATION.search(payload):
             continue
-        elif marker == 0xE0 and not payload.startswith(b"JFIF\x00") and (
-            b"Exif\x00\x00" in payload or XMP_LOCATION.search(payload)
+        elif (
+            marker == 0xE0
+            and not payload.startswith(b"JFIF\x00")
+            and (b"Exif\x00\x00" in payload or XMP_LOCATION.search(payload))
         ):
             continue  # an embedded thumbnail (JFXX) with its own EXIF or place
         elif marker == 0xE2 and payload.startswith(b"MPF\x00"):
@@ -319,7 +321,7 @@ def strip_metadata(data: bytes) -> bytes:
                     if kind in ("control", "image", "trailer")
                     or (kind == "application" and _gif_application(block) in GIF_APPLICATIONS)]  # fmt: skip
             return head + b"".join(kept) + (b"" if kept and kept[-1] == b"\x3b" else b"\x3b")
-    except NotParsed:
+    except (NotParsed, IndexError):  # a structure cut short: not parsed
         pass
     return _resave_without_metadata(data)
 
@@ -343,8 +345,8 @@ def strip_location(data: bytes) -> bytes | None:
                             and XMP_LOCATION.search(block))]  # fmt: skip
             cleaned = head + b"".join(kept)
             return None if len(kept) == len(blocks) else cleaned
-    except NotParsed:
-        return None  # not what it says it is: the upload checks refuse such files
+    except (NotParsed, IndexError):  # not what it says it is: the upload checks refuse it
+        return None
     return _resave_without_location(data)
 
 
