@@ -110,6 +110,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "redac.core.middleware.NoEmptyHeadersMiddleware",  # no "Content-Encoding: None" (issue 15)
     "django.middleware.security.SecurityMiddleware",
     "redac.core.middleware.SecurityHeadersMiddleware",
     "redac.delivery.middleware.DeliveryMiddleware",  # marks shareable responses (page cache)
@@ -200,6 +201,9 @@ REDAC_PAGE_CACHE = {
     "CHECK_INTERVAL": 0.1,
     "PUBLISH_DIR": env_str("REDAC_PUBLISH_DIR", ""),
 }
+#: ``X-Cache: HIT``/``MISS`` on pages: tells anyone whether a URL was requested recently, so off
+#: unless asked for (the demo and the tests turn it on; docs/scaling.md uses it to check nginx).
+REDAC_X_CACHE_HEADER = env_bool("REDAC_X_CACHE_HEADER", False)
 if REDAC_PAGE_CACHE["URL"] and not REDAC_PAGE_CACHE["URL"].startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("REDAC_CACHE_URL: expected redis://host:6379/0 or rediss://...")
 _cdn_purge_url = env_str("REDAC_CDN_PURGE_URL", "")
@@ -236,7 +240,8 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Renditions without metadata and readable by nginx, originals and documents private.
+    "default": {"BACKEND": "redac.core.storage.MediaStorage"},
     # Hashed names let whitenoise (and nginx) serve static files with a one-year Cache-Control.
     "staticfiles": {"BACKEND": "redac.core.storage.StaticStorage"},
 }

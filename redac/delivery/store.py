@@ -69,28 +69,24 @@ class Entry:
         validators = [("ETag", self.etag), ("Last-Modified", self.last_modified)]
         base = self.headers + validators
         self.variants = {
-            "identity": (base + [("Content-Length", str(len(self.body))), ("X-Cache", "HIT")],
+            "identity": (base + [("Content-Length", str(len(self.body)))],
                          self.body),
         }  # fmt: skip
         if self.gzip_body is not None:
             self.variants["gzip"] = (
                 base + [("Content-Encoding", "gzip"),
-                        ("Content-Length", str(len(self.gzip_body))), ("X-Cache", "HIT")],
+                        ("Content-Length", str(len(self.gzip_body)))],
                 self.gzip_body,
             )  # fmt: skip
         if self.br_body is not None:
             self.variants["br"] = (
                 base + [("Content-Encoding", "br"),
-                        ("Content-Length", str(len(self.br_body))), ("X-Cache", "HIT")],
+                        ("Content-Length", str(len(self.br_body)))],
                 self.br_body,
             )  # fmt: skip
         # RFC 9110 15.4.5: a 304 repeats the validators and the caching headers, nothing else.
         keep = {"cache-control", "vary", "content-security-policy", "expires"}
-        self.not_modified = (
-            [(k, v) for k, v in self.headers if k.lower() in keep]
-            + validators
-            + [("X-Cache", "HIT")]
-        )
+        self.not_modified = [(k, v) for k, v in self.headers if k.lower() in keep] + validators
 
     @property
     def size(self) -> int:

@@ -20,6 +20,7 @@ from django.conf import settings
 from . import conf
 from .store import Entry
 
+_HIT = [("X-Cache", "HIT")]
 _DROP = {"content-length", "content-encoding", "date", "server", "x-cache", "set-cookie",
          conf.MARK_HEADER.lower(), conf.EXPIRES_HEADER.lower()}  # fmt: skip
 
@@ -103,9 +104,13 @@ def choose(entry: Entry, environ):
 class CachedApp:
     """``CachedApp(get_wsgi_application())``: see the module docstring."""
 
-    def __init__(self, app, *, enabled: bool | None = None):
+    def __init__(self, app, *, enabled: bool | None = None, x_cache: bool | None = None):
         self.app = app
         self.enabled = conf.config()["ENABLED"] if enabled is None else enabled
+        #: Say HIT/MISS in an X-Cache header (settings.REDAC_X_CACHE_HEADER): off in production,
+        #: where it would tell anyone which URLs somebody asked for recently.
+        self.x_cache = (getattr(settings, "REDAC_X_CACHE_HEADER", False)
+                        if x_cache is None else x_cache)  # fmt: skip
 
     def __call__(self, environ, start_response):
         if not self.enabled or environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
@@ -117,10 +122,11 @@ class CachedApp:
         entry = store.get(key)
         if entry is not None:
             if not_modified(entry, environ):
-                start_response("304 Not Modified", entry.not_modified)
+                start_response("304 Not Modified",
+                               entry.not_modified + _HIT if self.x_cache else entry.not_modified)  # fmt: skip
                 return []
             headers, body = choose(entry, environ)
-            start_response(entry.status, headers)
+            start_response(entry.status, headers + _HIT if self.x_cache else headers)
             return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
         return self.miss(key, store, environ, start_response)
 
@@ -132,7 +138,7 @@ class CachedApp:
             if "returned" not in captured and shareable(status, headers):
                 captured["status"], captured["headers"] = status, headers
                 return captured.setdefault("chunks", []).append
-            return start_response(status, _public_headers(headers, "MISS"), exc_info)
+            return start_response(status, self._state(_public_headers(headers), "MISS"), exc_info)
 
         result = self.app(environ, capture)
         captured["returned"] = True
@@ -149,14 +155,19 @@ class CachedApp:
         if environ["REQUEST_METHOD"] == "GET" and entry is not None:
             store.put(key, entry, token, after=self.publish_step(key, entry))
         if entry is None:  # too large or malformed: answer as Django did
-            start_response(captured["status"], _public_headers(captured["headers"], "MISS"))
+            start_response(captured["status"],
+                           self._state(_public_headers(captured["headers"]), "MISS"))  # fmt: skip
             return [body]
         if not_modified(entry, environ):
-            start_response("304 Not Modified", _with_cache_header(entry.not_modified, "MISS"))
+            start_response("304 Not Modified", self._state(entry.not_modified, "MISS"))
             return []
         headers, payload = choose(entry, environ)
-        start_response(entry.status, _with_cache_header(headers, "MISS"))
+        start_response(entry.status, self._state(headers, "MISS"))
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [payload]
+
+    def _state(self, headers, state: str):
+        """The headers to send, with ``X-Cache: state`` when the setting asks for it."""
+        return headers + [("X-Cache", state)] if self.x_cache else headers
 
     def build_entry(self, status, headers, body) -> Entry | None:
         options = conf.config()
@@ -207,11 +218,7 @@ def shareable(status: str, headers) -> bool:
     return marked
 
 
-def _public_headers(headers, state: str):
-    """Django's headers minus our internal ones, plus X-Cache."""
+def _public_headers(headers):
+    """Django's headers minus our internal ones (and any X-Cache: the WSGI layer says it)."""
     return [(k, v) for k, v in headers if k.lower() not in (
-        conf.MARK_HEADER.lower(), conf.EXPIRES_HEADER.lower(), "x-cache")] + [("X-Cache", state)]  # fmt: skip
-
-
-def _with_cache_header(headers, state: str):
-    return [(k, v) for k, v in headers if k != "X-Cache"] + [("X-Cache", state)]
+        conf.MARK_HEADER.lower(), conf.EXPIRES_HEADER.lower(), "x-cache")]  # fmt: skip

@@ -26,7 +26,14 @@ from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
-from .models import ArticlePage, Author, BrevePage, Keyword, SectionPage, published
+from .models import (
+    ArticlePage,
+    BrevePage,
+    Keyword,
+    SectionPage,
+    published,
+    published_authors,
+)
 from .text import absolute_url, feed_summary_html, item_html, summary, xml_safe
 
 FEED_SIZE = 30
@@ -233,7 +240,7 @@ class KeywordFeed(SiteFeed):
 
 class AuthorFeed(SiteFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(published_authors(), slug=slug)
 
     def channel_title(self, obj):
         return obj.name

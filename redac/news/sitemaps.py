@@ -28,7 +28,6 @@ from redac.core.lib.params import positive_int
 
 from .models import (
     ArticlePage,
-    Author,
     BreveIndexPage,
     BrevePage,
     HomePage,
@@ -36,6 +35,7 @@ from .models import (
     SectionPage,
     StandardPage,
     published,
+    published_authors,
 )
 from .text import absolute_url, site_root, xml_safe
 
@@ -111,7 +111,7 @@ class AuthorSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Author.objects.order_by("slug")
+        return published_authors().order_by("slug")
 
     def location(self, item):
         return item.get_absolute_url()

@@ -83,7 +83,15 @@ def query_terms(query: str) -> list[list[str]]:
 
 
 def _filter_sql(filters: Filters):
+    from redac.news.models import restricted_paths
+
     where, params = [], []
+    # The index only holds what readers may see (redac.search.index); the restrictions are checked
+    # again here, at the moment of answering, so that an entry a worker has not yet removed can
+    # never be shown (tree paths are letters and digits: nothing to escape for LIKE).
+    for path in restricted_paths():
+        where.append("e.path NOT LIKE %s")
+        params.append(path + "%")
     if filters.kinds:
         placeholders = ", ".join(["%s"] * len(filters.kinds))
         where.append(f"e.kind IN ({placeholders})")
