@@ -274,6 +274,10 @@ class BaseStore(abc.ABC):
         raise NotImplementedError
 
     @abc.abstractmethod
+    def ping(self) -> bool:
+        """Does the store answer now (``/readyz``)? Raises or returns False when it does not."""
+        return True
+
     def clear(self) -> list[str]:
         raise NotImplementedError
 
@@ -301,6 +305,10 @@ class FileStore(BaseStore):
         except FileNotFoundError:
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def ping(self) -> bool:
+        self.root.mkdir(parents=True, exist_ok=True)
+        return os.access(self.root, os.W_OK | os.X_OK)
 
     @contextlib.contextmanager
     def _locked(self):
@@ -499,6 +507,9 @@ class RedisStore(BaseStore):
             return self.redis.get(self.seq_key) or b"0"
         except redis.RedisError:
             return None
+
+    def ping(self) -> bool:
+        return bool(self.redis.ping())
 
     def _keys(self, key):
         host, path, page = key

@@ -28,7 +28,7 @@ def cache_key(environ) -> tuple[str, str, str] | None:
     """(scheme://host, path, page number) for a request that may be answered from the cache, or
     None when it must go to Django."""
     path = environ.get("PATH_INFO") or "/"
-    if path.startswith(conf.NEVER_CACHED_PREFIXES):
+    if path.startswith(conf.NEVER_CACHED_PREFIXES) or path in conf.NEVER_CACHED_PATHS:
         return None
     cookie = environ.get("HTTP_COOKIE")
     if cookie and _private_cookie().search(cookie):
