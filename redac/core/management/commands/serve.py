@@ -19,13 +19,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-#: Threads per worker running Django. Visit beacons (redac.visits) block a thread for a few
-#: milliseconds while their batch commits, using almost no CPU, so one thread per worker would
-#: serialise them: 32 lets a worker gather 32 beacons in one batch. Page rendering stays CPU-bound
-#: under the GIL whatever this number is. Not more: on PostgreSQL each thread that queries keeps a
-#: connection for REDAC_DB_CONN_MAX_AGE, and 2 workers x 32 threads stay under PostgreSQL's
-#: default max_connections (100).
-BLOCKING_THREADS = 32
+from redac.core.bodies import threads_per_worker
+
+#: Python threads per granian worker: 2 x cores + 1, the most granian starts without warning.
+#: Rendering is CPU-bound under the GIL, so more threads would not render more pages; they only
+#: let more requests wait inside Python, and at most threads - 2 of them may wait for a request
+#: body (redac.core.bodies: slow clients never take the threads pages need). Visit beacons wait
+#: a few milliseconds for their batch to commit: fewer threads mean smaller batches
+#: (docs/performance.md has the figures). On PostgreSQL each thread that queries keeps a
+#: connection for REDAC_DB_CONN_MAX_AGE.
+BLOCKING_THREADS = threads_per_worker()
 
 
 def is_loopback(host: str) -> bool:
