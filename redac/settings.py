@@ -400,12 +400,19 @@ OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 REDAC_2FA_REQUIRED_FOR_SUPERUSERS = True
 
 # --- Logging -------------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("REDAC_LOG_LEVEL", "WARNING").upper()},
-}
+# One line per event: time, level, logger, process, request id (redac.core.logs); repeated errors
+# rate-limited; JSON lines with REDAC_LOG_FORMAT=json; one line per request with REDAC_ACCESS_LOG=1.
+REDAC_ACCESS_LOG = env_bool("REDAC_ACCESS_LOG", False)
+_log_level = env_str("REDAC_LOG_LEVEL", "WARNING").upper()
+if _log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+    raise ImproperlyConfigured(
+        f"REDAC_LOG_LEVEL={_log_level!r}: expected DEBUG, INFO, WARNING or ERROR"
+    )
+LOGGING = __import__("redac.core.logs", fromlist=["logging_config"]).logging_config(
+    level=_log_level,
+    json_format=env_choice("REDAC_LOG_FORMAT", ["text", "json"], "text") == "json",
+    access_log=REDAC_ACCESS_LOG,
+)
 
 # --- Readers who write: contact, comments, newsletter (issue 8) ----------------------------------
 REDAC_CONTACT_RETENTION_DAYS = env_int("REDAC_CONTACT_RETENTION_DAYS", 365, minimum=1)

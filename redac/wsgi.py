@@ -14,6 +14,7 @@ django_application = get_wsgi_application()  # sets Django up; the wrappers impo
 
 from redac.core.bodies import BodyGuard  # noqa: E402
 from redac.core.health import HealthApp  # noqa: E402
+from redac.core.logs import RequestContext  # noqa: E402
 from redac.delivery.wsgi import CachedApp  # noqa: E402
 from redac.visits.fastpath import BeaconFastPath  # noqa: E402
 
@@ -21,4 +22,5 @@ from redac.visits.fastpath import BeaconFastPath  # noqa: E402
 # wait for request bodies (core/bodies.py); then visit beacons (visits/fastpath.py) and
 # cached pages (delivery/wsgi.py) are answered before Django's middleware; everything else
 # reaches Django.
-application = HealthApp(BodyGuard(BeaconFastPath(CachedApp(django_application))))
+# RequestContext is outermost of all: every request, answered by any layer, has its id.
+application = RequestContext(HealthApp(BodyGuard(BeaconFastPath(CachedApp(django_application)))))
