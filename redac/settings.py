@@ -403,6 +403,10 @@ REDAC_2FA_REQUIRED_FOR_SUPERUSERS = True
 # One line per event: time, level, logger, process, request id (redac.core.logs); repeated errors
 # rate-limited; JSON lines with REDAC_LOG_FORMAT=json; one line per request with REDAC_ACCESS_LOG=1.
 REDAC_ACCESS_LOG = env_bool("REDAC_ACCESS_LOG", False)
+# GET /metrics (Prometheus) answers only with "Authorization: Bearer <this>"; unset: no metrics.
+REDAC_METRICS_TOKEN = env_str("REDAC_METRICS_TOKEN", "")
+if REDAC_METRICS_TOKEN and len(REDAC_METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("REDAC_METRICS_TOKEN: at least 16 characters")
 _log_level = env_str("REDAC_LOG_LEVEL", "WARNING").upper()
 if _log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
     raise ImproperlyConfigured(

@@ -23,7 +23,7 @@ import threading
 
 logger = logging.getLogger("redac.health")
 
-PATHS = frozenset({"/healthz", "/readyz"})
+PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 _HEADERS = [
     ("Cache-Control", "no-store, max-age=0"),
@@ -103,6 +103,8 @@ class HealthApp:
         path = environ.get("PATH_INFO")
         if path not in PATHS:
             return self.app(environ, start_response)
+        if path == "/metrics":
+            return self.metrics(environ, start_response)
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), *_HEADERS,
                                                       ("Content-Length", "0")])  # fmt: skip
@@ -119,4 +121,22 @@ class HealthApp:
             if not ready:
                 extra.append(("Retry-After", "5"))
         start_response(status, [*extra, *_HEADERS, ("Content-Length", str(len(body)))])
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def metrics(self, environ, start_response):
+        """Prometheus' scrape (redac.core.metrics): only with the token; absent without one."""
+        from redac.core import metrics
+
+        allowed = metrics.authorised(environ)
+        if allowed is None:
+            return self.app(environ, start_response)  # off: the site answers (404)
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or not allowed:
+            body = b"Unauthorized\n"
+            start_response("401 Unauthorized", [
+                ("Content-Type", "text/plain"), ("WWW-Authenticate", 'Bearer realm="metrics"'),
+                *_HEADERS, ("Content-Length", str(len(body)))])  # fmt: skip
+            return [body]
+        body, content_type = metrics.exposition()
+        start_response("200 OK", [("Content-Type", content_type), *_HEADERS,
+                                  ("Content-Length", str(len(body)))])  # fmt: skip
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]

@@ -154,6 +154,9 @@ class RequestContext:
         self.app = app
         self.access_log = settings.REDAC_ACCESS_LOG if access_log is None else access_log
         self.access = logging.getLogger("redac.access")
+        from redac.core import metrics
+
+        self.metrics = metrics
 
     def __call__(self, environ, start_response):
         rid = _incoming_id(environ) or new_request_id()
@@ -168,11 +171,18 @@ class RequestContext:
         try:
             return self.app(environ, start)
         finally:
+            state = environ.get("redac.cache", "pass")
+            elapsed = time.perf_counter() - started
+            try:
+                self.metrics.REQUESTS.labels(state).inc()
+                self.metrics.REQUEST_SECONDS.labels(state).observe(elapsed)
+            except Exception:  # metrics never break a request
+                logging.getLogger("redac.metrics").debug("not counted", exc_info=True)
             if self.access_log:
                 self.access.info(
                     "%s %s %s %.1fms", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"),
                     status_seen[0].split(" ", 1)[0] if status_seen else "-",
-                    (time.perf_counter() - started) * 1000,
+                    elapsed * 1000,
                 )  # fmt: skip
             request_id.reset(token)
 

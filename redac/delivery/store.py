@@ -476,6 +476,12 @@ def _remove_tree(target: Path):
     shutil.rmtree(trash, ignore_errors=True)
 
 
+def _error(operation: str) -> None:
+    from redac.core.metrics import store_error
+
+    store_error(operation)
+
+
 class RedisStore(BaseStore):
     """Entries in Redis (``REDAC_CACHE_URL=redis://...``), shared by app servers on several
     machines. Each entry has a TTL; a set per path lists its variants so that a path is removed
@@ -506,6 +512,7 @@ class RedisStore(BaseStore):
         try:
             return self.redis.get(self.seq_key) or b"0"
         except redis.RedisError:
+            _error("token")
             return None
 
     def ping(self) -> bool:
@@ -522,6 +529,7 @@ class RedisStore(BaseStore):
         try:
             data = self.redis.get(self._keys(key)[1])
         except redis.RedisError:
+            _error("get")
             return None  # Redis down: serve through Django rather than fail
         return Entry.loads(data) if data else None
 
@@ -536,6 +544,7 @@ class RedisStore(BaseStore):
             stored = self._put_script(keys=[self.seq_key, entry_key, index],
                                       args=[token, entry.dumps(), ttl])  # fmt: skip
         except redis.RedisError:
+            _error("put")
             return False
         if stored:
             self.memory.put(key, entry)

@@ -116,6 +116,7 @@ class CachedApp:
         store = conf.get_store()
         entry = store.get(key)
         if entry is not None:
+            environ["redac.cache"] = "hit"  # for the metrics (redac.core.metrics)
             if not_modified(entry, environ):
                 start_response("304 Not Modified", entry.not_modified)
                 return []
@@ -125,6 +126,7 @@ class CachedApp:
         return self.miss(key, store, environ, start_response)
 
     def miss(self, key, store, environ, start_response):
+        environ["redac.cache"] = "miss"
         token = store.token()
         captured: dict = {}
 

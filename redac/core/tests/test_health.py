@@ -33,9 +33,11 @@ def node(demo, page_cache):  # noqa: F811 (the delivery tests' fixture)
 
 
 def test_redac_wsgi_puts_the_probes_in_front_of_everything():
+    from redac.core.logs import RequestContext
     from redac.wsgi import application
 
-    assert isinstance(application, HealthApp)
+    assert isinstance(application, RequestContext)  # which only names the request
+    assert isinstance(application.app, HealthApp)
 
 
 def probe(node, path, **kwargs):

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from redac.core.bodies import threads_per_worker
+from redac.core.staticstate import collect_if_changed
 
 #: Python threads per granian worker: 2 x cores + 1, the most granian starts without warning.
 #: Rendering is CPU-bound under the GIL, so more threads would not render more pages; they only
@@ -100,7 +101,8 @@ class Command(BaseCommand):
         self.refuse_insecure(host)
         self.refuse_busy_port(host, port)
         if not no_collectstatic:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            # Only when the static files changed since the last run (redac.core.staticstate).
+            collect_if_changed()
         if check_only:
             self.stdout.write("configuration OK")
             return
@@ -119,6 +121,14 @@ class Command(BaseCommand):
         sys.stdout.flush()
         env = dict(os.environ)
         env.setdefault("DJANGO_SETTINGS_MODULE", "redac.settings")
+        # One folder where every child keeps its metrics, summed at each scrape; emptied now, as
+        # the values of processes that are gone must not be added to the new ones'.
+        from redac.core.metrics import prepare_folder
+
+        metrics_dir = env.setdefault(
+            "PROMETHEUS_MULTIPROC_DIR", str(settings.DATA_DIR / "cache" / f"metrics-{port}")
+        )
+        prepare_folder(metrics_dir)
         # Each child leads its own process group, so that a stuck shutdown can be ended whole
         # (granian's worker processes included) and signals reach each child exactly once.
         children = [subprocess.Popen(argv, env=env, start_new_session=True,

@@ -59,6 +59,9 @@ class Command(BaseCommand):
             time.sleep(TICK)
         if holding:
             WorkerLease.release(LEASE, owner)
+            from redac.core.metrics import LEASE_HELD
+
+            LEASE_HELD.set(0)
             logger.info("job lease released by %s (stopping)", owner)
 
 
@@ -71,6 +74,9 @@ def lease_step(owner: str, holding: bool) -> bool:
         got = False
     finally:
         close_old_connections()
+    from redac.core.metrics import LEASE_HELD
+
+    LEASE_HELD.set(1 if got else 0)
     if got and not holding:
         logger.info("job lease taken by %s: this worker runs the jobs", owner)
         reset_schedule()  # a new leader catches up everything missed
