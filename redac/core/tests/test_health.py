@@ -131,3 +131,17 @@ def test_probes_are_never_stored_by_the_page_cache(node, monkeypatch):
 @pytest.mark.django_db
 def test_probes_refuse_other_methods(node):
     assert node.request("POST", "/readyz").status == 405
+
+
+def test_the_redis_keys_start_with_the_configured_prefix(settings):
+    """Two sites on one Redis (REDAC_REDIS_PREFIX) never share an entry or a counter."""
+    settings.REDAC_PAGE_CACHE = {**conf.config(), "URL": f"redis://127.0.0.1:{free_port()}/0",
+                                 "REDIS_PREFIX": "journal2:"}  # fmt: skip
+    conf.reset()
+    try:
+        store = conf.get_store()
+        assert store.prefix == "journal2:pc:"
+        assert store.seq_key.startswith("journal2:")
+        assert all(key.startswith("journal2:") for key in store._keys(("http://a", "/", "")))
+    finally:
+        conf.reset()

@@ -8,12 +8,10 @@ HTTPS, or any warning of Django's deployment checks.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -47,23 +45,6 @@ def default_workers() -> int:
     )
 
 
-def die_with_parent() -> None:
-    """In a child, before it runs: on Linux, receive SIGTERM when ``redac serve`` dies, even by
-    SIGKILL or a crash, so that granian and the worker never outlive it (they lead their own
-    process groups, which a signal to serve's group does not reach). SIGTERM lets granian finish
-    its requests and the visits writer flush its last batch."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux: supervise() still stops them on a clean exit
-        pass
-
-
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-
-
 def serving_line(host: str, port: int, workers: int, *, background: bool) -> str:
     """What ``redac serve`` says once it starts: where to open the site (once, even when the
     public address is the bound one), with how many processes, and how to stop."""
@@ -83,6 +64,10 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=default_workers())
         parser.add_argument("--no-collectstatic", action="store_true")
         parser.add_argument(
+            "--no-preload", action="store_true",
+            help="Chaque processus charge le code lui-même (granian en ligne de commande).",
+        )  # fmt: skip
+        parser.add_argument(
             "--no-worker", action="store_true",
             help="Ne pas lancer « redac worker » (tâches de fond) à côté du serveur.",
         )  # fmt: skip
@@ -92,7 +77,16 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(
-        self, *args, host, port, workers, no_collectstatic, no_worker, check_only, **options
+        self,
+        *args,
+        host,
+        port,
+        workers,
+        no_collectstatic,
+        no_worker,
+        check_only,
+        no_preload=False,
+        **options,
     ):
         if workers < 1:
             raise CommandError("--workers must be >= 1")
@@ -129,15 +123,21 @@ class Command(BaseCommand):
             "PROMETHEUS_MULTIPROC_DIR", str(settings.DATA_DIR / "cache" / f"metrics-{port}")
         )
         prepare_folder(metrics_dir)
-        # Each child leads its own process group, so that a stuck shutdown can be ended whole
-        # (granian's worker processes included) and signals reach each child exactly once.
-        children = [subprocess.Popen(argv, env=env, start_new_session=True,
-                                     preexec_fn=die_with_parent)]  # fmt: skip
-        if not no_worker:
-            worker = [sys.executable, "-m", "redac.cli", "worker"]
-            children.append(subprocess.Popen(worker, env=env, start_new_session=True,
-                                             preexec_fn=die_with_parent))  # fmt: skip
-        sys.exit(supervise(children))
+        if no_preload:
+            commands = [argv]
+            if not no_worker:
+                commands.append([sys.executable, "-m", "redac.cli", "worker"])
+        else:
+            # The code loaded once, then forked into granian's workers and the background worker
+            # (redac.appserver): one copy of Django in memory instead of one per process.
+            commands = [[sys.executable, "-m", "redac.appserver", host, str(port), str(workers),
+                         str(BLOCKING_THREADS), *([] if no_worker else ["--with-worker"])]]  # fmt: skip
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # The supervisor only waits on its children: it need not keep Django in memory (104 MiB
+        # measured). The same process (same pid, for systemd) becomes redac.supervisor.
+        supervisor = [sys.executable, "-m", "redac.supervisor", json.dumps(commands)]
+        os.execve(sys.executable, supervisor, env)  # noqa: S606
 
     def refuse_busy_port(self, host: str, port: int) -> None:
         """granian binds with SO_REUSEPORT: started on a port another server (an older redac
@@ -178,36 +178,3 @@ class Command(BaseCommand):
                 + "; ".join(problems)
                 + ". Bind to 127.0.0.1 behind a proxy, or fix the settings (docs/operations.md)."
             )
-
-
-def supervise(children: list[subprocess.Popen], grace: float = 15.0) -> int:
-    """Wait for the server and the worker; stop both when either stops or on SIGTERM/SIGINT.
-
-    Each child gets one SIGTERM (granian drains its workers, the worker releases its lease); a
-    child still running after ``grace`` seconds is killed with its whole process group: granian
-    can hang when told to stop while its workers are still booting."""
-    stopping = False
-
-    def request_stop(signum, frame):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    while not stopping and all(child.poll() is None for child in children):
-        try:
-            children[0].wait(timeout=0.5)
-        except subprocess.TimeoutExpired:
-            pass
-    for child in children:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    for child in children:
-        try:
-            child.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
-    code = children[0].returncode
-    return 0 if stopping or code in (0, -signal.SIGTERM) else code
