@@ -76,9 +76,13 @@ def run_due_jobs(now: float | None = None, *, force: bool = False) -> list[str]:
         if not force and job.next_run > now:
             continue
         job.next_run = now + job.every
+        from redac.core.metrics import JOB_RUNS
+
         try:
             job.func()
+            JOB_RUNS.labels(job.name, "ok").inc()
         except Exception:
+            JOB_RUNS.labels(job.name, "failed").inc()
             logger.exception("job %s failed; retrying in %.0f s", job.name, job.every)
         finally:
             from django.db import close_old_connections

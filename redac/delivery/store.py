@@ -270,6 +270,10 @@ class BaseStore(abc.ABC):
         raise NotImplementedError
 
     @abc.abstractmethod
+    def ping(self) -> bool:
+        """Does the store answer now (``/readyz``)? Raises or returns False when it does not."""
+        return True
+
     def clear(self) -> list[str]:
         raise NotImplementedError
 
@@ -297,6 +301,10 @@ class FileStore(BaseStore):
         except FileNotFoundError:
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def ping(self) -> bool:
+        self.root.mkdir(parents=True, exist_ok=True)
+        return os.access(self.root, os.W_OK | os.X_OK)
 
     @contextlib.contextmanager
     def _locked(self):
@@ -464,6 +472,12 @@ def _remove_tree(target: Path):
     shutil.rmtree(trash, ignore_errors=True)
 
 
+def _error(operation: str) -> None:
+    from redac.core.metrics import store_error
+
+    store_error(operation)
+
+
 class RedisStore(BaseStore):
     """Entries in Redis (``REDAC_CACHE_URL=redis://...``), shared by app servers on several
     machines. Each entry has a TTL; a set per path lists its variants so that a path is removed
@@ -494,7 +508,11 @@ class RedisStore(BaseStore):
         try:
             return self.redis.get(self.seq_key) or b"0"
         except redis.RedisError:
+            _error("token")
             return None
+
+    def ping(self) -> bool:
+        return bool(self.redis.ping())
 
     def _keys(self, key):
         host, path, page = key
@@ -507,6 +525,7 @@ class RedisStore(BaseStore):
         try:
             data = self.redis.get(self._keys(key)[1])
         except redis.RedisError:
+            _error("get")
             return None  # Redis down: serve through Django rather than fail
         return Entry.loads(data) if data else None
 
@@ -521,6 +540,7 @@ class RedisStore(BaseStore):
             stored = self._put_script(keys=[self.seq_key, entry_key, index],
                                       args=[token, entry.dumps(), ttl])  # fmt: skip
         except redis.RedisError:
+            _error("put")
             return False
         if stored:
             self.memory.put(key, entry)

@@ -29,7 +29,7 @@ def cache_key(environ) -> tuple[str, str, str] | None:
     """(scheme://host, path, page number) for a request that may be answered from the cache, or
     None when it must go to Django."""
     path = environ.get("PATH_INFO") or "/"
-    if path.startswith(conf.NEVER_CACHED_PREFIXES):
+    if path.startswith(conf.NEVER_CACHED_PREFIXES) or path in conf.NEVER_CACHED_PATHS:
         return None
     cookie = environ.get("HTTP_COOKIE")
     if cookie and _private_cookie().search(cookie):
@@ -121,6 +121,7 @@ class CachedApp:
         store = conf.get_store()
         entry = store.get(key)
         if entry is not None:
+            environ["redac.cache"] = "hit"  # for the metrics (redac.core.metrics)
             if not_modified(entry, environ):
                 start_response("304 Not Modified",
                                entry.not_modified + _HIT if self.x_cache else entry.not_modified)  # fmt: skip
@@ -131,6 +132,7 @@ class CachedApp:
         return self.miss(key, store, environ, start_response)
 
     def miss(self, key, store, environ, start_response):
+        environ["redac.cache"] = "miss"
         token = store.token()
         captured: dict = {}
 

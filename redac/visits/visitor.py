@@ -128,7 +128,7 @@ def client_address(meta) -> str | None:
     right-most address of X-Forwarded-For that is not itself a trusted proxy (left-most entries are
     whatever the client chose to send)."""
     peer = meta.get("REMOTE_ADDR", "").strip()
-    spec = tuple(settings.VISITS_TRUSTED_PROXIES)
+    spec = tuple(settings.REDAC_TRUSTED_PROXIES)
     if not spec or not _is_trusted(peer, spec):
         return peer if _valid(peer) else None
     forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
