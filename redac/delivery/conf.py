@@ -55,7 +55,13 @@ def get_store():
             from .store import RedisStore
 
             store = RedisStore(conf["URL"], memory_bytes=conf["MEMORY_BYTES"],
-                               check_interval=conf["CHECK_INTERVAL"], max_ttl=conf["TTL"])  # fmt: skip
+                               check_interval=conf["CHECK_INTERVAL"], max_ttl=conf["TTL"],
+                               prefix=getattr(settings, "REDAC_REDIS_PREFIX", "redac:") + "pc:")  # fmt: skip
+            from .outbox import pending
+
+            store.pending = pending()
+            if conf.get("POLL_OUTBOX", True):
+                store.pending.start(store)
         else:
             from .store import FileStore
 

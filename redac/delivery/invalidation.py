@@ -18,7 +18,10 @@ whole cache (:func:`invalidate_everything`).
 Invalidation runs at once *and* again when the transaction commits: the first pass makes the change
 visible to this process immediately, the second removes anything a concurrent request rendered from
 the database between the first pass and the commit (the store also refuses entries whose rendering
-started before an invalidation).
+started before an invalidation). The second pass is durable: it is written in the transaction as a
+row of the invalidation outbox (redac.delivery.outbox), applied after the commit, retried until the
+shared store takes it, and applied by every node to its own static folder. A store that does not
+answer never fails the change that caused the purge.
 """
 
 from __future__ import annotations
@@ -30,9 +33,9 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
 
-from . import conf
+from . import conf, outbox
+from .store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -231,8 +234,8 @@ def invalidate(paths: Iterable[str] = (), prefixes: Iterable[str] = (), *,
         return []
     paths, prefixes = sorted(set(paths)), sorted(set(prefixes))
     found = _remove(paths, prefixes)
-    if on_commit and transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _remove(paths, prefixes))
+    if on_commit:
+        outbox.record(paths, prefixes)
     return found
 
 
@@ -241,8 +244,7 @@ def invalidate_everything(reason: str = "") -> None:
         return
     log.info("page cache emptied: %s", reason)
     _remove_everything()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_remove_everything)
+    outbox.record(everything=True, reason=reason)
 
 
 def invalidate_for_page(page, **kwargs) -> list[str]:
@@ -254,8 +256,12 @@ def invalidate_for_page(page, **kwargs) -> list[str]:
 
 
 def _remove(paths, prefixes) -> list[str]:
+    """The first, immediate pass: best effort (the outbox row is what must not be lost)."""
     store = conf.get_store()
-    found = store.invalidate(paths, prefixes)
+    try:
+        found = store.invalidate(paths, prefixes)
+    except StoreUnavailable:
+        found = []
     publisher = conf.get_publisher()
     if publisher is not None:
         publisher.remove(paths, prefixes)
@@ -269,7 +275,10 @@ def _remove_everything():
         known = store.cached_paths()
     except Exception:
         known = []
-    store.clear()
+    try:
+        store.clear()
+    except StoreUnavailable:
+        pass
     publisher = conf.get_publisher()
     if publisher is not None:
         publisher.clear()

@@ -62,6 +62,20 @@ class Command(BaseCommand):
                 holding, last_renew = got, now
             if holding:
                 run_due_jobs()
+            apply_local_invalidations(self)
             time.sleep(TICK)
         if holding:
             WorkerLease.release(LEASE, owner)
+
+
+def apply_local_invalidations(command) -> None:
+    """Every node, lease or not: the purges written by any node, applied to this node's static
+    folder (redac.delivery.outbox.LocalApplier)."""
+    from redac.delivery.outbox import apply_local
+
+    try:
+        apply_local()
+    except Exception as exc:  # database briefly unavailable: the next tick catches up
+        command.stderr.write(f"redac worker: local purges failed: {exc}")
+    finally:
+        close_old_connections()
