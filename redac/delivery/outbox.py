@@ -63,12 +63,16 @@ def record(paths=(), prefixes=(), *, everything: bool = False, reason: str = "")
     from .models import Invalidation
 
     try:
-        row = Invalidation.objects.create(
-            paths=sorted(set(paths)), prefixes=sorted(set(prefixes)), everything=everything,
-            reason=reason[:200], origin=node_name(),
-        )  # fmt: skip
-    except DatabaseError:
-        log.exception("invalidation outbox: row not written, purging without it")
+        # A savepoint: a refused row (the table not migrated yet, while `migrate` itself saves
+        # sites and pages) must not abort the caller's transaction on PostgreSQL.
+        with transaction.atomic():
+            row = Invalidation.objects.create(
+                paths=sorted(set(paths)), prefixes=sorted(set(prefixes)), everything=everything,
+                reason=reason[:200], origin=node_name(),
+            )  # fmt: skip
+    except DatabaseError as exc:
+        log.warning("invalidation outbox: row not written (%s), purging without it",
+                    str(exc).splitlines()[0])  # fmt: skip
         _apply_direct(paths, prefixes, everything)
         return
     if transaction.get_connection().in_atomic_block:
