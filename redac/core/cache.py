@@ -7,7 +7,10 @@ counters. So with a shared store configured, Django's cache is Redis, under ``RE
 
 Redis failing must not fail or slow the page: every call goes through the breaker of
 :mod:`redac.core.lib.shared`, and while Redis does not answer this process uses a local memory
-cache instead (rate limits then count per node, Wagtail recomputes its site root paths).
+cache instead (rate limits then count per node, Wagtail recomputes its site root paths). A delete
+made meanwhile (Wagtail's site root paths after a home page or site change) is done again in Redis
+when it answers, and the local memory cache is emptied then, so that neither keeps a value the
+other node changed.
 """
 
 from __future__ import annotations
@@ -17,6 +20,25 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
 from redac.core.lib import shared
+
+#: Keys deleted (already made) while Redis failed, by Redis address: deleted there on recovery.
+_missed_deletes: dict[str, set[str]] = {}
+_recovery_hooked: set[str] = set()
+MAX_MISSED = 10_000
+
+
+def _hook_recovery(url: str, local: LocMemCache) -> None:
+    if url in _recovery_hooked:
+        return
+    _recovery_hooked.add(url)
+
+    def recovered():
+        local.clear()
+        keys = _missed_deletes.pop(url, set())
+        if keys:
+            shared.call(url, lambda client: client.delete(*keys))
+
+    shared.breaker_for(url).on_recover(recovered)
 
 
 class SharedCache(BaseCache):
@@ -31,6 +53,13 @@ class SharedCache(BaseCache):
             "TIMEOUT": params.get("TIMEOUT", 300), "KEY_PREFIX": params.get("KEY_PREFIX", ""),
             "VERSION": params.get("VERSION", 1), "OPTIONS": {"MAX_ENTRIES": 5000},
         })  # fmt: skip
+        _hook_recovery(server, self._local)
+
+    def _missed(self, keys, version):
+        missed = _missed_deletes.setdefault(self.url, set())
+        for key in keys:
+            if len(missed) < MAX_MISSED:
+                missed.add(self._shared.make_and_validate_key(key, version=version))
 
     def _do(self, name, *args, **kwargs):
         import redis
@@ -59,7 +88,10 @@ class SharedCache(BaseCache):
         return self._do("touch", key, self._t(timeout), version=version)
 
     def delete(self, key, version=None):
-        return self._do("delete", key, version=version)
+        result = self._do("delete", key, version=version)
+        if shared.breaker_for(self.url).is_open:
+            self._missed([key], version)
+        return result
 
     def get_many(self, keys, version=None):
         return self._do("get_many", keys, version=version)
@@ -74,7 +106,11 @@ class SharedCache(BaseCache):
         return self._do("set_many", data, self._t(timeout), version=version)
 
     def delete_many(self, keys, version=None):
-        return self._do("delete_many", keys, version=version)
+        keys = list(keys)
+        result = self._do("delete_many", keys, version=version)
+        if shared.breaker_for(self.url).is_open:
+            self._missed(keys, version)
+        return result
 
     def clear(self):
         """Only this site's keys: Django's own ``clear`` would empty the whole Redis database

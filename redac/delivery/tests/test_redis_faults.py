@@ -179,3 +179,20 @@ def test_other_workers_learn_pending_purges_from_the_database(redis_server, stor
     Invalidation.objects.update(applied_at="2026-01-01T00:00:00Z")
     store.pending.refresh()
     assert store.get(KEY) is not None
+
+
+def test_a_delete_made_while_redis_hangs_is_made_in_redis_when_it_answers(redis_server, settings):
+    """Wagtail deletes its site root paths when a home page or site changes: a node that could
+    not reach Redis then must not leave the other nodes the old value."""
+    settings.CACHES = {"default": {"BACKEND": "redac.core.cache.SharedCache",
+                                   "LOCATION": redis_server.url, "KEY_PREFIX": "redac:dj"}}  # fmt: skip
+    node_a, node_b = caches.create_connection("default"), caches.create_connection("default")
+    node_b.set("wagtail_site_root_paths", ["/accueil/"], 3600)
+    redis_server.freeze()
+    node_a.delete("wagtail_site_root_paths")  # waits one timeout, then this node's memory
+    node_a.set("redac:rl:contact:x", 3, 60)  # counted locally meanwhile
+    redis_server.thaw()
+    time.sleep(1.05)
+    assert node_a.get("other") is None  # the probe: Redis answers, the breaker closes
+    assert node_b.get("wagtail_site_root_paths") is None
+    assert node_a.get("redac:rl:contact:x") is None  # the local fallback was emptied
