@@ -1,9 +1,10 @@
 """Django's cache when several app servers share Redis (``REDAC_CACHE_URL``).
 
 What redac and Wagtail keep in Django's cache must be the same on every node: Wagtail's site root
-paths (a node with its own copy renders ``href="None"`` after a home page's slug changed elsewhere),
-rate limits (per node, they would multiply by the number of nodes), Axes' and the page password's
-counters. So with a shared store configured, Django's cache is Redis, under ``REDAC_REDIS_PREFIX``.
+paths (a node with its own copy renders ``href="None"`` after a home page's slug changed elsewhere)
+and the forms' rate limits (per node, they would multiply by the number of nodes); login and
+page-password throttles are in the database already. So with a shared store configured, Django's
+cache is Redis, under ``REDAC_REDIS_PREFIX``.
 
 Redis failing must not fail or slow the page: every call goes through the breaker of
 :mod:`redac.core.lib.shared`, and while Redis does not answer this process uses a local memory
