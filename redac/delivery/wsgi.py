@@ -214,13 +214,17 @@ def signed_url_expiry(body: bytes) -> float | None:
         return None
     import calendar
 
+    def signed_at(stamp: bytes) -> float:
+        try:
+            return calendar.timegm(time.strptime(stamp.decode(), "%Y%m%dT%H%M%SZ"))
+        except ValueError:  # not a date: an unknown lifetime, so none at all in the cache
+            return 0.0
+
     times = []
     for match in _AMZ_V4.finditer(body):
-        signed = calendar.timegm(time.strptime(match.group(1).decode(), "%Y%m%dT%H%M%SZ"))
-        times.append(signed + int(match.group(2)))
+        times.append(signed_at(match.group(1)) + int(match.group(2)))
     for match in _AMZ_V4_REVERSED.finditer(body):
-        signed = calendar.timegm(time.strptime(match.group(2).decode(), "%Y%m%dT%H%M%SZ"))
-        times.append(signed + int(match.group(1)))
+        times.append(signed_at(match.group(2)) + int(match.group(1)))
     times += [float(m.group(1)) for m in _EXPIRES.finditer(body)]
     return min(times) if times else None
 
