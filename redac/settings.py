@@ -192,6 +192,8 @@ REDAC_PAGE_CACHE = {
     "ENABLED": env_bool("REDAC_PAGE_CACHE", True),
     "ROOT": DATA_DIR / "cache" / "pages",
     "URL": env_str("REDAC_CACHE_URL", ""),
+    # Every Redis key redac writes starts with this: two sites on one Redis never share entries.
+    "REDIS_PREFIX": env_str("REDAC_REDIS_PREFIX", "redac:"),
     "TTL": env_int("REDAC_PAGE_CACHE_TTL", 86400, minimum=1),
     "ERROR_TTL": 30,
     "CDN_MAX_AGE": env_int("REDAC_CDN_MAX_AGE", 300, minimum=0),
@@ -202,9 +204,8 @@ REDAC_PAGE_CACHE = {
 }
 if REDAC_PAGE_CACHE["URL"] and not REDAC_PAGE_CACHE["URL"].startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("REDAC_CACHE_URL: expected redis://host:6379/0 or rediss://...")
-# The shared store (redac.core.lib.shared): every key under one prefix (two sites, one Redis), short
-# timeouts, and a breaker: after a failure nothing waits on Redis for REDAC_REDIS_RETRY_SECONDS.
-REDAC_REDIS_PREFIX = env_str("REDAC_REDIS_PREFIX", "redac:")
+# The shared store (redac.core.lib.shared): short timeouts, and a breaker: after a failure nothing
+# waits on Redis for REDAC_REDIS_RETRY_SECONDS.
 REDAC_REDIS_TIMEOUT_MS = env_int("REDAC_REDIS_TIMEOUT_MS", 250, minimum=10, maximum=10_000)
 REDAC_REDIS_RETRY_SECONDS = env_int("REDAC_REDIS_RETRY_SECONDS", 2, minimum=1, maximum=300)
 if REDAC_PAGE_CACHE["URL"]:
@@ -213,7 +214,7 @@ if REDAC_PAGE_CACHE["URL"]:
         "default": {
             "BACKEND": "redac.core.cache.SharedCache",
             "LOCATION": REDAC_PAGE_CACHE["URL"],
-            "KEY_PREFIX": REDAC_REDIS_PREFIX + "dj",
+            "KEY_PREFIX": REDAC_PAGE_CACHE["REDIS_PREFIX"] + "dj",
         }
     }
 _cdn_purge_url = env_str("REDAC_CDN_PURGE_URL", "")

@@ -54,9 +54,9 @@ def get_store():
         if conf["URL"]:
             from .store import RedisStore
 
-            store = RedisStore(conf["URL"], memory_bytes=conf["MEMORY_BYTES"],
-                               check_interval=conf["CHECK_INTERVAL"], max_ttl=conf["TTL"],
-                               prefix=getattr(settings, "REDAC_REDIS_PREFIX", "redac:") + "pc:")  # fmt: skip
+            prefix = conf.get("REDIS_PREFIX", "redac:") + "pc:"
+            store = RedisStore(conf["URL"], prefix=prefix, memory_bytes=conf["MEMORY_BYTES"],
+                               check_interval=conf["CHECK_INTERVAL"], max_ttl=conf["TTL"])  # fmt: skip
             from .outbox import pending
 
             store.pending = pending()

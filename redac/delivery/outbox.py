@@ -289,6 +289,7 @@ class Pending:
         self._prefixes: tuple[str, ...] = ()
         self._everything = False
         self._lock = threading.Lock()
+        self._remembered: dict[int, float] = {}
         self._thread: threading.Thread | None = None
         self._pid = None
 
@@ -305,17 +306,28 @@ class Pending:
     def remember(self, row) -> None:
         with self._lock:
             self.rows[row.pk] = (row.everything, tuple(row.paths), tuple(row.prefixes))
+            self._remembered[row.pk] = time.monotonic()
             self._rebuild()
 
     def forget(self, pk) -> None:
-        if pk in self.rows:
+        if pk in self.rows or pk in self._remembered:
             with self._lock:
                 self.rows.pop(pk, None)
+                self._remembered.pop(pk, None)
                 self._rebuild()
 
-    def replace(self, rows) -> None:
+    def replace(self, rows, read_since: float | None = None) -> None:
+        """The rows just read; those this process remembered after the read began (committed
+        after it) are kept."""
         with self._lock:
-            self.rows = {r.pk: (r.everything, tuple(r.paths), tuple(r.prefixes)) for r in rows}
+            fresh = {r.pk: (r.everything, tuple(r.paths), tuple(r.prefixes)) for r in rows}
+            if read_since is not None:
+                for pk, at in list(self._remembered.items()):
+                    if at >= read_since and pk in self.rows:
+                        fresh.setdefault(pk, self.rows[pk])
+                    elif at < read_since:
+                        del self._remembered[pk]
+            self.rows = fresh
             self._rebuild()
 
     def _rebuild(self):
@@ -332,7 +344,8 @@ class Pending:
         query = Q(applied_at__isnull=True)
         if since is not None:
             query |= Q(applied_at__gte=since) | Q(created_at__gte=since)
-        self.replace(Invalidation.objects.filter(query).order_by("pk")[:1000])
+        started = time.monotonic()
+        self.replace(list(Invalidation.objects.filter(query).order_by("pk")[:1000]), started)
 
     # The poller
     def start(self, store) -> None:

@@ -153,6 +153,7 @@ def cluster():
         "REDAC_SITE_URL": "http://127.0.0.1:8000",
         "REDAC_EMAIL_URL": "console://",
         "REDAC_LOG_LEVEL": "WARNING",
+        "REDAC_X_CACHE_HEADER": "1",  # X-Cache: HIT/MISS, off by default in production
     })  # fmt: skip
     nodes = [Node("a", root, env), Node("b", root, env)]
     for node in nodes:

@@ -153,7 +153,8 @@ def shared_url() -> str:
 
 
 def redis_prefix() -> str:
-    return getattr(settings, "REDAC_REDIS_PREFIX", "redac:")
+    """``REDAC_REDIS_PREFIX``: the start of every key redac writes in Redis."""
+    return getattr(settings, "REDAC_PAGE_CACHE", {}).get("REDIS_PREFIX", "redac:")
 
 
 def call(url: str, func: Callable, default=None):

@@ -196,3 +196,14 @@ def test_a_delete_made_while_redis_hangs_is_made_in_redis_when_it_answers(redis_
     assert node_a.get("other") is None  # the probe: Redis answers, the breaker closes
     assert node_b.get("wagtail_site_root_paths") is None
     assert node_a.get("redac:rl:contact:x") is None  # the local fallback was emptied
+
+
+def test_a_purge_remembered_while_the_poller_was_reading_is_not_dropped_by_that_read():
+    pending = outbox.Pending()
+    read_began = time.monotonic()
+    row = Invalidation(pk=10**9, paths=["/actualite/"])
+    pending.remember(row)  # committed and failed after the poller's query began
+    pending.replace([], read_since=read_began)  # that query could not see it
+    assert pending.names("/actualite/")
+    pending.replace([], read_since=time.monotonic())  # a later read, row not pending: gone
+    assert not pending.names("/actualite/")

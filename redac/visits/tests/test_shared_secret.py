@@ -19,8 +19,8 @@ def redis_server(settings):
     if not RedisServer.available():
         pytest.skip("redis-server is not installed")
     server = RedisServer().start()
-    settings.REDAC_PAGE_CACHE = {**settings.REDAC_PAGE_CACHE, "URL": server.url}
-    settings.REDAC_REDIS_PREFIX = "site-a:"
+    settings.REDAC_PAGE_CACHE = {**settings.REDAC_PAGE_CACHE, "URL": server.url,
+                                 "REDIS_PREFIX": "site-a:"}  # fmt: skip
     settings.REDAC_REDIS_TIMEOUT_MS = 200
     shared.forget()
     yield server
