@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
 
 from . import conf, outbox
 from .store import StoreUnavailable
@@ -233,9 +234,14 @@ def invalidate(paths: Iterable[str] = (), prefixes: Iterable[str] = (), *,
     if is_deferred():
         return []
     paths, prefixes = sorted(set(paths)), sorted(set(prefixes))
-    found = _remove(paths, prefixes)
+    try:
+        found, taken = _remove(paths, prefixes), True
+    except StoreUnavailable:
+        found, taken = [], False
     if on_commit:
-        outbox.record(paths, prefixes)
+        # Inside a transaction, applied again once it commits; outside, this pass was the one.
+        in_transaction = transaction.get_connection().in_atomic_block
+        outbox.record(paths, prefixes, applied=None if in_transaction else taken)
     return found
 
 
@@ -243,8 +249,13 @@ def invalidate_everything(reason: str = "") -> None:
     if is_deferred():
         return
     log.info("page cache emptied: %s", reason)
-    _remove_everything()
-    outbox.record(everything=True, reason=reason)
+    try:
+        _remove_everything()
+        taken = True
+    except StoreUnavailable:
+        taken = False
+    in_transaction = transaction.get_connection().in_atomic_block
+    outbox.record(everything=True, reason=reason, applied=None if in_transaction else taken)
 
 
 def invalidate_for_page(page, **kwargs) -> list[str]:
@@ -256,16 +267,20 @@ def invalidate_for_page(page, **kwargs) -> list[str]:
 
 
 def _remove(paths, prefixes) -> list[str]:
-    """The first, immediate pass: best effort (the outbox row is what must not be lost)."""
+    """The immediate pass. Raises StoreUnavailable when the store did not take it (the static
+    folder is purged all the same); the outbox row is what must not be lost."""
     store = conf.get_store()
+    failure = None
     try:
         found = store.invalidate(paths, prefixes)
-    except StoreUnavailable:
-        found = []
+    except StoreUnavailable as exc:
+        found, failure = [], exc
     publisher = conf.get_publisher()
     if publisher is not None:
         publisher.remove(paths, prefixes)
     purge_cdn(sorted(set(paths) | set(found) | set(prefixes)))
+    if failure is not None:
+        raise failure
     return found
 
 
@@ -275,14 +290,17 @@ def _remove_everything():
         known = store.cached_paths()
     except Exception:
         known = []
+    failure = None
     try:
         store.clear()
-    except StoreUnavailable:
-        pass
+    except StoreUnavailable as exc:
+        failure = exc
     publisher = conf.get_publisher()
     if publisher is not None:
         publisher.clear()
     purge_cdn(sorted(set(known) | {"/"}))
+    if failure is not None:
+        raise failure
 
 
 def purge_cdn(paths: list[str]) -> None:

@@ -56,10 +56,12 @@ def node_name() -> str:
 # --- Writing ---------------------------------------------------------------------------------
 
 
-def record(paths=(), prefixes=(), *, everything: bool = False, reason: str = "") -> None:
+def record(paths=(), prefixes=(), *, everything: bool = False, reason: str = "",
+           applied: bool | None = None) -> None:  # fmt: skip
     """Write the row with the caller's transaction and apply it once that commits (at once outside
-    a transaction). A database that refuses the row does not lose the purge: it is applied at once,
-    as before the outbox existed."""
+    a transaction). ``applied``: the caller, outside a transaction, already applied it (True) or
+    the store refused it (False); the row is then written as applied, or as pending. A database
+    that refuses the row does not lose the purge: it is applied at once, as before the outbox."""
     from .models import Invalidation
 
     try:
@@ -69,11 +71,17 @@ def record(paths=(), prefixes=(), *, everything: bool = False, reason: str = "")
             row = Invalidation.objects.create(
                 paths=sorted(set(paths)), prefixes=sorted(set(prefixes)), everything=everything,
                 reason=reason[:200], origin=node_name(),
+                applied_at=timezone.now() if applied else None,
             )  # fmt: skip
     except DatabaseError as exc:
         log.warning("invalidation outbox: row not written (%s), purging without it",
                     str(exc).splitlines()[0])  # fmt: skip
-        _apply_direct(paths, prefixes, everything)
+        if applied is None:
+            _apply_direct(paths, prefixes, everything)
+        return
+    if applied is not None:
+        if not applied:
+            pending().remember(row)
         return
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: apply_after_commit(row))

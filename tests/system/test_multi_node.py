@@ -116,6 +116,9 @@ class Node:
     def stop(self):
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
+
+    def wait_stopped(self):
+        if self.process is not None:
             try:
                 self.process.wait(20)
             except subprocess.TimeoutExpired:
@@ -175,7 +178,9 @@ def cluster():
         node.wait_ready(deadline)
     yield {"a": nodes[0], "b": nodes[1], "redis": redis}
     for node in nodes:
-        node.stop()
+        node.stop()  # both at once: each drains for a few seconds
+    for node in nodes:
+        node.wait_stopped()
     redis.close()
     with psycopg.connect(sql_admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')

@@ -207,3 +207,27 @@ def test_a_purge_remembered_while_the_poller_was_reading_is_not_dropped_by_that_
     assert pending.names("/actualite/")
     pending.replace([], read_since=time.monotonic())  # a later read, row not pending: gone
     assert not pending.names("/actualite/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_purge_is_applied_once_and_kept_pending_if_redis_hangs(
+    redis_server, store
+):
+    from redac.delivery.invalidation import invalidate
+
+    conf.use_store(store, None)
+    try:
+        Invalidation.objects.all().delete()
+        before = int(store.token())
+        invalidate(["/actualite/"])  # a comment approved, a scheduled change: no transaction
+        assert int(store.token()) == before + 1  # one pass, not two
+        assert Invalidation.objects.get().applied_at is not None
+        redis_server.freeze()
+        invalidate(["/rubrique/"])
+        row = Invalidation.objects.get(applied_at__isnull=True)
+        assert row.paths == ["/rubrique/"] and store.pending.names("/rubrique/")
+        redis_server.thaw()
+        time.sleep(1.05)
+        assert outbox.apply_pending() == 1
+    finally:
+        conf.reset()
