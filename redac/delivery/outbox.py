@@ -297,6 +297,9 @@ class Pending:
         self._prefixes: tuple[str, ...] = ()
         self._everything = False
         self._lock = threading.Lock()
+        self._keys: frozenset[int] = frozenset()
+        #: Changes whenever the set of pending rows does (redac.delivery.chrome keys on it).
+        self.version = 0
         self._remembered: dict[int, float] = {}
         self._thread: threading.Thread | None = None
         self._pid = None
@@ -339,6 +342,10 @@ class Pending:
             self._rebuild()
 
     def _rebuild(self):
+        keys = frozenset(self.rows)
+        if keys != self._keys:
+            self._keys = keys
+            self.version += 1  # what per-worker memos key on besides the store's token
         self._everything = any(e for e, _p, _x in self.rows.values())
         self._paths = frozenset(p for _e, paths, _x in self.rows.values() for p in paths)
         self._prefixes = tuple(x for _e, _p, prefixes in self.rows.values() for x in prefixes)

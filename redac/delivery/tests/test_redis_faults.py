@@ -231,3 +231,32 @@ def test_outside_a_transaction_a_purge_is_applied_once_and_kept_pending_if_redis
         assert outbox.apply_pending() == 1
     finally:
         conf.reset()
+
+
+def test_site_wide_fragments_are_renewed_by_a_purge_written_while_redis_hangs(redis_server, store):
+    """The menu, the flash ticker... are kept per worker until the store's token changes; while
+    Redis hangs the token stands still, so a pending purge (a flash item published meanwhile)
+    must renew them too."""
+    from redac.delivery import chrome, schedule
+
+    conf.use_store(store, None)
+    chrome.forget()
+    schedule.forget()
+    try:
+        computed = []
+
+        def flash_ticker():
+            computed.append(1)
+            return len(computed)
+
+        redis_server.freeze()
+        store.token()  # one timeout: the breaker opens
+        assert chrome.site_wide("flash", flash_ticker) == 1
+        assert chrome.site_wide("flash", flash_ticker) == 1  # remembered
+        store.pending.remember(Invalidation(pk=10**9 + 1, everything=True))
+        assert chrome.site_wide("flash", flash_ticker) == 2
+    finally:
+        redis_server.thaw()
+        chrome.forget()
+        schedule.forget()
+        conf.reset()
