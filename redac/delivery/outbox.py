@@ -366,6 +366,10 @@ class Pending:
     def start(self, store) -> None:
         if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
             return
+        if self._pid is None:
+            # A process forked after the store was built (an app server preloading the code)
+            # gets its own poller: threads do not survive a fork.
+            os.register_at_fork(after_in_child=lambda: self.start(store))
         self._pid = os.getpid()
         self._thread = threading.Thread(target=self._loop, args=(store,), daemon=True,
                                         name="redac-outbox-poll")  # fmt: skip

@@ -260,3 +260,24 @@ def test_site_wide_fragments_are_renewed_by_a_purge_written_while_redis_hangs(re
         chrome.forget()
         schedule.forget()
         conf.reset()
+
+
+def test_a_worker_forked_after_the_store_was_built_polls_the_outbox_itself():
+    import os
+
+    pending = outbox.Pending(poll=0.05)
+    started_in = []
+
+    def loop(store):
+        started_in.append(os.getpid())
+        time.sleep(2)
+
+    pending._loop = loop
+    pending.start(object())
+    time.sleep(0.1)
+    child = os.fork()
+    if child == 0:  # an app server's worker forked from a preloaded parent
+        time.sleep(0.3)
+        os._exit(0 if os.getpid() in started_in else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
