@@ -208,6 +208,19 @@ REDAC_PAGE_CACHE = {
 REDAC_X_CACHE_HEADER = env_bool("REDAC_X_CACHE_HEADER", False)
 if REDAC_PAGE_CACHE["URL"] and not REDAC_PAGE_CACHE["URL"].startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("REDAC_CACHE_URL: expected redis://host:6379/0 or rediss://...")
+# The shared store (redac.core.lib.shared): short timeouts, and a breaker: after a failure nothing
+# waits on Redis for REDAC_REDIS_RETRY_SECONDS.
+REDAC_REDIS_TIMEOUT_MS = env_int("REDAC_REDIS_TIMEOUT_MS", 250, minimum=10, maximum=10_000)
+REDAC_REDIS_RETRY_SECONDS = env_int("REDAC_REDIS_RETRY_SECONDS", 2, minimum=1, maximum=300)
+if REDAC_PAGE_CACHE["URL"]:
+    # Django's cache shared too: Wagtail's site root paths, rate limits, login throttles.
+    CACHES = {
+        "default": {
+            "BACKEND": "redac.core.cache.SharedCache",
+            "LOCATION": REDAC_PAGE_CACHE["URL"],
+            "KEY_PREFIX": REDAC_PAGE_CACHE["REDIS_PREFIX"] + "dj",
+        }
+    }
 _cdn_purge_url = env_str("REDAC_CDN_PURGE_URL", "")
 WAGTAILFRONTENDCACHE = (
     {

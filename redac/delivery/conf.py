@@ -59,6 +59,11 @@ def get_store():
             prefix = conf.get("REDIS_PREFIX", "redac:") + "pc:"
             store = RedisStore(conf["URL"], prefix=prefix, memory_bytes=conf["MEMORY_BYTES"],
                                check_interval=conf["CHECK_INTERVAL"], max_ttl=conf["TTL"])  # fmt: skip
+            from .outbox import pending
+
+            store.pending = pending()
+            if conf.get("POLL_OUTBOX", True):
+                store.pending.start(store)
         else:
             from .store import FileStore
 

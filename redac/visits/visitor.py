@@ -10,8 +10,14 @@ the data and die with the day. It is kept in ``DATA_DIR/run/visits-secret-YYYY-M
 created atomically by whichever server process needs it first, so that all granian workers of the
 machine derive the same key (the same reader hitting two workers counts once), and deleted as soon
 as the next day's secret exists. A database dump or backup therefore never contains it, and once the
-file is gone nobody, including the operator, can recompute yesterday's keys. Several machines
-behind one load balancer would need a shared secret store (not provided yet: see docs/privacy.md).
+file is gone nobody, including the operator, can recompute yesterday's keys.
+
+*Several machines* behind one load balancer share the secret through the shared store
+(``REDAC_CACHE_URL``, Redis): one key per day, created by whichever node needs it first
+(``SET NX``), expiring by itself within 36 hours and deleted as soon as the next day's exists, so
+the same reader counts once whichever node answers. While Redis does not answer, a node uses its
+file secret (and asks Redis again a minute later): a reader served by two nodes during an outage
+may count twice, never is anyone's secret written to the database.
 
 *Why truncate the IP.* The full address is never needed: the last IPv4 octet and the last 80 bits
 of an IPv6 address are dropped before hashing, so even the transient input of the HMAC does not
@@ -30,6 +36,7 @@ import re
 import secrets
 import socket
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -164,24 +171,59 @@ def truncated(address: str | None) -> str:
 class DailySecret:
     """The HMAC key of the day, shared by every process through a file outside the database."""
 
+    #: A node that fell back to its file while Redis failed asks Redis again after this long.
+    SHARED_RETRY_SECONDS = 60.0
+    #: The shared key's own lifetime: it dies on its own even if no node ever deletes it.
+    SHARED_TTL_SECONDS = 36 * 3600
+
     def __init__(self, directory: Path | None = None):
         self._directory = directory
         self._lock = threading.Lock()
         self._day: dt.date | None = None
         self._key = b""
+        self._retry_at: float | None = None  # set while using the file instead of Redis
 
     @property
     def directory(self) -> Path:
         return self._directory or Path(settings.DATA_DIR) / "run"
 
     def for_day(self, day: dt.date) -> bytes:
-        if day == self._day:
+        if day == self._day and (self._retry_at is None or time.monotonic() < self._retry_at):
             return self._key
         with self._lock:
-            if day != self._day:
-                self._key = self._load_or_create(day)
-                self._day = day
+            if day != self._day or (self._retry_at is not None
+                                    and time.monotonic() >= self._retry_at):  # fmt: skip
+                key = self._shared(day)
+                if key is None:
+                    key = self._load_or_create(day)
+                self._key, self._day = key, day
         return self._key
+
+    def _shared(self, day: dt.date) -> bytes | None:
+        """The day's secret from Redis when a shared store is configured (None: not configured, or
+        not answering; then the file, and Redis again in a minute)."""
+        from redac.core.lib import shared
+
+        url = shared.shared_url()
+        if not url:
+            self._retry_at = None
+            return None
+        prefix = shared.redis_prefix() + "visits:secret:"
+
+        def fetch(client):
+            name = prefix + day.isoformat()
+            client.set(name, secrets.token_hex(32), nx=True, ex=self.SHARED_TTL_SECONDS)
+            value = client.get(name)
+            earlier = [prefix + (day - dt.timedelta(days=n)).isoformat() for n in (1, 2, 3)]
+            client.delete(*earlier)
+            return value
+
+        value = shared.call(url, fetch)
+        if not value:
+            self._retry_at = time.monotonic() + self.SHARED_RETRY_SECONDS
+            return None
+        self._retry_at = None
+        return bytes.fromhex(value.decode())
 
     def _load_or_create(self, day: dt.date) -> bytes:
         directory = self.directory

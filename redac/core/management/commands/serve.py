@@ -111,6 +111,12 @@ class Command(BaseCommand):
             "--http1-keep-alive", "--no-ws", "--log-level", "warning",
             "redac.wsgi:application",
         ]  # fmt: skip
+        if no_worker and settings.REDAC_PAGE_CACHE.get("PUBLISH_DIR"):
+            # Purges written by other nodes reach this node's static folder through its worker.
+            self.stderr.write(
+                "redac : sans « redac worker » sur cette machine, son dossier REDAC_PUBLISH_DIR ne "
+                "reçoit pas les purges des autres machines ; lancez-le à part."
+            )
         self.stdout.write(serving_line(host, port, workers, background=not no_worker))
         sys.stdout.flush()
         env = dict(os.environ)

@@ -56,6 +56,7 @@ class Command(BaseCommand):
                 holding, last_renew = lease_step(owner, holding), now
             if holding:
                 run_due_jobs()
+            apply_local_invalidations(self)
             time.sleep(TICK)
         if holding:
             WorkerLease.release(LEASE, owner)
@@ -83,3 +84,16 @@ def lease_step(owner: str, holding: bool) -> bool:
     elif holding and not got:
         logger.warning("job lease lost by %s: another worker runs the jobs", owner)
     return got
+
+
+def apply_local_invalidations(command) -> None:
+    """Every node, lease or not: the purges written by any node, applied to this node's static
+    folder (redac.delivery.outbox.LocalApplier)."""
+    from redac.delivery.outbox import apply_local
+
+    try:
+        apply_local()
+    except Exception as exc:  # database briefly unavailable: the next tick catches up
+        logger.warning("local purges failed: %s", type(exc).__name__)
+    finally:
+        close_old_connections()
