@@ -52,6 +52,20 @@ class NewsRssFeed(Rss201rev2Feed):
 class NewsAtomFeed(Atom1Feed):
     content_type = "application/atom+xml; charset=utf-8"
 
+    def write(self, outfile, encoding):
+        """Django's Atom feed, with the stylesheets its RSS feed names (Django 5.2 writes them
+        for RSS only): a browser shows both as a readable page."""
+        from django.utils.xmlutils import SimplerXMLGenerator
+
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         for name in item.get("creators", ()):
@@ -82,6 +96,15 @@ class SiteFeed(Feed):
 
     feed_type = NewsRssFeed
     title_suffix = ""
+
+    def stylesheets(self, obj=None):
+        """An XSLT stylesheet, served by the site itself (the CSP's 'self'), with which a browser
+        shows the feed as a readable page (what it is, how to subscribe, the latest items)
+        instead of raw XML; feed readers ignore it (issue 16)."""
+        from django.templatetags.static import static
+        from django.utils.feedgenerator import Stylesheet
+
+        return [Stylesheet(static("redac/feed.xsl"), mimetype="text/xsl")]
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
