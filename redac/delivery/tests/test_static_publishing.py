@@ -223,3 +223,17 @@ def test_a_flash_item_expiring_purges_published_files_with_no_request_to_django(
         job.func()
         assert not published.exists()
         assert item.title not in reader.get("/culture/").text
+
+
+def test_nginx_serves_the_feeds_stylesheet_as_xml(nginx, tmp_path):
+    """Browsers apply a feed's XSLT stylesheet only when it comes as XML (issue 16); nginx's
+    mime.types has no .xsl."""
+    static = tmp_path / "data" / "static" / "redac"
+    static.mkdir(parents=True)
+    (static / "feed.0123abcd.xsl").write_text("<xsl:stylesheet/>")
+    (static / "site.css").write_text("body {}")
+    status, headers, body = fetch(nginx + "/static/redac/feed.0123abcd.xsl")
+    assert status == 200 and body == b"<xsl:stylesheet/>"
+    assert headers["Content-Type"].startswith("text/xsl")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert fetch(nginx + "/static/redac/site.css")[1]["Content-Type"].startswith("text/css")
