@@ -33,7 +33,9 @@ LEAD_IMAGE_SPEC = "fill-1200x630"
 class NewsRssFeed(Rss201rev2Feed):
     """RSS 2.0 with the content, Dublin Core and Atom namespaces feed readers rely on."""
 
-    content_type = "application/rss+xml; charset=utf-8"
+    # application/xml rather than application/rss+xml: Chromium shows the latter as plain text
+    # and never applies the feed's stylesheet; feed readers read either (issue 16).
+    content_type = "application/xml; charset=utf-8"
 
     def rss_attributes(self):
         attrs = super().rss_attributes()
@@ -50,7 +52,7 @@ class NewsRssFeed(Rss201rev2Feed):
 
 
 class NewsAtomFeed(Atom1Feed):
-    content_type = "application/atom+xml; charset=utf-8"
+    content_type = "application/xml; charset=utf-8"  # as the RSS feed's, for browsers
 
     def write(self, outfile, encoding):
         """Django's Atom feed, with the stylesheets its RSS feed names (Django 5.2 writes them
