@@ -53,6 +53,21 @@ def test_an_account_without_a_name_gets_its_author_when_the_name_is_typed(demo):
     assert Author.objects.filter(user=user).count() == 1
 
 
+def test_an_inactive_account_waits_and_keeps_the_byline_linked_to_it(demo):
+    """The SPIP import makes inactive accounts linked to the authors it imports: no second
+    byline is made for them, then or when the account is activated."""
+    from redac.news.models import Author
+
+    user = User.objects.create_user("importe", "importe@example.org", first_name="Jean",
+                                    last_name="Dupont", is_active=False)  # fmt: skip
+    assert not Author.objects.filter(user=user).exists()
+    imported = Author.objects.create(name="Jean Dupont", import_ref="spip:auteur:7", user=user)
+    user.is_active = True
+    user.save()
+    assert list(Author.objects.filter(user=user)) == [imported]
+    assert imported.slug == "jean-dupont"
+
+
 def test_a_new_article_opens_signed_by_its_writer(demo):
     from redac.news.models import SectionPage
 
