@@ -261,6 +261,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "redac.core.storage.StaticStorage"},
 }
 WHITENOISE_MAX_AGE = 3600
+# The feeds' XSLT stylesheet (static/redac/feed.xsl): a browser applies it only when it is served
+# as XML, and nosniff forbids guessing.
+WHITENOISE_MIMETYPES = {".xsl": "text/xsl; charset=utf-8"}
 
 # --- Wagtail -------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("REDAC_SITE_NAME", "redac")

@@ -44,7 +44,9 @@ LEAD_IMAGE_SPEC = "fill-1200x630"
 class NewsRssFeed(Rss201rev2Feed):
     """RSS 2.0 with the content, Dublin Core and Atom namespaces feed readers rely on."""
 
-    content_type = "application/rss+xml; charset=utf-8"
+    # application/xml rather than application/rss+xml: Chromium shows the latter as plain text
+    # and never applies the feed's stylesheet; feed readers read either (issue 16).
+    content_type = "application/xml; charset=utf-8"
 
     def rss_attributes(self):
         attrs = super().rss_attributes()
@@ -61,7 +63,21 @@ class NewsRssFeed(Rss201rev2Feed):
 
 
 class NewsAtomFeed(Atom1Feed):
-    content_type = "application/atom+xml; charset=utf-8"
+    content_type = "application/xml; charset=utf-8"  # as the RSS feed's, for browsers
+
+    def write(self, outfile, encoding):
+        """Django's Atom feed, with the stylesheets its RSS feed names (Django 5.2 writes them
+        for RSS only): a browser shows both as a readable page."""
+        from django.utils.xmlutils import SimplerXMLGenerator
+
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -93,6 +109,15 @@ class SiteFeed(Feed):
 
     feed_type = NewsRssFeed
     title_suffix = ""
+
+    def stylesheets(self, obj=None):
+        """An XSLT stylesheet, served by the site itself (the CSP's 'self'), with which a browser
+        shows the feed as a readable page (what it is, how to subscribe, the latest items)
+        instead of raw XML; feed readers ignore it (issue 16)."""
+        from django.templatetags.static import static
+        from django.utils.feedgenerator import Stylesheet
+
+        return [Stylesheet(static("redac/feed.xsl"), mimetype="text/xsl")]
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
