@@ -35,9 +35,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test node_modules/.package-lock.json
 
+# The demo says X-Cache: HIT/MISS (docs/scaling.md); a production server does not.
 demo: install
 	$(BIN)/redac demo
-	$(BIN)/redac serve --host $(HOST) --port $(PORT)
+	REDAC_X_CACHE_HEADER=1 $(BIN)/redac serve --host $(HOST) --port $(PORT)
 
 serve: install
 	$(BIN)/redac serve --host $(HOST) --port $(PORT)

@@ -5,6 +5,7 @@ import tempfile
 
 os.environ.setdefault("REDAC_DATA_DIR", tempfile.mkdtemp(prefix="redac-test-"))
 os.environ.setdefault("REDAC_EMAIL_URL", "locmem://")
+os.environ.setdefault("REDAC_X_CACHE_HEADER", "1")  # the tests read X-Cache (off in production)
 
 from redac.settings import *  # noqa: E402,F403
 

@@ -65,6 +65,30 @@ def is_admin_path(path: str) -> bool:
     return path.startswith(("/admin/", "/django-admin/"))
 
 
+#: Header values that mean "no value" once Django turned a Python ``None`` into text.
+_NO_VALUE = ("None", "")
+
+
+class NoEmptyHeadersMiddleware:
+    """No response leaves with a header whose value is ``None`` (outermost middleware, so it sees
+    every response: views, Wagtail's document server, whitenoise, error pages).
+
+    Django writes ``str(value)`` for a header, so ``response["Content-Encoding"] = None`` -- what
+    Wagtail's document server does for every file whose name does not end in .gz (it copies
+    ``mimetypes.guess_type``) -- sends ``Content-Encoding: None``: a client or proxy that takes
+    it at its word fails to decode the file. A header that says nothing is dropped, whoever set
+    it; the page cache stores the responses after this, so cached copies carry none either."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        for name in [name for name, value in response.items() if value.strip() in _NO_VALUE]:
+            del response[name]
+        return response
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

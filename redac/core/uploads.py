@@ -14,8 +14,10 @@ extension points (``WAGTAIL*_FORM_BASE`` settings and a ``pre_save`` signal):
 - a server-generated file name (slug of the original stem + random suffix + checked extension):
   no path, quote, control character, reserved Windows name or 300-character name reaches the
   storage or a ``Content-Disposition`` header;
-- GPS position removed from originals (JPEG losslessly, by rewriting the EXIF segment; other
-  formats by re-saving) - a photo of a demonstration must not reveal where its author lives.
+- every location field removed from originals (GPS in the EXIF of every frame, XMP and IPTC
+  blocks naming a place), by rewriting the file's structure only (redac.core.imagemeta) - a photo
+  of a demonstration must not reveal where its author lives. Renditions lose all metadata when
+  they are stored (redac.core.storage.MediaStorage).
 
 A small module of our own rather than python-magic (needs libmagic, and answers "what is this"
 rather than "is this one of the six things we accept") or a metadata library (piexif is
@@ -39,6 +41,8 @@ from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 from wagtail.utils.file import hash_filelike
 
+from .imagemeta import strip_location
+
 #: Bounds for zip containers (docx, xlsx, odt, ods, zip): a 20 MB upload may not unpack to more.
 ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
 ZIP_MAX_MEMBERS = 5_000
@@ -46,9 +50,6 @@ ZIP_MAX_MEMBERS = 5_000
 TEXT_SNIFF_BYTES = 64 * 1024
 #: Wagtail's title field is 255 characters; the multiple-upload view uses the file name as title.
 TITLE_MAX_LENGTH = 255
-GPS_IFD = 0x8825
-EXIF_HEADER = b"Exif\x00\x00"
-XMP_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
 
 # Beginnings that make a browser (or a careless proxy) sniff a file as HTML/XML: such "text" is
 # refused rather than stored (WHATWG MIME sniffing, "identifying a resource with an unknown type").
@@ -203,88 +204,9 @@ def server_file_name(original: str, extension: str) -> str:
 # --- Location metadata ---------------------------------------------------------------------------
 
 
-def _xmp_has_location(xmp: bytes) -> bool:
-    return b"GPS" in xmp or b"LocationShown" in xmp or b"LocationCreated" in xmp
-
-
-def strip_jpeg_location(data: bytes) -> bytes | None:
-    """The JPEG without GPS in its EXIF segment and without XMP packets that hold a location, by
-    rewriting only those segments: the compressed image data is copied unchanged (no quality
-    loss). None when there was nothing to remove."""
-    if not data.startswith(b"\xff\xd8"):
-        return None
-    out, i, changed = [data[:2]], 2, False
-    while i + 4 <= len(data):
-        if data[i] != 0xFF:
-            return None  # not a marker where one must be: leave a strange file to the decoder
-        marker = data[i + 1]
-        if marker == 0xFF:  # fill byte
-            i += 1
-            continue
-        if marker == 0xDA or marker == 0xD9:  # start of scan: the rest is image data
-            out.append(data[i:])
-            break
-        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
-            out.append(data[i : i + 2])
-            i += 2
-            continue
-        length = int.from_bytes(data[i + 2 : i + 4], "big")
-        segment = data[i : i + 2 + length]
-        payload = segment[4:]
-        if marker == 0xE1 and payload.startswith(EXIF_HEADER):
-            exif = PILImage.Exif()
-            try:
-                exif.load(payload)
-            except Exception:  # noqa: BLE001 - unreadable EXIF: drop it whole, it is metadata
-                changed = True
-                i += 2 + length
-                continue
-            if GPS_IFD in exif:
-                exif.get_ifd(0x8769)  # make sure the camera sub-IFD is kept when re-serialised
-                del exif[GPS_IFD]
-                new_payload = exif.tobytes()
-                if len(new_payload) + 2 > 0xFFFF:
-                    changed = True  # cannot be rewritten in one segment: drop the EXIF
-                else:
-                    segment = b"\xff\xe1" + (len(new_payload) + 2).to_bytes(2, "big") + new_payload
-                    changed = True
-        elif marker == 0xE1 and payload.startswith(XMP_HEADER) and _xmp_has_location(payload):
-            changed = True
-            i += 2 + length
-            continue
-        out.append(segment)
-        i += 2 + length
-    return b"".join(out) if changed else None
-
-
-def strip_location(data: bytes) -> bytes | None:
-    """The image without location metadata, or None when it carries none."""
-    if data.startswith(b"\xff\xd8"):
-        return strip_jpeg_location(data)
-    try:
-        with PILImage.open(io.BytesIO(data)) as image:
-            exif = image.getexif()
-            xmp = image.info.get("xmp") or b""
-            if isinstance(xmp, str):
-                xmp = xmp.encode()
-            if GPS_IFD not in exif and not _xmp_has_location(xmp):
-                return None
-            if getattr(image, "n_frames", 1) > 1:
-                return None  # animations carry no EXIF in practice; re-saving would flatten them
-            del exif[GPS_IFD]
-            out = io.BytesIO()
-            options = {"exif": exif.tobytes()}
-            if image.format == "WEBP":
-                options.update(quality=95, lossless=image.info.get("lossless", False))
-            image.save(out, format=image.format, **options)
-            return out.getvalue()
-    except Exception:  # noqa: BLE001 - not an image Pillow can rewrite: nothing to strip
-        return None
-
-
 def strip_location_on_save(sender, instance, **kwargs) -> None:
     """``pre_save`` of the image model: every original, whatever the way in (admin form, the
-    multiple-upload fallback path, an importer), is stored without its GPS position."""
+    multiple-upload fallback path, an importer), is stored without its location."""
     field_file = instance.file
     if not field_file:
         return

@@ -20,6 +20,7 @@ from django.conf import settings
 from . import conf
 from .store import Entry
 
+_HIT = [("X-Cache", "HIT")]
 _DROP = {"content-length", "content-encoding", "date", "server", "x-cache", "set-cookie",
          conf.MARK_HEADER.lower(), conf.EXPIRES_HEADER.lower()}  # fmt: skip
 
@@ -28,7 +29,7 @@ def cache_key(environ) -> tuple[str, str, str] | None:
     """(scheme://host, path, page number) for a request that may be answered from the cache, or
     None when it must go to Django."""
     path = environ.get("PATH_INFO") or "/"
-    if path.startswith(conf.NEVER_CACHED_PREFIXES):
+    if path.startswith(conf.NEVER_CACHED_PREFIXES) or path in conf.NEVER_CACHED_PATHS:
         return None
     cookie = environ.get("HTTP_COOKIE")
     if cookie and _private_cookie().search(cookie):
@@ -103,9 +104,13 @@ def choose(entry: Entry, environ):
 class CachedApp:
     """``CachedApp(get_wsgi_application())``: see the module docstring."""
 
-    def __init__(self, app, *, enabled: bool | None = None):
+    def __init__(self, app, *, enabled: bool | None = None, x_cache: bool | None = None):
         self.app = app
         self.enabled = conf.config()["ENABLED"] if enabled is None else enabled
+        #: Say HIT/MISS in an X-Cache header (settings.REDAC_X_CACHE_HEADER): off in production,
+        #: where it would tell anyone which URLs somebody asked for recently.
+        self.x_cache = (getattr(settings, "REDAC_X_CACHE_HEADER", False)
+                        if x_cache is None else x_cache)  # fmt: skip
 
     def __call__(self, environ, start_response):
         if not self.enabled or environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
@@ -116,15 +121,18 @@ class CachedApp:
         store = conf.get_store()
         entry = store.get(key)
         if entry is not None:
+            environ["redac.cache"] = "hit"  # for the metrics (redac.core.metrics)
             if not_modified(entry, environ):
-                start_response("304 Not Modified", entry.not_modified)
+                start_response("304 Not Modified",
+                               entry.not_modified + _HIT if self.x_cache else entry.not_modified)  # fmt: skip
                 return []
             headers, body = choose(entry, environ)
-            start_response(entry.status, headers)
+            start_response(entry.status, headers + _HIT if self.x_cache else headers)
             return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
         return self.miss(key, store, environ, start_response)
 
     def miss(self, key, store, environ, start_response):
+        environ["redac.cache"] = "miss"
         token = store.token()
         captured: dict = {}
 
@@ -132,7 +140,7 @@ class CachedApp:
             if "returned" not in captured and shareable(status, headers):
                 captured["status"], captured["headers"] = status, headers
                 return captured.setdefault("chunks", []).append
-            return start_response(status, _public_headers(headers, "MISS"), exc_info)
+            return start_response(status, self._state(_public_headers(headers), "MISS"), exc_info)
 
         result = self.app(environ, capture)
         captured["returned"] = True
@@ -149,14 +157,19 @@ class CachedApp:
         if environ["REQUEST_METHOD"] == "GET" and entry is not None:
             store.put(key, entry, token, after=self.publish_step(key, entry))
         if entry is None:  # too large or malformed: answer as Django did
-            start_response(captured["status"], _public_headers(captured["headers"], "MISS"))
+            start_response(captured["status"],
+                           self._state(_public_headers(captured["headers"]), "MISS"))  # fmt: skip
             return [body]
         if not_modified(entry, environ):
-            start_response("304 Not Modified", _with_cache_header(entry.not_modified, "MISS"))
+            start_response("304 Not Modified", self._state(entry.not_modified, "MISS"))
             return []
         headers, payload = choose(entry, environ)
-        start_response(entry.status, _with_cache_header(headers, "MISS"))
+        start_response(entry.status, self._state(headers, "MISS"))
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [payload]
+
+    def _state(self, headers, state: str):
+        """The headers to send, with ``X-Cache: state`` when the setting asks for it."""
+        return headers + [("X-Cache", state)] if self.x_cache else headers
 
     def build_entry(self, status, headers, body) -> Entry | None:
         options = conf.config()
@@ -176,6 +189,13 @@ class CachedApp:
                 kept.append((name, value))
         if not status.startswith("200"):
             expires_at = min(expires_at, now + options["ERROR_TTL"])
+        signed_until = signed_url_expiry(body)
+        if signed_until is not None:
+            # A signed media URL in the page (an original on private object storage): the entry
+            # must die before the URL does, or readers get pages whose links answer 403.
+            expires_at = min(expires_at, signed_until - SIGNED_URL_MARGIN)
+            if expires_at <= now:
+                return None
         kept.append(("Vary", ", ".join(vary)))
         return Entry.build(status, kept, body, expires_at=expires_at, modified_at=now)
 
@@ -189,6 +209,37 @@ class CachedApp:
                 or not content_type.startswith("text/html")):  # fmt: skip
             return None
         return lambda: publisher.publish(path, entry.body, entry.gzip_body)
+
+
+#: A page holding a signed URL is dropped from the cache this long before the URL expires.
+SIGNED_URL_MARGIN = 60
+_AMZ_V4 = re.compile(rb"X-Amz-Date=(\d{8}T\d{6}Z)(?:(?!X-Amz-Date=)[^\"'\s<>]){0,600}?"
+                     rb"X-Amz-Expires=(\d{1,7})")  # fmt: skip
+_AMZ_V4_REVERSED = re.compile(rb"X-Amz-Expires=(\d{1,7})(?:(?!X-Amz-Expires=)[^\"'\s<>]){0,600}?"
+                              rb"X-Amz-Date=(\d{8}T\d{6}Z)")  # fmt: skip
+#: Signature V2, CloudFront and most other signers: an absolute ``Expires=<unix time>``.
+_EXPIRES = re.compile(rb"[?&;]Expires=(\d{9,11})(?![\d])")
+
+
+def signed_url_expiry(body: bytes) -> float | None:
+    """The earliest expiry (Unix time) of the signed URLs in a response body, or None."""
+    if b"Expires=" not in body:
+        return None
+    import calendar
+
+    def signed_at(stamp: bytes) -> float:
+        try:
+            return calendar.timegm(time.strptime(stamp.decode(), "%Y%m%dT%H%M%SZ"))
+        except ValueError:  # not a date: an unknown lifetime, so none at all in the cache
+            return 0.0
+
+    times = []
+    for match in _AMZ_V4.finditer(body):
+        times.append(signed_at(match.group(1)) + int(match.group(2)))
+    for match in _AMZ_V4_REVERSED.finditer(body):
+        times.append(signed_at(match.group(2)) + int(match.group(1)))
+    times += [float(m.group(1)) for m in _EXPIRES.finditer(body)]
+    return min(times) if times else None
 
 
 def shareable(status: str, headers) -> bool:
@@ -207,11 +258,7 @@ def shareable(status: str, headers) -> bool:
     return marked
 
 
-def _public_headers(headers, state: str):
-    """Django's headers minus our internal ones, plus X-Cache."""
+def _public_headers(headers):
+    """Django's headers minus our internal ones (and any X-Cache: the WSGI layer says it)."""
     return [(k, v) for k, v in headers if k.lower() not in (
-        conf.MARK_HEADER.lower(), conf.EXPIRES_HEADER.lower(), "x-cache")] + [("X-Cache", state)]  # fmt: skip
-
-
-def _with_cache_header(headers, state: str):
-    return [(k, v) for k, v in headers if k != "X-Cache"] + [("X-Cache", state)]
+        conf.MARK_HEADER.lower(), conf.EXPIRES_HEADER.lower(), "x-cache")]  # fmt: skip

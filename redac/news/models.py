@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,9 @@ from redac.core.models import ImportRefMixin, VisitCounterMixin
 from redac.core.prepared import Param, prepared
 
 from .blocks import BodyBlock
+from .forms import PageForm
 from .panels import SpipNumberPanel
+from .widgets import keyword_field_panel
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 LISTING_PAGE_SIZE = 12
@@ -113,8 +116,17 @@ class KeywordGroup(ImportRefMixin, models.Model):
         super().save(*args, **kwargs)
 
 
+class KeywordManager(models.Manager):
+    """A keyword is always shown with its group (« Thèmes : Logement »): read together."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("group")
+
+
 class Keyword(ImportRefMixin, index.Indexed, models.Model):
     """A keyword (SPIP "mot-clé"), always in a group."""
+
+    objects = KeywordManager()
 
     group = models.ForeignKey(
         KeywordGroup, on_delete=models.PROTECT, related_name="keywords", verbose_name=_("groupe"),
@@ -163,8 +175,18 @@ def unique_slug(model, text: str, fallback: str) -> str:
 class BasePage(VisitCounterMixin, ImportRefMixin, Page):
     """Every public page counts its visits and may come from an import."""
 
+    # The slug is made from the title when left empty (redac.news.forms).
+    base_form_class = PageForm
+
     class Meta:
         abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The notes of the page's « Texte SPIP » blocks, gathered while its body renders and
+        # printed once after it ({% page_notes %}, redac.core.templatetags.redac_tags).
+        context["page_notes"] = []
+        return context
 
     def serve(self, request, *args, **kwargs):
         """A page speaks its own language everywhere on it: an English article gets English
@@ -172,8 +194,16 @@ class BasePage(VisitCounterMixin, ImportRefMixin, Page):
         translations are activated for the whole render (the response is rendered here, inside
         the language). The page cache keys stay right: the language is the page's, so a URL
         always renders the same way; the chrome fragments a worker keeps are keyed by language
-        (redac.core.templatetags.redac_tags._site_fragment)."""
-        return self._in_own_language(super().serve, request, *args, **kwargs)
+        (redac.core.templatetags.redac_tags._site_fragment).
+
+        A restricted page reaches here only for someone allowed to read it: it is never marked
+        shareable, whatever the request carries (redac.delivery.middleware), so no page cache or
+        CDN keeps it for others."""
+        response = self._in_own_language(super().serve, request, *args, **kwargs)
+        if any(self.path.startswith(path) for path in restricted_paths()):
+            response.redac_cache = False
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
 
     def serve_preview(self, request, mode_name):
         """A preview speaks the page's language too (Wagtail renders it without ``serve``)."""
@@ -205,11 +235,19 @@ class BasePage(VisitCounterMixin, ImportRefMixin, Page):
         return PageViewRestriction.objects.filter(page_id__in=[self.pk, *(p.pk for p in chain)])
 
 
+#: :func:`route_in_one_query`'s answer when readers may reach no page at the address.
+NOT_FOUND = object()
+
+
 def route_in_one_query(home, path_components):
     """The live page at ``path_components`` under ``home`` and its ancestors, in one query for the
     whole tree walk (Wagtail's default route costs two queries per level). Returns None when a page
-    on the way routes by itself (RoutablePageMixin...) or nothing matches: Wagtail's own route then
-    decides, so behaviour never differs, only the query count."""
+    on the way routes by itself (RoutablePageMixin...): Wagtail's own route then decides, so
+    behaviour never differs, only the query count.
+
+    A draft's address and an address where nothing exists get the same answer, NOT_FOUND, after
+    the same work (this one query): nothing more is read for a page that is there but not live,
+    so neither the time nor the queries of a 404 tell that a draft exists (issue 15)."""
     if not path_components or len(path_components) > 20:
         return None
     rows = _route_query(len(path_components), home.depth).run(
@@ -223,12 +261,14 @@ def route_in_one_query(home, path_components):
                 row._cached_parent_obj = parent
                 chain.append(row)
                 parent = row
-    if len(chain) != len(path_components) + 1:
-        return None
     for page in chain[1:]:
         specific_class = page.specific_class
         if specific_class is None or specific_class.route is not Page.route:
             return None
+    # Every page on the way routes to its children by slug, as Wagtail's Page.route does: where
+    # the chain stops, or ends on a page that is not live, Wagtail would answer 404 too.
+    if len(chain) != len(path_components) + 1 or not chain[-1].live:
+        return NOT_FOUND
     target = _specific(chain[-1])
     target._cached_parent_obj = chain[-2]
     target._redac_ancestors = chain[:-1]
@@ -317,25 +357,35 @@ def display_ancestors(page) -> list:
     return [p for p in known if p.depth > 1]
 
 
-def restricted_paths() -> tuple[str, ...]:
-    """Tree paths of the pages that carry a view restriction (private sections), read once per
-    worker until the next invalidation: saving or deleting a restriction invalidates every page
-    (redac.delivery.signals), so no reader sees a page made private a moment ago."""
-    from wagtail.models import PageViewRestriction
+def restricted_paths(*, fresh: bool = False) -> tuple[str, ...]:
+    """Tree paths of the pages that carry a view restriction (private sections).
 
+    Readers' pages read them once per worker until the next invalidation: saving or deleting a
+    restriction empties the page cache and changes its generation (redac.delivery.signals), which
+    every worker and node checks before using the remembered value. Code that decides while a
+    restriction is being saved (the search index, in a signal handler that may run before the
+    invalidation's) asks ``fresh=True``: read from the database now, never from memory."""
+    if fresh:
+        return _read_restricted_paths()
     from redac.delivery.chrome import site_wide
 
-    return site_wide("view_restrictions", lambda: tuple(
-        PageViewRestriction.objects.values_list("page__path", flat=True).distinct()))  # fmt: skip
+    return site_wide("view_restrictions", _read_restricted_paths)
 
 
-def published(model, paths: tuple[str, ...] | None = None):
+def _read_restricted_paths() -> tuple[str, ...]:
+    from wagtail.models import PageViewRestriction
+
+    return tuple(PageViewRestriction.objects.values_list("page__path", flat=True).distinct())
+
+
+def published(model, paths: tuple[str, ...] | None = None, *, fresh: bool = False):
     """The one definition of "what readers may see" for a page type: live, and not restricted
     (Wagtail's ``.public()``, without its query of every restriction on each call). ``paths``:
-    the restricted tree paths, when the caller already has them."""
+    the restricted tree paths, when the caller already has them; ``fresh``: read them from the
+    database rather than from this worker's memory (see :func:`restricted_paths`)."""
     queryset = model.objects.live()
     if paths is None:
-        paths = restricted_paths()
+        paths = restricted_paths(fresh=fresh)
     if paths:
         queryset = queryset.exclude(
             reduce(operator.or_, (models.Q(path__startswith=p) for p in paths))
@@ -367,7 +417,7 @@ class HomePage(BasePage):
         target = route_in_one_query(self, path_components)
         if target is None:
             return super().route(request, path_components)
-        if not target.live:
+        if target is NOT_FOUND:
             raise Http404
         return RouteResult(target)
 
@@ -631,7 +681,7 @@ class ArticlePage(NewsItemMixin, BasePage):
         InlinePanel("author_links", label=_("Auteurs"), heading=_("Auteurs")),
         MultiFieldPanel(
             [FieldPanel("date"), FieldPanel("date_redac"), FieldPanel("lang"),
-             FieldPanel("descriptif"), FieldPanel("lead_image"), FieldPanel("keywords")],
+             FieldPanel("descriptif"), FieldPanel("lead_image"), keyword_field_panel()],
             heading=_("Publication"),
         ),
     ]  # fmt: skip
@@ -690,7 +740,7 @@ class BrevePage(NewsItemMixin, BasePage):
         InlinePanel("author_links", label=_("Auteurs"), heading=_("Auteurs")),
         MultiFieldPanel([FieldPanel("lien_titre"), FieldPanel("lien_url")],
                         heading=_("Source")),
-        MultiFieldPanel([FieldPanel("date"), FieldPanel("lang"), FieldPanel("keywords"),
+        MultiFieldPanel([FieldPanel("date"), FieldPanel("lang"), keyword_field_panel(),
                          FieldPanel("flash")], heading=_("Publication")),
     ]  # fmt: skip
     search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("date")]
@@ -755,20 +805,21 @@ def with_comment_counts(queryset):
 
     if not apps.is_installed("redac.comments"):
         return queryset
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
+    from django.db import connection
+    from django.db.models import IntegerField
+    from django.db.models.expressions import RawSQL
 
-    from redac.comments.models import Comment
+    from redac.comments.models import shown_count_sql
 
-    # a reply to a message readers do not see is hidden with it (redac.comments.services); the
-    # count follows it one level deep (deeper chains under a removed message are rare)
-    shown = models.Q(parent__isnull=True) | models.Q(parent__status=Comment.Status.PUBLISHED)
-    counts = (
-        Comment.objects.published().filter(shown, page=OuterRef("pk"))
-        .order_by().values("page").annotate(n=Count("pk")).values("n")
-    )  # fmt: skip
+    # a reply to a message readers do not see is hidden with it, at any depth
+    # (redac.comments.services.published_threads): a recursive count, correlated on the page
+    meta = queryset.model._meta
+    column = (
+        f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(meta.pk.column)}"
+    )
+    sql, params = shown_count_sql(column)
     return queryset.annotate(
-        published_comment_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+        published_comment_count=RawSQL(sql, params, output_field=IntegerField())  # noqa: S611
     )
 
 
@@ -778,6 +829,18 @@ def with_listing_relations(queryset, *, image: bool = True):
     if image:
         queryset = queryset.select_related("lead_image")
     return with_comment_counts(queryset.prefetch_related("author_links__author"))
+
+
+def published_authors(paths: tuple[str, ...] | None = None, *, fresh: bool = False):
+    """The authors readers may see: those with at least one published article or brève (the
+    one definition of :func:`published`). Only they have a public page, a feed, a sitemap entry
+    and a search entry; an author created ahead of a first article has none of them yet."""
+    return Author.objects.filter(
+        models.Q(pk__in=published(ArticlePage, paths, fresh=fresh)
+                 .values("author_links__author_id"))
+        | models.Q(pk__in=published(BrevePage, paths, fresh=fresh)
+                   .values("author_links__author_id"))
+    )  # fmt: skip
 
 
 # SPIP numbers (« Article n° 19 ») live in their own module; Django finds their models here.

@@ -24,9 +24,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from redac.core.lib.params import positive_int
+
 from .models import (
     ArticlePage,
-    Author,
     BreveIndexPage,
     BrevePage,
     HomePage,
@@ -34,6 +35,7 @@ from .models import (
     SectionPage,
     StandardPage,
     published,
+    published_authors,
 )
 from .text import absolute_url, site_root, xml_safe
 
@@ -109,7 +111,7 @@ class AuthorSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Author.objects.order_by("slug")
+        return published_authors().order_by("slug")
 
     def location(self, item):
         return item.get_absolute_url()
@@ -223,15 +225,15 @@ def spip_backend(request):
         raise Http404("Adresse SPIP inconnue")
     target = SPIP_BACKENDS[page]
     rubrique, mot = request.GET.get("id_rubrique", ""), request.GET.get("id_mot", "")
-    if page == "backend" and rubrique.isdigit():
+    if page == "backend" and positive_int(rubrique):
         # the section numbered so (redac.news.numbers: imported or made in redac)
         from . import numbers
 
-        found = numbers.object_for(numbers.Kind.RUBRIQUE, int(rubrique))
+        found = numbers.object_for(numbers.Kind.RUBRIQUE, positive_int(rubrique))
         section = published(SectionPage).filter(pk=found.pk).first() if found else None
         if section is not None:
             target = f"/feeds/rubriques/{section.slug}/rss/"
-    elif page == "backend" and mot.isdigit():
+    elif page == "backend" and positive_int(mot):
         keyword = Keyword.objects.filter(import_ref=f"spip:mot:{mot}").first()
         if keyword is not None:
             target = f"/feeds/mots/{keyword.slug}/rss/"

@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, render
 
 from .models import (
     ArticlePage,
-    Author,
     BrevePage,
     Keyword,
     paginate,
     published,
+    published_authors,
     with_listing_relations,
 )
 
@@ -22,7 +22,9 @@ def _items_newest_first(articles, breves):
 
 
 def author_detail(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    # No page before the author has something published: an empty page would announce a
+    # byline (a new hire, a guest) before its first article (issue 15).
+    author = get_object_or_404(published_authors(), slug=slug)
     articles = published(ArticlePage).filter(author_links__author=author).distinct()
     breves = published(BrevePage).filter(author_links__author=author).distinct()
     items = _items_newest_first(

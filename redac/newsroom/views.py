@@ -197,7 +197,7 @@ def spip_preview(request):
     text = request.POST.get("text", "")
     if len(text) > SPIP_PREVIEW_MAX_CHARS:
         return HttpResponseBadRequest(_("Texte trop long pour l'aperçu."))
-    from redac.core.templatetags.redac_tags import spip_filter
+    from redac.core.templatetags.redac_tags import page_notes, spip_block
     from redac.typo import budget
 
     # Previews share the workers with the readers: one at a time per worker process, and a
@@ -210,7 +210,9 @@ def spip_preview(request):
         return response
     try:
         with budget.scaled(SPIP_PREVIEW_BUDGET_FACTOR):
-            html = str(spip_filter(text))
+            # As the page shows it: the text, then its notes ([[...]]) under it.
+            context = {"page_notes": []}
+            html = str(spip_block(context, text)) + str(page_notes(context))
     finally:
         _PREVIEW_SLOTS.release()
     return JsonResponse({"html": html})
@@ -229,3 +231,39 @@ def page_visits(request, page_id: int):
     count = getattr(page, "visit_count", None)
     return JsonResponse({"visits": count, "label": visits_label(count or 0) if count is not None
                          else ""})  # fmt: skip
+
+
+# --- « Ma signature »: the byline of one's own account --------------------------------------------
+
+
+def own_author(request):
+    """A person edits the byline their account signs with (made with the account, as SPIP
+    does): only their own, whatever their role, through the account menu."""
+    from .forms import OwnAuthorForm
+
+    author = services.account_author(request.user)
+    if author is None:
+        messages.warning(request, _("Indiquez d'abord votre prénom et votre nom (Compte > "
+                                    "Nom et adresse e-mail) : votre signature en est faite."))  # fmt: skip
+        return redirect("wagtailadmin_account")
+    form = OwnAuthorForm(request.POST or None, instance=author)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Votre signature est enregistrée."))
+        return redirect("newsroom_own_author")
+    return TemplateResponse(request, "newsroom/own_author.html",
+                            {"form": form, "author": author, "media": form.media})  # fmt: skip
+
+
+# --- « Nouvel article »: in which section ----------------------------------------------------------
+
+
+def new_article(request):
+    """The dashboard's « Nouvel article »: straight to the form when the person writes in one
+    section, else the sections they write in, to pick one (SPIP asks « Dans la rubrique »)."""
+    sections = services.article_sections_for(request.user)
+    if not sections:
+        raise PermissionDenied
+    if len(sections) == 1:
+        return redirect("wagtailadmin_pages:add", "news", "articlepage", sections[0].pk)
+    return TemplateResponse(request, "newsroom/new_article.html", {"sections": sections})

@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from redac.news.models import ArticlePage, Author, BrevePage, SectionPage, published
-from redac.news.text import item_plain_text, spip_plain
+from redac.news.models import (
+    ArticlePage,
+    Author,
+    BrevePage,
+    SectionPage,
+    published,
+    published_authors,
+    restricted_paths,
+)
+from redac.news.text import item_plain_text, spip_text
 
 from . import analysis
 from .models import SearchEntry
@@ -44,16 +52,18 @@ def entry_fields_for_page(page, section_titles: dict[str, str] | None = None) ->
     kind = PAGE_KINDS[type(page)]
     subtitle = " ".join(filter(None, [getattr(page, "surtitre", ""),
                                       getattr(page, "soustitre", "")]))  # fmt: skip
+    # what the page shows of its SPIP fields, never what it hides (redac.typo.visible)
+    lang = getattr(page, "lang", "") or ""
     if kind == SearchEntry.Kind.SECTION:
-        chapo = page.descriptif
+        chapo = spip_text(page.descriptif or "", lang)
     else:
-        chapo = spip_plain(getattr(page, "chapo", "") or getattr(page, "descriptif", "") or "")
+        chapo = spip_text(getattr(page, "chapo", "") or getattr(page, "descriptif", "") or "", lang)
     body = item_plain_text(page)
     extra = []
     if kind != SearchEntry.Kind.SECTION:
         extra = [a.name for a in page.authors] + [k.name for k in page.keywords.all()]
         if getattr(page, "ps", ""):
-            body += "\n" + spip_plain(page.ps)
+            body += "\n" + spip_text(page.ps, lang)
     return {
         "title": page.title[:600],
         "subtitle": subtitle[:600],
@@ -100,7 +110,9 @@ def index_page(page) -> bool:
     if model not in PAGE_KINDS:
         return False
     kind = PAGE_KINDS[model]
-    if not published(model).filter(pk=page.pk).exists():
+    # Read the restrictions now: this runs in the handlers of a restriction's own save, maybe
+    # before the page cache's invalidation that makes workers forget the ones they remember.
+    if not published(model, fresh=True).filter(pk=page.pk).exists():
         remove(kind, page.pk)
         return False
     _save(kind, page.pk, entry_fields_for_page(page))
@@ -112,11 +124,12 @@ def index_pages(model, pks) -> int:
     the SPIP import). Same rule: pages readers may see are indexed, the others removed."""
     kind = PAGE_KINDS[model]
     section_titles = dict(SectionPage.objects.filter(depth=3).values_list("path", "title"))
+    paths = restricted_paths(fresh=True)
     indexed = 0
     pks = list(pks)
     for start in range(0, len(pks), 500):
         chunk = pks[start : start + 500]
-        pages = published(model).filter(pk__in=chunk)
+        pages = published(model, paths).filter(pk__in=chunk)
         if model is not SectionPage:
             pages = pages.prefetch_related("author_links__author", "keywords")
         entries = {page.pk: entry_fields_for_page(page, section_titles) for page in pages}
@@ -143,6 +156,7 @@ def index_pages(model, pks) -> int:
                          for row in rows],
                     )  # fmt: skip
         indexed += len(rows)
+    sync_authors()
     return indexed
 
 
@@ -154,10 +168,27 @@ def remove_page(page) -> None:
 
 @transaction.atomic
 def index_author(author: Author) -> None:
+    """Index an author readers may see (something of theirs is published), remove it otherwise."""
+    if not published_authors(fresh=True).filter(pk=author.pk).exists():
+        remove(SearchEntry.Kind.AUTHOR, author.pk)
+        return
     _save(SearchEntry.Kind.AUTHOR, author.pk, {
         "title": author.name, "chapo": author.bio or "", "body": "", "tags": "",
         "url": author.get_absolute_url(), "date": None, "path": "", "section_title": "",
     })  # fmt: skip
+
+
+def sync_authors() -> None:
+    """Make the authors' entries follow what is published: an author is found once something of
+    theirs is published and visible, and no longer once nothing is (called whenever pages are
+    published, unpublished, moved, deleted or restricted; two queries when nothing changes)."""
+    kind = SearchEntry.Kind.AUTHOR
+    visible = set(published_authors(fresh=True).values_list("pk", flat=True))
+    indexed = set(SearchEntry.objects.filter(kind=kind).values_list("object_id", flat=True))
+    for gone in indexed - visible:
+        remove(kind, gone)
+    for author in Author.objects.filter(pk__in=visible - indexed):
+        index_author(author)
 
 
 def index_subtree(page) -> int:
@@ -177,11 +208,11 @@ def rebuild() -> dict[str, int]:
                 cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
         counts = {}
         for model, kind in PAGE_KINDS.items():
-            pages = published(model)
+            pages = published(model, fresh=True)
             if model is not SectionPage:
                 pages = pages.prefetch_related("author_links__author", "keywords")
             counts[kind] = sum(index_page(page) for page in pages)
-        authors = list(Author.objects.all())
+        authors = list(published_authors(fresh=True))
         for author in authors:
             index_author(author)
         counts[SearchEntry.Kind.AUTHOR] = len(authors)

@@ -31,6 +31,8 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from redac.core.lib.params import day_end, positive_int
+
 from . import analysis
 from .index import FTS_TABLE
 from .models import SearchEntry
@@ -81,7 +83,15 @@ def query_terms(query: str) -> list[list[str]]:
 
 
 def _filter_sql(filters: Filters):
+    from redac.news.models import restricted_paths
+
     where, params = [], []
+    # The index only holds what readers may see (redac.search.index); the restrictions are checked
+    # again here, at the moment of answering, so that an entry a worker has not yet removed can
+    # never be shown (tree paths are letters and digits: nothing to escape for LIKE).
+    for path in restricted_paths():
+        where.append("e.path NOT LIKE %s")
+        params.append(path + "%")
     if filters.kinds:
         placeholders = ", ".join(["%s"] * len(filters.kinds))
         where.append(f"e.kind IN ({placeholders})")
@@ -93,9 +103,8 @@ def _filter_sql(filters: Filters):
         where.append("e.date >= %s")
         params.append(dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=dt.UTC))
     if filters.date_to:
-        where.append("e.date < %s")
-        params.append(dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min,
-                                          tzinfo=dt.UTC))  # fmt: skip
+        where.append("e.date <= %s")
+        params.append(day_end(filters.date_to))  # never past 9999-12-31
     return where, params
 
 
@@ -219,6 +228,6 @@ def search(raw_query: str, filters: Filters | None = None, page: int | str = 1,
         count_sql, select_sql, params = _sqlite_query(groups, filters)
     prefix = [RANK_WINDOW] if connection.vendor == "postgresql" else []
     hits = _LazyHits(count_sql, select_sql, params, to_hit, prefix)
-    number = page if isinstance(page, int) else (int(page) if str(page).isdigit() else 1)
+    number = positive_int(page) or 1
     paginated = Paginator(hits, per_page).get_page(max(1, min(number, 10_000_000)))
     return Results(query, sorted(term_set), paginated, hits.count())

@@ -11,40 +11,47 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
 def _published(sender, instance, **kwargs):
-    from .index import index_page
+    from .index import index_page, sync_authors
 
     index_page(instance)
+    sync_authors()
 
 
 def _unpublished(sender, instance, **kwargs):
-    from .index import remove_page
+    from .index import remove_page, sync_authors
 
     remove_page(instance)
+    sync_authors()
 
 
 def _moved(sender, instance, **kwargs):
     from wagtail.models import Page
 
-    from .index import index_subtree
+    from .index import index_subtree, sync_authors
 
     index_subtree(Page.objects.get(pk=instance.pk))  # the instance may carry its old path
+    sync_authors()
 
 
 def _page_deleted(sender, instance, **kwargs):
-    from .index import PAGE_KINDS, remove
+    from django.db import transaction
+
+    from .index import PAGE_KINDS, remove, sync_authors
 
     if sender in PAGE_KINDS:
         remove(PAGE_KINDS[sender], instance.pk)
+        transaction.on_commit(sync_authors)  # once the page and its author links are gone
 
 
 def _restriction_changed(sender, instance, **kwargs):
     from wagtail.models import Page
 
-    from .index import index_subtree
+    from .index import index_subtree, sync_authors
 
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
         index_subtree(page)
+    sync_authors()
 
 
 def _author_saved(sender, instance, **kwargs):
