@@ -58,12 +58,14 @@ class _Visible(HTMLParser):
         self.keep_markup = keep_markup
         self.out: list[str] = []
         self.stack: list[tuple[str, bool]] = []  # (tag, hidden) of each open element
+        self.open_count: dict[str, int] = {}  # how many of each tag are open (stray end tags)
         self.hidden = 0  # how many open elements hide their content
 
     def handle_starttag(self, tag, attrs):
         hides = is_hidden(tag, attrs)
         if tag not in VOID:
             self.stack.append((tag, hides))
+            self.open_count[tag] = self.open_count.get(tag, 0) + 1
             self.hidden += hides
         if self.hidden or hides:
             return
@@ -80,11 +82,12 @@ class _Visible(HTMLParser):
                 self.out.append("\n")
 
     def handle_endtag(self, tag):
-        if not any(open_tag == tag for open_tag, _hides in self.stack):
+        if not self.open_count.get(tag):
             return  # a stray end tag closes nothing
         was_hidden = self.hidden
-        while self.stack:
+        while self.stack:  # each element is popped once: linear overall
             open_tag, hides = self.stack.pop()
+            self.open_count[open_tag] -= 1
             self.hidden -= hides
             if open_tag == tag:
                 break

@@ -27,13 +27,23 @@ SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Permis
 def wsgi_app(settings):
     """redac's WSGI stack (beacon fast path, page cache, Django) on the site's URLs plus a view
     that fails; Django's own test client would skip the first two."""
+    from django.core import signals
+    from django.db import close_old_connections
+
     from redac.delivery.wsgi import CachedApp
     from redac.visits.fastpath import BeaconFastPath
     from redac.wsgi import django_application, last_resort
 
     settings.ROOT_URLCONF = "tests.security.crash_urls"
     settings.DEBUG = False
-    return last_resort(BeaconFastPath(CachedApp(django_application)))
+    # as Django's test client does: a request must not close the test's own connection
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield last_resort(BeaconFastPath(CachedApp(django_application)))
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def call(app, method: str, path: str, query: str = "", body: bytes = b"",

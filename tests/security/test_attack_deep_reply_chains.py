@@ -16,20 +16,21 @@ DEPTH = 3000
 
 
 def chain(page, depth: int, *, status_at: dict[int, str] | None = None, start=None):
-    """``depth`` comments, each replying to the one before, in one bulk insert."""
+    """``depth`` comments, each replying to the one before, in two bulk statements; their ids."""
     from redac.comments.models import Comment
 
     status_at = status_at or {}
-    base = (Comment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     start = start or timezone.now() - dt.timedelta(days=1)
-    Comment.objects.bulk_create([
-        Comment(pk=base + i, page=page, parent_id=base + i - 1 if i else None,
-                author_name=f"Lecteur {i}", body=f"Message numéro {i} de la chaîne",
+    made = Comment.objects.bulk_create([
+        Comment(page=page, author_name=f"Lecteur {i}", body=f"Message numéro {i} de la chaîne",
                 status=status_at.get(i, Comment.Status.PUBLISHED),
                 created_at=start + dt.timedelta(seconds=i))
         for i in range(depth)
     ], batch_size=500)  # fmt: skip
-    return base
+    for before, comment in zip(made, made[1:], strict=False):
+        comment.parent_id = before.pk
+    Comment.objects.bulk_update(made[1:], ["parent"], batch_size=500)
+    return [comment.pk for comment in made]
 
 
 @pytest.fixture
@@ -72,8 +73,8 @@ def test_attack_deep_reply_chains_flat_replies_keep_their_posting_order(client, 
     from redac.comments.models import Comment
     from redac.comments.services import MAX_NESTING, published_threads
 
-    base = chain(commented, MAX_NESTING + 2)
-    deep = base + MAX_NESTING - 1  # the last nested level
+    pks = chain(commented, MAX_NESTING + 2)
+    deep = pks[MAX_NESTING - 1]  # the last nested level
     later = timezone.now()
     Comment.objects.create(page=commented, parent_id=deep, author_name="Branche B",
                            body="B", status="published", created_at=later)  # fmt: skip

@@ -4,17 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_siteidentity_contact_email'),
+        ("core", "0003_siteidentity_contact_email"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='UsedFormStamp',
+            name="UsedFormStamp",
             fields=[
-                ('nonce', models.CharField(max_length=32, primary_key=True, serialize=False)),
-                ('expires_at', models.DateTimeField(db_index=True)),
+                ("nonce", models.CharField(max_length=32, primary_key=True, serialize=False)),
+                ("expires_at", models.DateTimeField(db_index=True)),
             ],
         ),
     ]
