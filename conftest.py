@@ -130,3 +130,14 @@ def form_stamp():
     from redac.core.lib.antispam import issue_stamp
 
     return issue_stamp(time.time() - 60)
+
+
+@pytest.fixture
+def fresh_stamp():
+    """Issues form timestamps from a minute ago, a new one for each post: a stamp is good for
+    one post only (redac.core.lib.antispam.use_stamp)."""
+    import time
+
+    from redac.core.lib.antispam import issue_stamp
+
+    return lambda: issue_stamp(time.time() - 60)

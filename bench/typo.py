@@ -1,10 +1,15 @@
 """Benchmark of the SPIP markup engine (redac.typo) against markdown-it-py.
 
-Run: ``.venv/bin/python bench/typo.py [--rounds N]``.  Converts a realistic 5 KB and a
-50 KB French article written in SPIP markup, and the same content written in Markdown
-with markdown-it-py, in interleaved rounds; then the adversarial inputs, each compared
-with a normal SPIP input of the same size.  Prints a table and writes
-``bench/results/typo.json`` (figures and machine information).
+Run: ``.venv/bin/python bench/typo.py [--rounds N] [--generated N] [--size BYTES]``.
+Converts a realistic 5 KB and a 50 KB French article written in SPIP markup, and the same
+content written in Markdown with markdown-it-py, in interleaved rounds; then the adversarial
+inputs, each compared with a normal SPIP input of the same size; then ``--generated`` (200)
+adversarial texts of ``--size`` (100 KB) made by the grammar of SPIP's openers and closers
+of ``redac/typo/tests/shapes.py`` (motifs repeated, alternated, or closed once at the end),
+each compared with a normal text of the same size, per input character and per output
+character (notes, tables and documents legitimately expand).  Prints a table, the worst
+generated case and its ratio, and writes ``bench/results/typo.json`` (figures and machine
+information).
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from markdown_it import MarkdownIt  # noqa: E402
 
-from redac.typo import propre  # noqa: E402
+from redac.typo import budget, propre  # noqa: E402
+from redac.typo.tests.shapes import shapes  # noqa: E402
 
 WORDS = (
     "le la les un une des du de et à au aux pour par sur dans avec sans sous entre "
@@ -99,6 +105,12 @@ def make_article(size: int, seed: int = 42) -> tuple[str, str]:
 
 def adversarial_inputs() -> dict[str, str]:
     return {
+        # the shapes of issue 15 (outside attack): each read the text once per opener
+        "unclosed <doc1| x16k": "<doc1|" * 16_000,
+        "unclosed <xyz1|a x12k": "<xyz1|a " * 12_000,
+        "100k |": "|" * 100_000,
+        "<multi> x14k": "<multi>" * 14_000,
+        "[texte-> x12k www.": "www. [texte->" * 7_500,
         "10k {": "{" * 10_000,
         "10k }": "}" * 10_000,
         "10k [": "[" * 10_000,
@@ -153,6 +165,8 @@ def _time(func, arg, rounds: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--generated", type=int, default=200)
+    parser.add_argument("--size", type=int, default=100_000)
     args = parser.parse_args()
     md = MarkdownIt("commonmark").enable("table")
     results: dict = {
@@ -238,6 +252,8 @@ def main() -> None:
             f"{adv / norm:6.2f}x {row['output_chars']:>10} {row['normal_output_chars']:>10} "
             f"{row['ratio_per_output_char']:6.2f}x"
         )
+    generated = _generated(args.generated, args.size, max(2, args.rounds // 5))
+    results["generated"] = generated
     out = Path(__file__).resolve().parent / "results" / "typo.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -248,6 +264,11 @@ def main() -> None:
         "min_throughput_ratio_vs_markdown_it": slowest,
         "max_adversarial_ratio_vs_normal": worst,
         "max_adversarial_ratio_per_output_char": worst_out,
+        "generated_inputs": generated["count"],
+        "generated_size": generated["size"],
+        "generated_worst_ratio": generated["worst"]["ratio"],
+        "generated_worst": generated["worst"]["name"],
+        "generated_over_budget": generated["over_budget"],
     }
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nthroughput ratio (redac / markdown-it, >= 1.0 is faster): {slowest:.2f}")
@@ -255,7 +276,73 @@ def main() -> None:
         f"worst adversarial / normal input of the same size: {worst:.2f}x "
         f"(per output character: {worst_out:.2f}x)"
     )
+    w = generated["worst"]
+    print(
+        f"generated: {generated['count']} inputs of {generated['size']} characters; worst "
+        f"{w['ratio']:.2f}x a normal text of the same size (per input character "
+        f"{w['ratio_per_input_char']:.2f}x, per output character "
+        f"{w['ratio_per_output_char']:.2f}x): {w['name']}; over budget: "
+        f"{generated['over_budget']}"
+    )
     print(f"written {out}")
+
+
+def _generated(count: int, size: int, rounds: int) -> dict:
+    """The generated adversarial texts: each one's CPU time against a normal text of the same
+    size timed right beside it (best of a few runs of each, interleaved: the machine is shared
+    and its load drifts over the minutes of the run), per input character and per output
+    character (where the markup expands, as notes and tables do, the time per output
+    character is the one that shows linearity); its ratio is the smaller of the two. Also
+    its work units (redac.typo.budget)."""
+    normal, _ = make_article(size, seed=7)
+    convert(normal)
+    out_normal = len(convert(normal))
+    units_normal = budget.measure(convert, normal)
+    rows = []
+    over = 0
+    normal_times = []
+    print(f"\n{count} generated inputs of {size} characters")
+    for index, (source, name) in enumerate(shapes(count, size)):
+        output = convert(source)
+        t_in, t_norm = [], []
+        for _ in range(rounds):  # interleaved
+            t_in.append(_time(convert, source, 1))
+            t_norm.append(_time(convert, normal, 1))
+        t, t_normal = min(t_in), min(t_norm)
+        normal_times.append(t_normal)
+        units = budget.measure(convert, source)
+        if units > budget.limit_for(len(source)):
+            over += 1
+        per_in = t / t_normal
+        per_out = (t / max(len(output), 1)) / (t_normal / out_normal)
+        rows.append({
+            "index": index, "name": name[:160], "chars": len(source), "time_s": t,
+            "normal_time_s": t_normal, "output_chars": len(output),
+            "ratio_per_input_char": per_in, "ratio_per_output_char": per_out,
+            "ratio": min(per_in, per_out), "units": units, "units_per_char": units / len(source),
+        })  # fmt: skip
+    rows.sort(key=lambda r: r["ratio"], reverse=True)
+    print(
+        f"{'ratio':>6} {'per in':>7} {'per out':>7} {'time':>9} {'normal':>9} {'units/char':>10}  input"
+    )
+    for r in rows[:10]:
+        print(
+            f"{r['ratio']:5.2f}x {r['ratio_per_input_char']:6.2f}x {r['ratio_per_output_char']:6.2f}x "
+            f"{r['time_s'] * 1000:7.1f}ms {r['normal_time_s'] * 1000:7.1f}ms "
+            f"{r['units_per_char']:10.1f}  {r['name'][:60]}"
+        )
+    t_normal = statistics.median(normal_times)
+    return {
+        "count": count,
+        "size": size,
+        "normal_time_s": t_normal,
+        "normal_output_chars": out_normal,
+        "normal_units": units_normal,
+        "over_budget": over,
+        "worst": rows[0],
+        "max_units_per_char": max(r["units_per_char"] for r in rows),
+        "top": rows[:20],
+    }
 
 
 if __name__ == "__main__":

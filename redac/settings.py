@@ -193,6 +193,8 @@ REDAC_PAGE_CACHE = {
     "ENABLED": env_bool("REDAC_PAGE_CACHE", True),
     "ROOT": DATA_DIR / "cache" / "pages",
     "URL": env_str("REDAC_CACHE_URL", ""),
+    # Every Redis key redac writes starts with this: two sites on one Redis never share entries.
+    "REDIS_PREFIX": env_str("REDAC_REDIS_PREFIX", "redac:"),
     "TTL": env_int("REDAC_PAGE_CACHE_TTL", 86400, minimum=1),
     "ERROR_TTL": 30,
     "CDN_MAX_AGE": env_int("REDAC_CDN_MAX_AGE", 300, minimum=0),
@@ -206,6 +208,19 @@ REDAC_PAGE_CACHE = {
 REDAC_X_CACHE_HEADER = env_bool("REDAC_X_CACHE_HEADER", False)
 if REDAC_PAGE_CACHE["URL"] and not REDAC_PAGE_CACHE["URL"].startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("REDAC_CACHE_URL: expected redis://host:6379/0 or rediss://...")
+# The shared store (redac.core.lib.shared): short timeouts, and a breaker: after a failure nothing
+# waits on Redis for REDAC_REDIS_RETRY_SECONDS.
+REDAC_REDIS_TIMEOUT_MS = env_int("REDAC_REDIS_TIMEOUT_MS", 250, minimum=10, maximum=10_000)
+REDAC_REDIS_RETRY_SECONDS = env_int("REDAC_REDIS_RETRY_SECONDS", 2, minimum=1, maximum=300)
+if REDAC_PAGE_CACHE["URL"]:
+    # Django's cache shared too: Wagtail's site root paths, rate limits, login throttles.
+    CACHES = {
+        "default": {
+            "BACKEND": "redac.core.cache.SharedCache",
+            "LOCATION": REDAC_PAGE_CACHE["URL"],
+            "KEY_PREFIX": REDAC_PAGE_CACHE["REDIS_PREFIX"] + "dj",
+        }
+    }
 _cdn_purge_url = env_str("REDAC_CDN_PURGE_URL", "")
 WAGTAILFRONTENDCACHE = (
     {
@@ -246,6 +261,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "redac.core.storage.StaticStorage"},
 }
 WHITENOISE_MAX_AGE = 3600
+# The feeds' XSLT stylesheet (static/redac/feed.xsl): a browser applies it only when it is served
+# as XML, and nosniff forbids guessing.
+WHITENOISE_MIMETYPES = {".xsl": "text/xsl; charset=utf-8"}
 
 # --- Wagtail -------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("REDAC_SITE_NAME", "redac")
@@ -350,6 +368,17 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("REDAC_BEHIND_PROXY", False):
     # Only when a reverse proxy that sets this header is the sole way in (docs/operations.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# --- Network: who is the client ------------------------------------------------------------------
+# Proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs): only when the TCP peer
+# is one of them is the client taken from that header, for everything that needs the client's
+# address (visit counter, rate limits, logs; security case 33, redac.core.lib.net). Empty: the
+# socket's address only, whatever header a client sends.
+REDAC_TRUSTED_PROXIES = env_list("REDAC_TRUSTED_PROXIES", [])
+for _proxy in REDAC_TRUSTED_PROXIES:
+    try:
+        __import__("ipaddress").ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"REDAC_TRUSTED_PROXIES: {_proxy!r}: not an IP/CIDR") from None
 SECURE_SSL_REDIRECT = HTTPS and env_bool("REDAC_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("REDAC_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
@@ -362,8 +391,8 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 LOGIN_URL = "wagtailadmin_login"
 
 # --- Visits (redac.visits): cookieless audience measurement, docs/privacy.md ------------------
-# Proxies whose X-Forwarded-For is believed (IPs or CIDR networks); empty = the socket address only.
-VISITS_TRUSTED_PROXIES = env_list("REDAC_TRUSTED_PROXIES", [])
+# Proxies whose X-Forwarded-For is believed: REDAC_TRUSTED_PROXIES (« Network » above), one
+# setting for the visit counter, rate limits and logs.
 # Do Not Track / Global Privacy Control: such readers are not counted (the readers' opt-out).
 VISITS_HONOUR_DNT = env_bool("REDAC_VISITS_HONOUR_DNT", True)
 # Group commit: how long (ms) the writer waits for more beacons before committing a batch.
@@ -392,22 +421,25 @@ OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 REDAC_2FA_REQUIRED_FOR_SUPERUSERS = True
 
 # --- Logging -------------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("REDAC_LOG_LEVEL", "WARNING").upper()},
-}
+# One line per event: time, level, logger, process, request id (redac.core.logs); repeated errors
+# rate-limited; JSON lines with REDAC_LOG_FORMAT=json; one line per request with REDAC_ACCESS_LOG=1.
+REDAC_ACCESS_LOG = env_bool("REDAC_ACCESS_LOG", False)
+# GET /metrics (Prometheus) answers only with "Authorization: Bearer <this>"; unset: no metrics.
+REDAC_METRICS_TOKEN = env_str("REDAC_METRICS_TOKEN", "")
+if REDAC_METRICS_TOKEN and len(REDAC_METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("REDAC_METRICS_TOKEN: at least 16 characters")
+_log_level = env_str("REDAC_LOG_LEVEL", "WARNING").upper()
+if _log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+    raise ImproperlyConfigured(
+        f"REDAC_LOG_LEVEL={_log_level!r}: expected DEBUG, INFO, WARNING or ERROR"
+    )
+LOGGING = __import__("redac.core.logs", fromlist=["logging_config"]).logging_config(
+    level=_log_level,
+    json_format=env_choice("REDAC_LOG_FORMAT", ["text", "json"], "text") == "json",
+    access_log=REDAC_ACCESS_LOG,
+)
 
 # --- Readers who write: contact, comments, newsletter (issue 8) ----------------------------------
-# Proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs); any other client's
-# header is ignored for rate limits and logs (security case 33). See redac.core.lib.net.
-REDAC_TRUSTED_PROXIES = env_list("REDAC_TRUSTED_PROXIES", [])
-for _proxy in REDAC_TRUSTED_PROXIES:
-    try:
-        __import__("ipaddress").ip_network(_proxy, strict=False)
-    except ValueError:
-        raise ImproperlyConfigured(f"REDAC_TRUSTED_PROXIES: {_proxy!r}: not an IP/CIDR") from None
 REDAC_CONTACT_RETENTION_DAYS = env_int("REDAC_CONTACT_RETENTION_DAYS", 365, minimum=1)
 REDAC_OUTBOX_CLAIM_SECONDS = env_int("REDAC_OUTBOX_CLAIM_SECONDS", 300, minimum=1)
 REDAC_FORM_MIN_SECONDS = env_int("REDAC_FORM_MIN_SECONDS", 3, minimum=0)

@@ -2,17 +2,25 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views import serve as wagtaildocs_serve
 
 from redac.core import media as core_media
 from redac.core import views as core_views
+from redac.newsroom.page_types import NewsroomAddSubpageView
 from redac.newsroom.security import throttled_password_view
 
 urlpatterns = [
     # Before Wagtail's own route: the image preview with bounded filter specs (security case 42).
     path(
         "admin/images/<int:image_id>/preview/<str:filter_spec>/", core_media.bounded_image_preview
+    ),
+    # Before Wagtail's own route: only the page types that are the person's to create
+    # (redac/newsroom/page_types.py).
+    path(
+        "admin/pages/<int:parent_page_id>/add_subpage/",
+        require_admin_access(NewsroomAddSubpageView.as_view()),
     ),
     path("admin/", include(wagtailadmin_urls)),
     # Before Wagtail's own routes: page and collection passwords are throttled like the logins

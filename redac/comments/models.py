@@ -80,3 +80,22 @@ class Comment(ImportRefMixin, models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+def shown_count_sql(page_column: str) -> tuple[str, list[str]]:
+    """SQL and its parameters for the number of comments readers see on the page whose id is
+    ``page_column`` (a quoted column of the outer query, or ``%s``): the published comments
+    reachable from a published top-level comment through published replies only, at any depth,
+    as :func:`redac.comments.services.published_threads` shows them. A recursive CTE, which
+    SQLite and PostgreSQL both run correlated; a cycle of imported replies is never reachable
+    from a top-level comment, so the recursion ends. Nothing of a request goes into the SQL
+    text: the table and column are the models' own names."""
+    table = Comment._meta.db_table
+    sql = (
+        f"(WITH RECURSIVE shown(id) AS ("  # noqa: S608 (names of the models, no input)
+        f"SELECT c.id FROM {table} c WHERE c.page_id = {page_column} AND c.parent_id IS NULL "
+        f"AND c.status = %s "
+        f"UNION ALL SELECT r.id FROM {table} r JOIN shown ON r.parent_id = shown.id "
+        f"WHERE r.status = %s) SELECT COUNT(*) FROM shown)"
+    )
+    return sql, [Comment.Status.PUBLISHED.value] * 2

@@ -27,34 +27,68 @@ from .models import BODY_MAX_LENGTH, IP_RETENTION, Comment
 #: deleted): the page cache (redac.delivery) purges the page's URL. Arguments: ``page``.
 comments_changed = Signal()
 
-#: Display names a reader may not take (impersonation, security case 16). Staff members' names
-#: and the site's own name are added at check time.
+#: Display names a reader may not take (impersonation, security case 16), compared as
+#: :func:`name_skeleton` says. The authors' public names (bylines), staff members' full names and
+#: the site's own name are added at check time; never login names, which are not public (issue 15).
 RESERVED_NAMES = {"redaction", "la redaction", "admin", "administrateur", "administratrice",
                   "administration", "moderateur", "moderatrice", "moderation", "webmestre",
                   "webmaster", "root", "staff", "equipe", "l'equipe"}  # fmt: skip
 
+#: After case folding, letters and digits that pass for one another in a name (« AdmIn »,
+#: « Adm1n », « rn » for « m »): UTS #39's skeleton maps them alike.
+_ASCII_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l"})
 
-def _fold(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+def _latin_lookalike(char: str) -> str:
+    """A non-Latin letter that passes for a Latin one (Cyrillic « а », Greek « ο »…), as that
+    Latin letter, from Unicode's confusables data (the confusable-homoglyphs library, which
+    ships it: no table of our own to keep up to date)."""
+    from confusable_homoglyphs import confusables
+
+    found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin", "common"])
+    for entry in found or ():
+        for glyph in entry["homoglyphs"]:
+            if glyph["c"].isascii():
+                return glyph["c"]
+    return char
 
 
-def is_reserved_name(name: str) -> bool:
-    """Whether a reader's display name would pass for the organisation or a staff member."""
-    folded = _fold(name)
-    if folded in RESERVED_NAMES or folded == _fold(site_name()):
-        return True
+def name_skeleton(name: str) -> str:
+    """What a display name looks like, whatever characters spell it: NFKC (fullwidth and styled
+    letters), look-alike letters of other scripts as their Latin twin, case folded, accents,
+    invisible characters (zero-width space, joiners, bidi marks), punctuation (curly or straight
+    apostrophes, dots, hyphens), symbols and spaces removed, then the common ASCII look-alikes
+    mapped alike. Two names with one skeleton are the same name to a reader."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = "".join(c if c.isascii() else _latin_lookalike(c) for c in text)
+    text = unicodedata.normalize("NFKD", text.casefold())
+    # letters and digits only; modifier letters (« ʼ », « ˈ ») pass for punctuation
+    kept = "".join(c for c in text if unicodedata.category(c)[0] in "LN"
+                   and unicodedata.category(c) != "Lm")  # fmt: skip
+    return kept.translate(_ASCII_LOOKALIKES).replace("rn", "m").replace("vv", "w")
+
+
+def _reserved_skeletons() -> set[str]:
     from redac.news.models import Author
 
+    names = set(RESERVED_NAMES) | {site_name()}
+    names.update(Author.objects.values_list("name", flat=True))
+    # staff members' full names (security case 16), as a byline would print them; never their
+    # logins, which are not public and which a refusal would confirm
     User = get_user_model()
     staff = User.objects.filter(is_active=True).filter(is_staff=True) | User.objects.filter(
         is_active=True, groups__isnull=False
     )
-    for first, last, username in staff.distinct().values_list("first_name", "last_name",
-                                                               "username"):  # fmt: skip
-        if folded in {_fold(f"{first} {last}"), _fold(username)} - {""}:
-            return True
-    return any(_fold(n) == folded for n in Author.objects.values_list("name", flat=True))
+    for first, last in staff.distinct().values_list("first_name", "last_name"):
+        names.add(f"{first} {last}".strip())
+    return {skeleton for skeleton in map(name_skeleton, names) if skeleton}
+
+
+def is_reserved_name(name: str) -> bool:
+    """Whether a reader's display name would pass for the organisation, one of its authors (their
+    public names: bylines) or a staff member (full name), however it is spelled."""
+    skeleton = name_skeleton(name)
+    return bool(skeleton) and skeleton in _reserved_skeletons()
 
 
 def commentable_page(page_id: int):
@@ -75,28 +109,73 @@ def refusal_reason(page) -> str | None:
     return blocked_by_silence(page)
 
 
+#: How many levels of replies the page nests. Deeper replies are listed flat, in the order they
+#: were posted, under the reply at this depth (each says whom it answers), as forums do: a thread
+#: of any depth renders with a bounded template depth and stays readable on a phone.
+MAX_NESTING = 4
+
+
 @dataclass
 class Thread:
     comment: Comment
     replies: list[Thread]
+    #: The message a flattened reply answers (shown as « en réponse à … »); None when the nesting
+    #: already says it.
+    reply_to: Comment | None = None
 
 
 def published_threads(page) -> list[Thread]:
-    """Published comments of ``page`` as a tree. A reply to a message readers may not see (refused,
-    spam, pending) is hidden with it, at any depth, as SPIP hides the replies of a removed forum
-    message: a reply read without what it answers misleads. A reply whose parent was deleted
-    outright (no parent any more) stands at the top level."""
+    """Published comments of ``page`` as a tree at most :data:`MAX_NESTING` levels deep. A reply to
+    a message readers may not see (refused, spam, pending) is hidden with it, at any depth, as SPIP
+    hides the replies of a removed forum message: a reply read without what it answers misleads.
+    A reply whose parent was deleted outright (no parent any more) stands at the top level.
+
+    Built iteratively (no recursion): stored threads of any depth, even cycles in imported data,
+    never raise RecursionError (issue 15, item 6)."""
     comments = _published_of_page().run(page=page.pk)
-    nodes = {c.pk: Thread(c, []) for c in comments}
+    by_pk = {c.pk: c for c in comments}
+    children: dict[int, list[Comment]] = {}
     roots = []
-    for comment in comments:
+    for comment in comments:  # already in posting order
         if comment.parent_id is None:
-            roots.append(nodes[comment.pk])
-            continue
-        parent = nodes.get(comment.parent_id)
-        if parent is not None:  # else: its parent is not shown, so neither is it
-            parent.replies.append(nodes[comment.pk])
-    return roots
+            roots.append(comment)
+        elif comment.parent_id in by_pk:  # else: its parent is not shown, so neither is it
+            children.setdefault(comment.parent_id, []).append(comment)
+    threads = [Thread(c, []) for c in roots]
+    # (thread, depth): a root is at depth 1; only what is reachable from a root is shown
+    stack = [(t, 1) for t in threads]
+    while stack:
+        thread, depth = stack.pop()
+        kids = children.get(thread.comment.pk, [])
+        if depth < MAX_NESTING:
+            thread.replies = [Thread(c, []) for c in kids]
+            stack.extend((t, depth + 1) for t in thread.replies)
+        elif kids:
+            thread.replies = _flattened(thread.comment, children)
+    return threads
+
+
+def _flattened(anchor: Comment, children: dict[int, list[Comment]]) -> list[Thread]:
+    """Every reply below ``anchor``, at any depth, as one flat list in posting order."""
+    found, todo = [], list(children.get(anchor.pk, []))
+    while todo:
+        comment = todo.pop()
+        found.append(comment)
+        todo.extend(children.get(comment.pk, []))
+    found.sort(key=lambda c: (c.created_at, c.pk))
+    parents = {anchor.pk: anchor} | {c.pk: c for c in found}
+    return [Thread(c, [], None if c.parent_id == anchor.pk else parents[c.parent_id])
+            for c in found]  # fmt: skip
+
+
+def count_threads(threads: list[Thread]) -> int:
+    """How many comments a tree of :class:`Thread` shows (iteratively, at any size)."""
+    total, todo = 0, list(threads)
+    while todo:
+        thread = todo.pop()
+        total += 1
+        todo.extend(thread.replies)
+    return total
 
 
 @prepared

@@ -16,9 +16,10 @@ from redac.core.lib.antispam import (
     hit_rate_limit,
     honeypot_filled,
     issue_stamp,
-    stamp_problem,
+    use_stamp,
 )
 from redac.core.lib.net import client_ip
+from redac.core.lib.params import positive_int
 
 from .forms import CommentForm
 from .models import Comment
@@ -47,13 +48,13 @@ def _comment_form_page(request, page):
             problem, status = THROTTLED_MESSAGE, 429
         elif honeypot_filled(request.POST):
             return uncacheable(HttpResponseRedirect(here + "?envoye=attente"))
-        elif (problem := stamp_problem(request.POST.get("horodatage"))) is not None:
+        elif (problem := use_stamp(request.POST.get("horodatage"))) is not None:
             status = 400
         elif form.is_valid():
             data = form.cleaned_data
             parent = None
-            if data.get("parent"):
-                parent = Comment.objects.published().filter(page=page, pk=data["parent"]).first()
+            if parent_id := positive_int(data.get("parent")):
+                parent = Comment.objects.published().filter(page=page, pk=parent_id).first()
             comment = post_comment(page, author_name=data["author_name"],
                                    author_email=data["author_email"], body=data["body"],
                                    parent=parent, ip_address=client_ip(request))  # fmt: skip
@@ -64,18 +65,11 @@ def _comment_form_page(request, page):
         form.data = form.data.copy()
         form.data["horodatage"] = issue_stamp()
     else:
-        parent = request.GET.get("reponse", "")
-        form = CommentForm(initial={"horodatage": issue_stamp(),
-                                    "parent": parent if parent.isdigit() else None})  # fmt: skip
+        parent = positive_int(request.GET.get("reponse", ""))
+        form = CommentForm(initial={"horodatage": issue_stamp(), "parent": parent})
     replying_to = None
-    if form["parent"].value():
-        replying_to = (
-            Comment.objects.published()
-            .filter(page=page, pk=str(form["parent"].value())[:18])
-            .first()
-            if str(form["parent"].value()).isdigit()
-            else None
-        )
+    if parent_id := positive_int(str(form["parent"].value() or "")):
+        replying_to = Comment.objects.published().filter(page=page, pk=parent_id).first()
     context = {"page": page, "form": form, "problem": problem, "closed": reason,
                "sent": request.GET.get("envoye"), "replying_to": replying_to,
                "form_action": here}  # fmt: skip

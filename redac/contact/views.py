@@ -16,7 +16,7 @@ from redac.core.lib.antispam import (
     hit_rate_limit,
     honeypot_filled,
     issue_stamp,
-    stamp_problem,
+    use_stamp,
 )
 
 from .forms import ContactForm
@@ -46,7 +46,7 @@ def serve_contact_page(page, request):
         elif honeypot_filled(request.POST):
             # A bot: answer as if all went well, store nothing, teach it nothing.
             return uncacheable(HttpResponseRedirect(page.url + "?envoye=1"))
-        elif (problem := stamp_problem(request.POST.get("horodatage"))) is not None:
+        elif (problem := use_stamp(request.POST.get("horodatage"))) is not None:
             status = 400
         elif form.is_valid():
             data = form.cleaned_data

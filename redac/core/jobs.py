@@ -76,9 +76,13 @@ def run_due_jobs(now: float | None = None, *, force: bool = False) -> list[str]:
         if not force and job.next_run > now:
             continue
         job.next_run = now + job.every
+        from redac.core.metrics import JOB_RUNS
+
         try:
             job.func()
+            JOB_RUNS.labels(job.name, "ok").inc()
         except Exception:
+            JOB_RUNS.labels(job.name, "failed").inc()
             logger.exception("job %s failed; retrying in %.0f s", job.name, job.every)
         finally:
             from django.db import close_old_connections
@@ -92,3 +96,11 @@ def reset_schedule() -> None:
     """Make every job due (what a worker start does)."""
     for job in _registry.values():
         job.next_run = 0.0
+
+
+@periodic("core.purge_used_stamps", every=3600)
+def purge_used_form_stamps() -> None:
+    """Forget the spent anti-spam stamps once they have expired (redac.core.lib.antispam)."""
+    from redac.core.lib.antispam import purge_used_stamps
+
+    purge_used_stamps()

@@ -156,3 +156,11 @@ class WorkerLease(models.Model):
     @classmethod
     def release(cls, name: str, owner: str) -> None:
         cls.objects.filter(name=name, owner=owner).delete()
+
+
+class UsedFormStamp(models.Model):
+    """The nonce of an anti-spam form stamp already spent by a post (redac.core.lib.antispam:
+    one stamp, one post), kept until the stamp expires, then purged by a job."""
+
+    nonce = models.CharField(max_length=32, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)

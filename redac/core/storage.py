@@ -12,7 +12,7 @@ Media (``MEDIA_ROOT``) hold two kinds of files (redac.core.media):
   media folder gets 403 for them.
 
 Static files are public: 0644 in 0755 folders. :func:`fix_permissions` gives files already stored
-the same modes (migration ``core.0004`` runs it on upgrade; ``redac fix_media_permissions`` too).
+the same modes (migration ``core.0005`` runs it on upgrade; ``redac fix_media_permissions`` too).
 """
 
 from __future__ import annotations

@@ -27,7 +27,11 @@ MAX_SITE_KEYS = 32
 def site_wide(name: str, compute, *, ttl: float = 300):
     """``compute()``, remembered by this worker until the next invalidation, the next scheduled
     change or ``ttl`` seconds, whichever comes first."""
-    token = conf.get_store().token()
+    store = conf.get_store()
+    # The store's generation token, and the pending purges: while the shared store does not answer
+    # its token stands still, and a purge written meanwhile must still renew these fragments.
+    pending = store.pending
+    token = (store.token(), pending.version if pending is not None else 0)
     now = time.time()
     hit = _values.get(name)
     if hit is not None and hit[0] == token and hit[1] > now:

@@ -16,6 +16,8 @@ from django.conf import settings
 #: and static files (whitenoise and nginx serve those with their own headers).
 NEVER_CACHED_PREFIXES = ("/admin/", "/api/", "/django-admin/", "/documents/", "/static/",
                          "/media/", "/cms/")  # fmt: skip
+#: Health probes (redac.core.health): an answer is about this process now, never a stored one.
+NEVER_CACHED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 #: Content types worth keeping: pages, feeds, sitemaps, robots.txt.
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml",
                    "text/xml", "text/plain", "application/feed+json")  # fmt: skip
@@ -54,8 +56,14 @@ def get_store():
         if conf["URL"]:
             from .store import RedisStore
 
-            store = RedisStore(conf["URL"], memory_bytes=conf["MEMORY_BYTES"],
+            prefix = conf.get("REDIS_PREFIX", "redac:") + "pc:"
+            store = RedisStore(conf["URL"], prefix=prefix, memory_bytes=conf["MEMORY_BYTES"],
                                check_interval=conf["CHECK_INTERVAL"], max_ttl=conf["TTL"])  # fmt: skip
+            from .outbox import pending
+
+            store.pending = pending()
+            if conf.get("POLL_OUTBOX", True):
+                store.pending.start(store)
         else:
             from .store import FileStore
 

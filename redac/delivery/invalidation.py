@@ -18,7 +18,10 @@ whole cache (:func:`invalidate_everything`).
 Invalidation runs at once *and* again when the transaction commits: the first pass makes the change
 visible to this process immediately, the second removes anything a concurrent request rendered from
 the database between the first pass and the commit (the store also refuses entries whose rendering
-started before an invalidation).
+started before an invalidation). The second pass is durable: it is written in the transaction as a
+row of the invalidation outbox (redac.delivery.outbox), applied after the commit, retried until the
+shared store takes it, and applied by every node to its own static folder. A store that does not
+answer never fails the change that caused the purge.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 
-from . import conf
+from . import conf, outbox
+from .store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -230,9 +234,14 @@ def invalidate(paths: Iterable[str] = (), prefixes: Iterable[str] = (), *,
     if is_deferred():
         return []
     paths, prefixes = sorted(set(paths)), sorted(set(prefixes))
-    found = _remove(paths, prefixes)
-    if on_commit and transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _remove(paths, prefixes))
+    try:
+        found, taken = _remove(paths, prefixes), True
+    except StoreUnavailable:
+        found, taken = [], False
+    if on_commit:
+        # Inside a transaction, applied again once it commits; outside, this pass was the one.
+        in_transaction = transaction.get_connection().in_atomic_block
+        outbox.record(paths, prefixes, applied=None if in_transaction else taken)
     return found
 
 
@@ -240,9 +249,13 @@ def invalidate_everything(reason: str = "") -> None:
     if is_deferred():
         return
     log.info("page cache emptied: %s", reason)
-    _remove_everything()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_remove_everything)
+    try:
+        _remove_everything()
+        taken = True
+    except StoreUnavailable:
+        taken = False
+    in_transaction = transaction.get_connection().in_atomic_block
+    outbox.record(everything=True, reason=reason, applied=None if in_transaction else taken)
 
 
 def invalidate_for_page(page, **kwargs) -> list[str]:
@@ -254,12 +267,20 @@ def invalidate_for_page(page, **kwargs) -> list[str]:
 
 
 def _remove(paths, prefixes) -> list[str]:
+    """The immediate pass. Raises StoreUnavailable when the store did not take it (the static
+    folder is purged all the same); the outbox row is what must not be lost."""
     store = conf.get_store()
-    found = store.invalidate(paths, prefixes)
+    failure = None
+    try:
+        found = store.invalidate(paths, prefixes)
+    except StoreUnavailable as exc:
+        found, failure = [], exc
     publisher = conf.get_publisher()
     if publisher is not None:
         publisher.remove(paths, prefixes)
     purge_cdn(sorted(set(paths) | set(found) | set(prefixes)))
+    if failure is not None:
+        raise failure
     return found
 
 
@@ -269,11 +290,17 @@ def _remove_everything():
         known = store.cached_paths()
     except Exception:
         known = []
-    store.clear()
+    failure = None
+    try:
+        store.clear()
+    except StoreUnavailable as exc:
+        failure = exc
     publisher = conf.get_publisher()
     if publisher is not None:
         publisher.clear()
     purge_cdn(sorted(set(known) | {"/"}))
+    if failure is not None:
+        raise failure
 
 
 def purge_cdn(paths: list[str]) -> None:

@@ -15,3 +15,19 @@ def purge_at_scheduled_changes() -> None:
     # First purge if the change this process knew of has come, then learn the next one.
     apply_due_changes()
     next_scheduled_change()
+
+
+@periodic("delivery.outbox", every=1)
+def apply_pending_invalidations() -> None:
+    """Purges the shared store did not take when they were written (Redis down or hanging): again
+    every second until it does (redac.delivery.outbox)."""
+    from .outbox import apply_pending
+
+    apply_pending()
+
+
+@periodic("delivery.outbox_prune", every=3600)
+def prune_applied_invalidations() -> None:
+    from .outbox import prune
+
+    prune()

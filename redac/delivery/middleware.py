@@ -14,6 +14,8 @@ import re
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
+from redac.typo import budget as typo_budget
+
 from . import conf
 from .chrome import prime_site
 from .schedule import apply_due_changes, next_scheduled_change
@@ -27,11 +29,17 @@ class DeliveryMiddleware:
 
     def __call__(self, request):
         apply_due_changes()
+        # a page whose SPIP text went over its work budget shows that text escaped: it must
+        # be neither cached nor published, so that a fixed text replaces it at once
+        typo_budget.reset_overruns()
         if request.method in ("GET", "HEAD") and not request.path.startswith(
             conf.NEVER_CACHED_PREFIXES
         ):
             prime_site(request)
         response = self.get_response(request)
+        if typo_budget.overruns():
+            response.redac_cache = False
+            patch_cache_control(response, private=True, no_cache=True, no_store=True)
         if request.method in ("GET", "HEAD") and conf.config()["ENABLED"]:
             if is_shareable(request, response):
                 options = conf.config()

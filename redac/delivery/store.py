@@ -223,6 +223,11 @@ class MemoryLayer:
 class BaseStore(abc.ABC):
     """What the WSGI layer and the invalidation code need from a store."""
 
+    #: Shared by several nodes (Redis), or this machine's own (files).
+    shared = False
+    #: Invalidations written but not yet applied (redac.delivery.outbox.Pending), or None.
+    pending = None
+
     def __init__(self, *, memory_bytes: int, check_interval: float):
         self.memory = MemoryLayer(memory_bytes)
         self.check_interval = check_interval
@@ -235,9 +240,14 @@ class BaseStore(abc.ABC):
         if now >= self._next_check:
             self._next_check = now + self.check_interval
             token = self.token()
-            if token != self._seen_token:
+            if token is None and self.shared:
+                pass  # the shared store does not answer: keep the memory layer (minus pending)
+            elif token != self._seen_token:
                 self._seen_token = token
                 self.memory.clear()
+        pending = self.pending
+        if pending and pending.names(key[1]):
+            return None  # a purge of this path is not applied yet: from no layer
         entry = self.memory.get(key)
         if entry is None:
             entry = self._load(key)
@@ -270,6 +280,10 @@ class BaseStore(abc.ABC):
         raise NotImplementedError
 
     @abc.abstractmethod
+    def ping(self) -> bool:
+        """Does the store answer now (``/readyz``)? Raises or returns False when it does not."""
+        return True
+
     def clear(self) -> list[str]:
         raise NotImplementedError
 
@@ -297,6 +311,10 @@ class FileStore(BaseStore):
         except FileNotFoundError:
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def ping(self) -> bool:
+        self.root.mkdir(parents=True, exist_ok=True)
+        return os.access(self.root, os.W_OK | os.X_OK)
 
     @contextlib.contextmanager
     def _locked(self):
@@ -464,10 +482,22 @@ def _remove_tree(target: Path):
     shutil.rmtree(trash, ignore_errors=True)
 
 
+def _error(operation: str) -> None:
+    from redac.core.metrics import store_error
+
+    store_error(operation)
+
+
 class RedisStore(BaseStore):
     """Entries in Redis (``REDAC_CACHE_URL=redis://...``), shared by app servers on several
     machines. Each entry has a TTL; a set per path lists its variants so that a path is removed
-    whole; a counter is the generation token."""
+    whole; a counter is the generation token.
+
+    Every call goes through the breaker of :mod:`redac.core.lib.shared` (short timeouts, then no
+    call at all until a probe succeeds): while Redis fails, a reader is answered from this worker's
+    memory layer (minus what pending invalidations name, :mod:`redac.delivery.outbox`) or rendered,
+    nothing is stored, and :meth:`invalidate` raises :class:`StoreUnavailable` at once so that the
+    invalidation stays pending in the database until the store answers."""
 
     _PUT = """
     if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end
@@ -476,25 +506,51 @@ class RedisStore(BaseStore):
     redis.call('EXPIRE', KEYS[3], ARGV[3])
     return 1
     """
+    shared = True
 
     def __init__(self, url: str, *, prefix: str = "redac:pc:", memory_bytes: int,
                  check_interval: float = 0.1, max_ttl: int = 86400):  # fmt: skip
         super().__init__(memory_bytes=memory_bytes, check_interval=check_interval)
-        import redis
+        from redac.core.lib import shared
 
-        self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self.url = url
+        self.redis = shared.client_for(url)
+        self.breaker = shared.breaker_for(url)
+        self.breaker.on_recover(self._recovered)
         self.prefix = prefix
         self.seq_key = prefix + "seq"
         self.max_ttl = max_ttl
         self._put_script = self.redis.register_script(self._PUT)
 
-    def token(self):
+    def _recovered(self):
+        # Invalidations made elsewhere while this worker could not see the counter: start afresh.
+        self._seen_token = None
+        self._next_check = 0.0
+        self.memory.clear()
+
+    def _call(self, func, default=None, what: str = "call"):
         import redis
 
+        if not self.breaker.allow():
+            return default
         try:
-            return self.redis.get(self.seq_key) or b"0"
-        except redis.RedisError:
-            return None
+            result = func()
+        except (redis.RedisError, OSError) as exc:
+            self.breaker.failure(exc)
+            _error(what)
+            return default
+        self.breaker.success()
+        return result
+
+    def available(self) -> bool:
+        return not self.breaker.is_open
+
+    def token(self):
+        # None while Redis fails: nothing rendered meanwhile is stored (put refuses None).
+        return self._call(lambda: self.redis.get(self.seq_key) or b"0", what="token")
+
+    def ping(self) -> bool:
+        return bool(self.redis.ping())
 
     def _keys(self, key):
         host, path, page = key
@@ -502,26 +558,17 @@ class RedisStore(BaseStore):
         return index, self.prefix + "page:" + path + "\n" + host + "\n" + page
 
     def _load(self, key):
-        import redis
-
-        try:
-            data = self.redis.get(self._keys(key)[1])
-        except redis.RedisError:
-            return None  # Redis down: serve through Django rather than fail
+        data = self._call(lambda: self.redis.get(self._keys(key)[1]), what="get")
         return Entry.loads(data) if data else None
 
     def put(self, key, entry, token, after=None) -> bool:
-        import redis
-
         if token is None or entry.size > MAX_ENTRY_BYTES:
             return False
         index, entry_key = self._keys(key)
         ttl = max(1, min(self.max_ttl, int(entry.expires_at - time.time()) + 1))
-        try:
-            stored = self._put_script(keys=[self.seq_key, entry_key, index],
-                                      args=[token, entry.dumps(), ttl])  # fmt: skip
-        except redis.RedisError:
-            return False
+        stored = self._call(lambda: self._put_script(keys=[self.seq_key, entry_key, index],
+                                                     args=[token, entry.dumps(), ttl]),
+                            0, what="put")  # fmt: skip
         if stored:
             self.memory.put(key, entry)
             if after is not None:
@@ -529,6 +576,21 @@ class RedisStore(BaseStore):
         return bool(stored)
 
     def invalidate(self, paths=(), prefixes=()) -> list[str]:
+        import redis
+
+        # On failure the memory layer is kept: the pending row hides exactly what it names.
+        if not self.breaker.allow():
+            raise StoreUnavailable("Redis page cache unavailable (breaker open)")
+        try:
+            found = self._invalidate(paths, prefixes)
+        except (redis.RedisError, OSError) as exc:
+            self.breaker.failure(exc)
+            raise StoreUnavailable(f"Redis page cache unavailable: {exc}") from exc
+        self.breaker.success()
+        self.memory.clear()
+        return found
+
+    def _invalidate(self, paths, prefixes) -> list[str]:
         indexes = [self.prefix + "path:" + p for p in paths]
         for prefix in prefixes:
             indexes.extend(
@@ -547,7 +609,6 @@ class RedisStore(BaseStore):
             pipe.delete(index)
         pipe.incr(self.seq_key)
         pipe.execute()
-        self.memory.clear()
         return sorted(found)
 
     def clear(self) -> list[str]:
@@ -555,8 +616,13 @@ class RedisStore(BaseStore):
 
     def cached_paths(self) -> list[str]:
         start = len(self.prefix) + 5
-        return [k.decode("latin-1")[start:]
-                for k in self.redis.scan_iter(match=self.prefix + "path:*", count=1000)]  # fmt: skip
+        keys = self._call(lambda: list(self.redis.scan_iter(match=self.prefix + "path:*",
+                                                            count=1000)), [])  # fmt: skip
+        return [k.decode("latin-1")[start:] for k in keys]
+
+
+class StoreUnavailable(Exception):
+    """The shared store did not take an invalidation: it stays pending (redac.delivery.outbox)."""
 
 
 def _glob_escape(text: str) -> str:

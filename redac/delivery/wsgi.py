@@ -29,7 +29,7 @@ def cache_key(environ) -> tuple[str, str, str] | None:
     """(scheme://host, path, page number) for a request that may be answered from the cache, or
     None when it must go to Django."""
     path = environ.get("PATH_INFO") or "/"
-    if path.startswith(conf.NEVER_CACHED_PREFIXES):
+    if path.startswith(conf.NEVER_CACHED_PREFIXES) or path in conf.NEVER_CACHED_PATHS:
         return None
     cookie = environ.get("HTTP_COOKIE")
     if cookie and _private_cookie().search(cookie):
@@ -121,6 +121,7 @@ class CachedApp:
         store = conf.get_store()
         entry = store.get(key)
         if entry is not None:
+            environ["redac.cache"] = "hit"  # for the metrics (redac.core.metrics)
             if not_modified(entry, environ):
                 start_response("304 Not Modified",
                                entry.not_modified + _HIT if self.x_cache else entry.not_modified)  # fmt: skip
@@ -131,6 +132,7 @@ class CachedApp:
         return self.miss(key, store, environ, start_response)
 
     def miss(self, key, store, environ, start_response):
+        environ["redac.cache"] = "miss"
         token = store.token()
         captured: dict = {}
 
@@ -187,6 +189,13 @@ class CachedApp:
                 kept.append((name, value))
         if not status.startswith("200"):
             expires_at = min(expires_at, now + options["ERROR_TTL"])
+        signed_until = signed_url_expiry(body)
+        if signed_until is not None:
+            # A signed media URL in the page (an original on private object storage): the entry
+            # must die before the URL does, or readers get pages whose links answer 403.
+            expires_at = min(expires_at, signed_until - SIGNED_URL_MARGIN)
+            if expires_at <= now:
+                return None
         kept.append(("Vary", ", ".join(vary)))
         return Entry.build(status, kept, body, expires_at=expires_at, modified_at=now)
 
@@ -200,6 +209,37 @@ class CachedApp:
                 or not content_type.startswith("text/html")):  # fmt: skip
             return None
         return lambda: publisher.publish(path, entry.body, entry.gzip_body)
+
+
+#: A page holding a signed URL is dropped from the cache this long before the URL expires.
+SIGNED_URL_MARGIN = 60
+_AMZ_V4 = re.compile(rb"X-Amz-Date=(\d{8}T\d{6}Z)(?:(?!X-Amz-Date=)[^\"'\s<>]){0,600}?"
+                     rb"X-Amz-Expires=(\d{1,7})")  # fmt: skip
+_AMZ_V4_REVERSED = re.compile(rb"X-Amz-Expires=(\d{1,7})(?:(?!X-Amz-Expires=)[^\"'\s<>]){0,600}?"
+                              rb"X-Amz-Date=(\d{8}T\d{6}Z)")  # fmt: skip
+#: Signature V2, CloudFront and most other signers: an absolute ``Expires=<unix time>``.
+_EXPIRES = re.compile(rb"[?&;]Expires=(\d{9,11})(?![\d])")
+
+
+def signed_url_expiry(body: bytes) -> float | None:
+    """The earliest expiry (Unix time) of the signed URLs in a response body, or None."""
+    if b"Expires=" not in body:
+        return None
+    import calendar
+
+    def signed_at(stamp: bytes) -> float:
+        try:
+            return calendar.timegm(time.strptime(stamp.decode(), "%Y%m%dT%H%M%SZ"))
+        except ValueError:  # not a date: an unknown lifetime, so none at all in the cache
+            return 0.0
+
+    times = []
+    for match in _AMZ_V4.finditer(body):
+        times.append(signed_at(match.group(1)) + int(match.group(2)))
+    for match in _AMZ_V4_REVERSED.finditer(body):
+        times.append(signed_at(match.group(2)) + int(match.group(1)))
+    times += [float(m.group(1)) for m in _EXPIRES.finditer(body)]
+    return min(times) if times else None
 
 
 def shareable(status: str, headers) -> bool:

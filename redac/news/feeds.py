@@ -6,6 +6,10 @@ enclosure, keywords as categories.
 
 Every URL is absolute on ``REDAC_SITE_URL`` (never the request's Host), every text is stripped of
 characters XML 1.0 forbids (security case 54), and only ``published()`` items appear (case 55).
+Every field is either plain text (titles, bylines, categories: XML-escaped text, as Atom's
+``type="text"`` says) or HTML that readers render: the description is the item's plain text
+escaped as text, the full text is the page's rendered HTML without what the page hides, cleaned
+by the allow-list of ``text.clean_html`` (issue 15, « feed_markup »).
 Feeds carry no per-user content, so the page cache (issue 6) may keep them; ``Last-Modified`` is the
 newest item's date.
 """
@@ -30,7 +34,7 @@ from .models import (
     published,
     published_authors,
 )
-from .text import absolute_url, item_html, summary, xml_safe
+from .text import absolute_url, feed_summary_html, item_html, summary, xml_safe
 
 FEED_SIZE = 30
 FEED_MAX_AGE = 300  # seconds; a publish purges the cache anyway (DESIGN.md data flow 2)
@@ -40,7 +44,9 @@ LEAD_IMAGE_SPEC = "fill-1200x630"
 class NewsRssFeed(Rss201rev2Feed):
     """RSS 2.0 with the content, Dublin Core and Atom namespaces feed readers rely on."""
 
-    content_type = "application/rss+xml; charset=utf-8"
+    # application/xml rather than application/rss+xml: Chromium shows the latter as plain text
+    # and never applies the feed's stylesheet; feed readers read either (issue 16).
+    content_type = "application/xml; charset=utf-8"
 
     def rss_attributes(self):
         attrs = super().rss_attributes()
@@ -57,7 +63,21 @@ class NewsRssFeed(Rss201rev2Feed):
 
 
 class NewsAtomFeed(Atom1Feed):
-    content_type = "application/atom+xml; charset=utf-8"
+    content_type = "application/xml; charset=utf-8"  # as the RSS feed's, for browsers
+
+    def write(self, outfile, encoding):
+        """Django's Atom feed, with the stylesheets its RSS feed names (Django 5.2 writes them
+        for RSS only): a browser shows both as a readable page."""
+        from django.utils.xmlutils import SimplerXMLGenerator
+
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -89,6 +109,15 @@ class SiteFeed(Feed):
 
     feed_type = NewsRssFeed
     title_suffix = ""
+
+    def stylesheets(self, obj=None):
+        """An XSLT stylesheet, served by the site itself (the CSP's 'self'), with which a browser
+        shows the feed as a readable page (what it is, how to subscribe, the latest items)
+        instead of raw XML; feed readers ignore it (issue 16)."""
+        from django.templatetags.static import static
+        from django.utils.feedgenerator import Stylesheet
+
+        return [Stylesheet(static("redac/feed.xsl"), mimetype="text/xsl")]
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
@@ -150,7 +179,8 @@ class SiteFeed(Feed):
         return xml_safe(item.title)
 
     def item_description(self, item):
-        return xml_safe(summary(item))
+        # plain text, in a field that readers take for HTML: escaped as text (feed_summary_html)
+        return feed_summary_html(summary(item))
 
     def item_link(self, item):
         return absolute_url(_page_path(item))

@@ -27,7 +27,9 @@ from redac.core.models import ImportRefMixin, VisitCounterMixin
 from redac.core.prepared import Param, prepared
 
 from .blocks import BodyBlock
+from .forms import PageForm
 from .panels import SpipNumberPanel
+from .widgets import keyword_field_panel
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 LISTING_PAGE_SIZE = 12
@@ -114,8 +116,17 @@ class KeywordGroup(ImportRefMixin, models.Model):
         super().save(*args, **kwargs)
 
 
+class KeywordManager(models.Manager):
+    """A keyword is always shown with its group (« Thèmes : Logement »): read together."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("group")
+
+
 class Keyword(ImportRefMixin, index.Indexed, models.Model):
     """A keyword (SPIP "mot-clé"), always in a group."""
+
+    objects = KeywordManager()
 
     group = models.ForeignKey(
         KeywordGroup, on_delete=models.PROTECT, related_name="keywords", verbose_name=_("groupe"),
@@ -164,8 +175,18 @@ def unique_slug(model, text: str, fallback: str) -> str:
 class BasePage(VisitCounterMixin, ImportRefMixin, Page):
     """Every public page counts its visits and may come from an import."""
 
+    # The slug is made from the title when left empty (redac.news.forms).
+    base_form_class = PageForm
+
     class Meta:
         abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The notes of the page's « Texte SPIP » blocks, gathered while its body renders and
+        # printed once after it ({% page_notes %}, redac.core.templatetags.redac_tags).
+        context["page_notes"] = []
+        return context
 
     def serve(self, request, *args, **kwargs):
         """A page speaks its own language everywhere on it: an English article gets English
@@ -660,7 +681,7 @@ class ArticlePage(NewsItemMixin, BasePage):
         InlinePanel("author_links", label=_("Auteurs"), heading=_("Auteurs")),
         MultiFieldPanel(
             [FieldPanel("date"), FieldPanel("date_redac"), FieldPanel("lang"),
-             FieldPanel("descriptif"), FieldPanel("lead_image"), FieldPanel("keywords")],
+             FieldPanel("descriptif"), FieldPanel("lead_image"), keyword_field_panel()],
             heading=_("Publication"),
         ),
     ]  # fmt: skip
@@ -719,7 +740,7 @@ class BrevePage(NewsItemMixin, BasePage):
         InlinePanel("author_links", label=_("Auteurs"), heading=_("Auteurs")),
         MultiFieldPanel([FieldPanel("lien_titre"), FieldPanel("lien_url")],
                         heading=_("Source")),
-        MultiFieldPanel([FieldPanel("date"), FieldPanel("lang"), FieldPanel("keywords"),
+        MultiFieldPanel([FieldPanel("date"), FieldPanel("lang"), keyword_field_panel(),
                          FieldPanel("flash")], heading=_("Publication")),
     ]  # fmt: skip
     search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("date")]
@@ -784,20 +805,21 @@ def with_comment_counts(queryset):
 
     if not apps.is_installed("redac.comments"):
         return queryset
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
+    from django.db import connection
+    from django.db.models import IntegerField
+    from django.db.models.expressions import RawSQL
 
-    from redac.comments.models import Comment
+    from redac.comments.models import shown_count_sql
 
-    # a reply to a message readers do not see is hidden with it (redac.comments.services); the
-    # count follows it one level deep (deeper chains under a removed message are rare)
-    shown = models.Q(parent__isnull=True) | models.Q(parent__status=Comment.Status.PUBLISHED)
-    counts = (
-        Comment.objects.published().filter(shown, page=OuterRef("pk"))
-        .order_by().values("page").annotate(n=Count("pk")).values("n")
-    )  # fmt: skip
+    # a reply to a message readers do not see is hidden with it, at any depth
+    # (redac.comments.services.published_threads): a recursive count, correlated on the page
+    meta = queryset.model._meta
+    column = (
+        f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(meta.pk.column)}"
+    )
+    sql, params = shown_count_sql(column)
     return queryset.annotate(
-        published_comment_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+        published_comment_count=RawSQL(sql, params, output_field=IntegerField())  # noqa: S611
     )
 
 

@@ -24,6 +24,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from redac.core.lib.params import positive_int
+
 from .models import (
     ArticlePage,
     BreveIndexPage,
@@ -223,15 +225,15 @@ def spip_backend(request):
         raise Http404("Adresse SPIP inconnue")
     target = SPIP_BACKENDS[page]
     rubrique, mot = request.GET.get("id_rubrique", ""), request.GET.get("id_mot", "")
-    if page == "backend" and rubrique.isdigit():
+    if page == "backend" and positive_int(rubrique):
         # the section numbered so (redac.news.numbers: imported or made in redac)
         from . import numbers
 
-        found = numbers.object_for(numbers.Kind.RUBRIQUE, int(rubrique))
+        found = numbers.object_for(numbers.Kind.RUBRIQUE, positive_int(rubrique))
         section = published(SectionPage).filter(pk=found.pk).first() if found else None
         if section is not None:
             target = f"/feeds/rubriques/{section.slug}/rss/"
-    elif page == "backend" and mot.isdigit():
+    elif page == "backend" and positive_int(mot):
         keyword = Keyword.objects.filter(import_ref=f"spip:mot:{mot}").first()
         if keyword is not None:
             target = f"/feeds/mots/{keyword.slug}/rss/"

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 import nh3
 from django.conf import settings
-from django.utils.html import escape, linebreaks, strip_tags
+from django.utils.html import escape, linebreaks
 
 # Characters SPIP uses as markup ({gras}, {{{intertitre}}}, [lien->url], [[note]], -* lists, |tables).
 _SPIP_LINK = re.compile(r"\[([^\[\]]*?)->[^\[\]]*\]")
@@ -59,6 +59,13 @@ def absolute_url(path: str) -> str:
 
 def xml_safe(text: str) -> str:
     return _XML_ILLEGAL.sub("", text or "")
+
+
+def feed_summary_html(text: str) -> str:
+    """A plain-text description in a field that feed readers read as HTML (RSS
+    ``<description>``, Atom ``<summary type="html">``): the text escaped once more, so that it
+    shows as typed and never as markup (quotes need no escaping outside attributes)."""
+    return html.escape(xml_safe(text), quote=False)
 
 
 def clean_html(fragment: str) -> str:
@@ -103,18 +110,23 @@ def _blocks(page):
 
 
 def item_plain_text(page, *, include_chapo: bool = False) -> str:
-    """The body (and, if asked, the chapo) as plain text, for search and descriptions."""
+    """The body (and, if asked, the chapo) as plain text, for search and descriptions: the text
+    its page shows, taken from the same rendered, sanitised HTML (redac.typo.visible), so that
+    nothing the page hides (an HTML comment, a ``hidden`` element, a script) comes out here."""
+    from redac.typo.visible import visible_text
+
+    lang = getattr(page, "lang", "") or settings.LANGUAGE_CODE
     parts = []
     if include_chapo and getattr(page, "chapo", ""):
-        parts.append(spip_plain(page.chapo))
+        parts.append(spip_text(page.chapo, lang))
     for block in _blocks(page):
         kind, value = block.block_type, block.value
         if kind == "paragraph":
             from wagtail.rich_text import expand_db_html
 
-            parts.append(html.unescape(strip_tags(expand_db_html(value.source))))
+            parts.append(visible_text(expand_db_html(value.source)))
         elif kind == "spip":
-            parts.append(spip_plain(str(value)))
+            parts.append(spip_text(str(value), lang))
         elif kind == "quote":
             parts.append(str(value.get("text", "")))
             if value.get("source"):
@@ -163,6 +175,8 @@ def item_html(page) -> str:
     Notes come with their text, and every link to a place in the page (a note ``#nb1``, its way
     back ``#nh1``, an anchor) points at the article itself (``<article URL>#nb1``), not at the
     site's home page that a bare ``#nb1`` would resolve to in a feed reader."""
+    from redac.typo.visible import without_hidden
+
     lang = getattr(page, "lang", "fr") or "fr"
     parts = []
     notes_seen = [0]
@@ -186,7 +200,7 @@ def item_html(page) -> str:
             url = getattr(value, "url", "") or ""
             if url:
                 parts.append(f'<p><a href="{escape(url)}">{escape(url)}</a></p>')
-    html = "\n".join(p for p in parts if p)
+    html = without_hidden("\n".join(p for p in parts if p))
     parts_of_url = page.get_url_parts() if hasattr(page, "get_url_parts") else None
     if parts_of_url and "#" in html:
         here = escape(absolute_url(parts_of_url[2]))
@@ -195,20 +209,22 @@ def item_html(page) -> str:
 
 
 _NOTE_CALL = re.compile(r'<span class="spip_note_ref">.*?</span>', re.S)
-_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|tr|td|th|dt|dd|figcaption)>|<br\s*/?>")
 
 
 def spip_text(text: str, lang: str = "") -> str:
-    """What a reader sees of a short SPIP text (a descriptif, a chapo), as plain text: the
-    shortcuts, ``<multi>`` and links rendered as on the page (``{historique}`` is « historique »,
-    ``[le texte->art3]`` « le texte »), then the tags taken away; note calls, notes and embedded
-    players left out."""
+    """What a reader sees of a SPIP text (a descriptif, a chapo, a « Texte SPIP » block), as
+    plain text: the shortcuts, ``<multi>`` and links rendered as on the page (``{historique}``
+    is « historique », ``[le texte->art3]`` « le texte »), then the text of that tree that a
+    browser shows (redac.typo.visible: no comment, no ``hidden`` element, no script); note
+    calls, notes and embedded players left out."""
     from redac.core.templatetags.redac_tags import _render_spip
     from redac.typo.embeds import Embeds
+    from redac.typo.visible import visible_text
 
+    if not (text or "").strip():
+        return ""
     rendered = _render_spip(text or "", lang or "fr", embeds=Embeds(())).html
-    rendered = _BLOCK_END.sub("\n", _NOTE_CALL.sub("", rendered))
-    return xml_safe(_normalise_space(html.unescape(strip_tags(rendered))))
+    return xml_safe(_normalise_space(visible_text(_NOTE_CALL.sub("", rendered))))
 
 
 def summary(page, length: int = 300) -> str:

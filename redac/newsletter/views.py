@@ -14,7 +14,7 @@ from redac.core.lib.antispam import (
     hit_rate_limit,
     honeypot_filled,
     issue_stamp,
-    stamp_problem,
+    use_stamp,
 )
 
 from . import services
@@ -39,7 +39,7 @@ def signup(request):
             problem, status = THROTTLED_MESSAGE, 429
         elif honeypot_filled(request.POST):
             return uncacheable(HttpResponseRedirect(reverse("newsletter:signup") + "?envoye=1"))
-        elif (problem := stamp_problem(request.POST.get("horodatage"))) is not None:
+        elif (problem := use_stamp(request.POST.get("horodatage"))) is not None:
             status = 400
         elif form.is_valid():
             services.subscribe(form.cleaned_data["email"])

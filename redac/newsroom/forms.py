@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
+from redac.news.models import Author
+
 from .roles import RESTRICTED_ADMIN
 
 
@@ -81,3 +83,19 @@ class LoginForm(WagtailLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("Mot de passe")
+
+
+class OwnAuthorForm(forms.ModelForm):
+    """What a person edits of their own byline (« Ma signature »): the public name, a short
+    biography, a website and a photo. Not the address (kept stable for links) nor the account."""
+
+    class Meta:
+        model = Author
+        fields = ["name", "bio", "website", "photo"]
+
+    def __init__(self, *args, **kwargs):
+        from wagtail.images.widgets import AdminImageChooser
+
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].widget = AdminImageChooser()
+        self.fields["bio"].widget.attrs["rows"] = 5

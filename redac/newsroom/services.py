@@ -315,9 +315,55 @@ def my_items(user, limit: int = 8) -> dict:
     }
 
 
+def article_sections_for(user):
+    """The sections where ``user`` may write an article (« Nouvel article »), in tree order."""
+    from redac.news.models import SectionPage
+
+    return [section for section in SectionPage.objects.live().order_by("path")
+            if section.permissions_for_user(user).can_add_subpage()]  # fmt: skip
+
+
 def breve_listings_for(user):
     """The brève listings where ``user`` may create a brève (for the quick-create button)."""
     from redac.news.models import BreveIndexPage
 
     return [listing for listing in BreveIndexPage.objects.live().order_by("path")
             if listing.permissions_for_user(user).can_add_subpage()]  # fmt: skip
+
+
+# --- Each account signs with its own author ------------------------------------------------------
+
+
+def account_author(user, *, create: bool = True):
+    """The byline of an account: SPIP makes an « auteur » with every account, and a rédactrice
+    signs what she writes with it. Made on the first call once the person has a name (first
+    and last name, never the login: the login is a secret half of the credentials and an
+    author's name and address are public); ``None`` while the account has no name."""
+    from redac.news.models import Author
+
+    if user is None or not user.pk:
+        return None
+    author = Author.objects.filter(user=user).first()
+    if author is not None or not create:
+        return author
+    name = " ".join(user.get_full_name().split())
+    if not name:
+        return None
+    with transaction.atomic():
+        author, _created = Author.objects.get_or_create(
+            user=user, defaults={"name": name, "kind": Author.Kind.PERSON}
+        )
+    return author
+
+
+def preselect_author(page, user) -> None:
+    """A new article or brève starts signed by the account that writes it (the editor may add
+    or remove bylines before saving)."""
+    links = getattr(page, "author_links", None)
+    if links is None or list(links.all()):
+        return
+    author = account_author(user)
+    if author is None:
+        return
+    link_model = page._meta.get_field("author_links").related_model
+    page.author_links = [link_model(author=author, sort_order=0)]

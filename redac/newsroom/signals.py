@@ -14,7 +14,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.log_actions import get_active_log_context, log
 from wagtail.models import GroupCollectionPermission, GroupPagePermission
-from wagtail.signals import page_published, page_unpublished, task_submitted
+from wagtail.signals import init_new_page, page_published, page_unpublished, task_submitted
 
 logger = logging.getLogger("redac.newsroom")
 
@@ -152,3 +152,28 @@ def give_service_pages_to_the_webmaster(sender, instance, raw=False, **kwargs):
     from .roles import apply_service_pages
 
     apply_service_pages(apps.get_model)
+
+
+# --- Each account signs with its own author ------------------------------------------------------
+
+
+@receiver(post_save, sender=User, dispatch_uid="newsroom-account-author")
+def give_the_account_its_author(sender, instance, raw=False, **kwargs):
+    """An account gets its byline with it, as in SPIP, named from the person's name (or as
+    soon as it has one: an invitation may be sent before the name is typed). Not while the
+    account is inactive: the SPIP import makes inactive accounts and links each to the author
+    it imports (that author is the byline; one made here would take its name and address)."""
+    if raw or not instance.is_active:
+        return
+    from .services import account_author
+
+    account_author(instance)
+
+
+@receiver(init_new_page, dispatch_uid="newsroom-preselect-author")
+def sign_new_texts_with_the_account(sender, page, parent, **kwargs):
+    """A new article or brève opens with its writer's byline already chosen: Wagtail's creation
+    view makes the page with the requesting user as its owner before sending this signal."""
+    from .services import preselect_author
+
+    preselect_author(page, getattr(page, "owner", None))

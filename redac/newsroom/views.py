@@ -4,6 +4,7 @@ sections, the trash, and the live preview of SPIP markup."""
 from __future__ import annotations
 
 import base64
+import threading
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,6 +33,11 @@ from .security import (
 )
 
 SPIP_PREVIEW_MAX_CHARS = 100_000
+#: previews rendered at once by one worker process (see spip_preview)
+SPIP_PREVIEW_CONCURRENCY = 1
+#: a preview's share of the work budget of a page's conversion (redac.typo.budget)
+SPIP_PREVIEW_BUDGET_FACTOR = 0.5
+_PREVIEW_SLOTS = threading.BoundedSemaphore(SPIP_PREVIEW_CONCURRENCY)
 
 
 def _next_url(request, default="wagtailadmin_home"):
@@ -191,9 +197,25 @@ def spip_preview(request):
     text = request.POST.get("text", "")
     if len(text) > SPIP_PREVIEW_MAX_CHARS:
         return HttpResponseBadRequest(_("Texte trop long pour l'aperçu."))
-    from redac.core.templatetags.redac_tags import spip_filter
+    from redac.core.templatetags.redac_tags import page_notes, spip_block
+    from redac.typo import budget
 
-    return JsonResponse({"html": str(spip_filter(text))})
+    # Previews share the workers with the readers: one at a time per worker process, and a
+    # busy slot answers at once (the editor's page retries) instead of holding a thread that
+    # a reader needs. Each preview gets half the work budget of a page (redac.typo.budget).
+    if not _PREVIEW_SLOTS.acquire(blocking=False):
+        response = JsonResponse({"error": _("Aperçu occupé, nouvel essai dans un instant.")},
+                                status=429)  # fmt: skip
+        response["Retry-After"] = "1"
+        return response
+    try:
+        with budget.scaled(SPIP_PREVIEW_BUDGET_FACTOR):
+            # As the page shows it: the text, then its notes ([[...]]) under it.
+            context = {"page_notes": []}
+            html = str(spip_block(context, text)) + str(page_notes(context))
+    finally:
+        _PREVIEW_SLOTS.release()
+    return JsonResponse({"html": html})
 
 
 # --- Visits shown in the page editor --------------------------------------------------------------
@@ -209,3 +231,39 @@ def page_visits(request, page_id: int):
     count = getattr(page, "visit_count", None)
     return JsonResponse({"visits": count, "label": visits_label(count or 0) if count is not None
                          else ""})  # fmt: skip
+
+
+# --- « Ma signature »: the byline of one's own account --------------------------------------------
+
+
+def own_author(request):
+    """A person edits the byline their account signs with (made with the account, as SPIP
+    does): only their own, whatever their role, through the account menu."""
+    from .forms import OwnAuthorForm
+
+    author = services.account_author(request.user)
+    if author is None:
+        messages.warning(request, _("Indiquez d'abord votre prénom et votre nom (Compte > "
+                                    "Nom et adresse e-mail) : votre signature en est faite."))  # fmt: skip
+        return redirect("wagtailadmin_account")
+    form = OwnAuthorForm(request.POST or None, instance=author)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Votre signature est enregistrée."))
+        return redirect("newsroom_own_author")
+    return TemplateResponse(request, "newsroom/own_author.html",
+                            {"form": form, "author": author, "media": form.media})  # fmt: skip
+
+
+# --- « Nouvel article »: in which section ----------------------------------------------------------
+
+
+def new_article(request):
+    """The dashboard's « Nouvel article »: straight to the form when the person writes in one
+    section, else the sections they write in, to pick one (SPIP asks « Dans la rubrique »)."""
+    sections = services.article_sections_for(request.user)
+    if not sections:
+        raise PermissionDenied
+    if len(sections) == 1:
+        return redirect("wagtailadmin_pages:add", "news", "articlepage", sections[0].pk)
+    return TemplateResponse(request, "newsroom/new_article.html", {"sections": sections})

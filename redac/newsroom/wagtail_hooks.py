@@ -43,6 +43,8 @@ def newsroom_admin_urls():
         path("newsroom/apercu-spip/", views.spip_preview, name="newsroom_spip_preview"),
         path("newsroom/visites/<int:page_id>/", views.page_visits, name="newsroom_page_visits"),
         path("aide/", guide.guide, name="newsroom_guide"),
+        path("newsroom/ma-signature/", views.own_author, name="newsroom_own_author"),
+        path("newsroom/nouvel-article/", views.new_article, name="newsroom_new_article"),
     ]
 
 
@@ -83,6 +85,15 @@ def sections_menu_item():
     return SectionsMenuItem(gettext_lazy("Rubriques attribuées"),
                             reverse("newsroom_sections"), icon_name="folder-open-inverse",
                             order=650)  # fmt: skip
+
+
+@hooks.register("register_account_menu_item")
+def own_author_menu_item(request):
+    return {
+        "url": reverse("newsroom_own_author"),
+        "label": _("Ma signature"),
+        "help_text": _("Le nom, la biographie et la photo qui signent vos articles."),
+    }
 
 
 @hooks.register("register_account_menu_item")
@@ -236,6 +247,7 @@ class MyItemsPanel(Component):
     def get_context_data(self, parent_context=None):
         context = services.my_items(self.request.user)
         context["breve_listings"] = services.breve_listings_for(self.request.user)
+        context["may_write_articles"] = bool(services.article_sections_for(self.request.user))
         return context
 
 
@@ -281,3 +293,20 @@ def register_newsroom_log_actions(actions):
                             _("Rubriques attribuées"))  # fmt: skip
     actions.register_action("newsroom.recovery_codes", _("Codes de secours générés"),
                             _("Codes de secours générés"))  # fmt: skip
+
+
+# --- Page types: the structure is the administrators' --------------------------------------------
+
+
+@hooks.register("before_create_page")
+def only_the_page_types_that_are_ones_to_create(request, parent_page, page_class):
+    from .page_types import check_creation
+
+    check_creation(request, parent_page, page_class)
+
+
+@hooks.register("before_copy_page")
+def no_copy_of_the_structure_by_writers(request, page):
+    from .page_types import check_copy
+
+    check_copy(request, page)

@@ -18,7 +18,7 @@ from redac.news.models import (
     published_authors,
     restricted_paths,
 )
-from redac.news.text import item_plain_text, spip_plain
+from redac.news.text import item_plain_text, spip_text
 
 from . import analysis
 from .models import SearchEntry
@@ -52,16 +52,18 @@ def entry_fields_for_page(page, section_titles: dict[str, str] | None = None) ->
     kind = PAGE_KINDS[type(page)]
     subtitle = " ".join(filter(None, [getattr(page, "surtitre", ""),
                                       getattr(page, "soustitre", "")]))  # fmt: skip
+    # what the page shows of its SPIP fields, never what it hides (redac.typo.visible)
+    lang = getattr(page, "lang", "") or ""
     if kind == SearchEntry.Kind.SECTION:
-        chapo = page.descriptif
+        chapo = spip_text(page.descriptif or "", lang)
     else:
-        chapo = spip_plain(getattr(page, "chapo", "") or getattr(page, "descriptif", "") or "")
+        chapo = spip_text(getattr(page, "chapo", "") or getattr(page, "descriptif", "") or "", lang)
     body = item_plain_text(page)
     extra = []
     if kind != SearchEntry.Kind.SECTION:
         extra = [a.name for a in page.authors] + [k.name for k in page.keywords.all()]
         if getattr(page, "ps", ""):
-            body += "\n" + spip_plain(page.ps)
+            body += "\n" + spip_text(page.ps, lang)
     return {
         "title": page.title[:600],
         "subtitle": subtitle[:600],

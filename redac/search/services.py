@@ -31,6 +31,8 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from redac.core.lib.params import day_end, positive_int
+
 from . import analysis
 from .index import FTS_TABLE
 from .models import SearchEntry
@@ -101,9 +103,8 @@ def _filter_sql(filters: Filters):
         where.append("e.date >= %s")
         params.append(dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=dt.UTC))
     if filters.date_to:
-        where.append("e.date < %s")
-        params.append(dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min,
-                                          tzinfo=dt.UTC))  # fmt: skip
+        where.append("e.date <= %s")
+        params.append(day_end(filters.date_to))  # never past 9999-12-31
     return where, params
 
 
@@ -227,6 +228,6 @@ def search(raw_query: str, filters: Filters | None = None, page: int | str = 1,
         count_sql, select_sql, params = _sqlite_query(groups, filters)
     prefix = [RANK_WINDOW] if connection.vendor == "postgresql" else []
     hits = _LazyHits(count_sql, select_sql, params, to_hit, prefix)
-    number = page if isinstance(page, int) else (int(page) if str(page).isdigit() else 1)
+    number = positive_int(page) or 1
     paginated = Paginator(hits, per_page).get_page(max(1, min(number, 10_000_000)))
     return Results(query, sorted(term_set), paginated, hits.count())

@@ -17,6 +17,7 @@ import hashlib
 import re
 
 from .escapes import BLOCK_TAGS
+from .scan import NextFinder, TagRule, replace_pairs
 
 AUTOBR = "<br class='autobr' />"
 PUCE = '<span class="spip-puce ltr"><b>\u2013</b></span>'
@@ -87,7 +88,8 @@ _LONE_CHEVRON = re.compile(r"[<](?=[^a-zA-Z/!])")
 # SPIP: "<([^><\"'!]*?)(?=<|$)" (multiline): the lazy run stops at the first newline, so
 # it is the whole run of those characters but a newline, read once
 _UNCLOSED_CHEVRON = re.compile(r"<([^><\"'!\n]*+)(?=<|$)", re.M)
-_POESIE = re.compile(r"<poe(?:sie|try)>(.*?)</poe(?:sie|try)>", re.S | re.I)
+_POESIE_OPEN = re.compile(r"<poe(?:sie|try)>", re.I)
+_POESIE_CLOSE = re.compile(r"</poe(?:sie|try)>", re.I)
 _POESIE_HINT = re.compile(r"<(?=p)poe(?:sie|try)>", re.I)  # (see escapes._ECHAP_OPEN)
 _POESIE_BLANK = re.compile(r"\n\s*\n")
 _POESIE_LINES = re.compile(r"\n+")
@@ -102,8 +104,8 @@ def _abbr(m: re.Match) -> str:
     return f'<abbr title="{attribut_html(m.group(2))}"{lang}>{m.group(1)}</abbr>'
 
 
-def _poesie(m: re.Match) -> str:
-    body = m.group(1).strip(_PHP_TRIM)
+def _poesie(body: str) -> str:
+    body = body.strip(_PHP_TRIM)
     body = _CR.sub("\n", body)
     body = _POESIE_BLANK.sub("\n&nbsp;\n", body)
     body = _POESIE_LINES.sub("</div>\n<div>", body)
@@ -115,7 +117,8 @@ def raccourcis(text: str, *, paragraph: bool = True, escapes=None) -> str:
 
     With ``escapes``, tables of plain cells are hidden there once rendered."""
     if "<" in text and _POESIE_HINT.search(text):
-        text = _POESIE.sub(_poesie, text)
+        # (``<poesie>(.*?)</poesie>`` without reading to the end from each unclosed one)
+        text = replace_pairs(text, _POESIE_OPEN, _POESIE_CLOSE, _poesie)
     if "\r" in text:
         text = _CR.sub("\n", text)
     text = "\n" + text.strip(_PHP_TRIM)
@@ -166,8 +169,8 @@ def raccourcis(text: str, *, paragraph: bool = True, escapes=None) -> str:
     if "\n" in text:
         text = _PARAGRAPHS.sub("<p>", text)
     if "<br" in text:
-        text = _DOUBLE_BR.sub("<p>", text)
-        text = _P_THEN_BR.sub(r"\1", text)
+        text = _DOUBLE_BR_RULE.sub("<p>", text)
+        text = _P_THEN_BR_RULE.sub(r"\1", text)
     if "<quote>" in text:
         text = text.replace("<quote>", '<blockquote class="spip"><p>')
         text = text.replace("</quote>", "</blockquote>")
@@ -214,11 +217,61 @@ _P_TAG_NOT_BARE = re.compile(r"</[pP]\b|<P\b|<p\b(?!>)")
 _AUTOBR_AFTER_OPEN = re.compile(r"(<(?:p|br|li)\b[^>]*>\s*)" + re.escape(AUTOBR + "\n"), re.I)
 _ALMOST_EMPTY_P = re.compile(r"[<]p [^>]*>(<(?:/\w+|\w+[^>]*[^/])>)</p>")
 _EMPTY_P = re.compile(r"<p [^>]*>\s*</p>\s*")
+# (these read from each start to the next '>': see TagRule for texts crowded with starts)
+_DOUBLE_BR_RULE = TagRule(_DOUBLE_BR, r"<br\b")
+_P_THEN_BR_RULE = TagRule(_P_THEN_BR, r"<p\b")
+_ALMOST_EMPTY_P_RULE = TagRule(_ALMOST_EMPTY_P, r"[<]p ")
+_EMPTY_P_RULE = TagRule(_EMPTY_P, r"<p ")
+_AUTOBR_AFTER_OPEN_RULE = TagRule(_AUTOBR_AFTER_OPEN, r"<(?:p|br|li)\b")
 STOP = "<STOP P>"
 
 
 def _link_blocks(m: re.Match) -> str:
     return STOP + m.group(1) + "<p>" + m.group(2) + "</p>" + m.group(3) + "\n<p>"
+
+
+_A_OPEN = re.compile(r"<a\s", re.I)
+_A_CLOSE = re.compile(r"</a>", re.I)
+
+
+def _wrap_link_blocks(text: str) -> str:
+    """``_LINK_BLOCK.sub(_link_blocks, text)`` in one reading of the text.
+
+    The pattern reads from each ``<a …>`` to the next ``</a>``: an opening tag without a
+    ``<p>`` before its ``</a>`` (or with no ``</a>`` after it) made it read the same stretch
+    once per link. Here the next ``>``, ``</a>`` and ``<p>`` are found with memoised forward
+    searches: a link matches when the first ``<p>`` after its opening tag comes before the
+    first ``</a>``."""
+    next_gt = NextFinder(text, ">")
+    next_close = NextFinder(text, _A_CLOSE)
+    next_p = NextFinder(text, "<p>")
+    out: list[str] = []
+    pos = search = 0
+    while True:
+        m = _A_OPEN.search(text, search)
+        if not m:
+            break
+        gt = next_gt(m.end())
+        if gt < 0:
+            break
+        tag_end = gt + 1
+        close = next_close(tag_end)
+        para = next_p(tag_end)
+        if close < 0 or para < 0:
+            break  # none after this opening tag: none after a later one either
+        if para < close:
+            out.append(text[pos : m.start()])
+            out.append(
+                STOP + text[m.start() : tag_end] + "<p>" + text[tag_end:close] + "</p>"
+                + text[close : close + 4] + "\n<p>"
+            )  # fmt: skip
+            pos = search = close + 4
+        else:
+            search = m.start() + 1
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def paragrapher(text: str, *, always: bool = True) -> str:
@@ -238,7 +291,7 @@ def paragrapher(text: str, *, always: bool = True) -> str:
         else:
             text = _append_after(rules.open_after_block, text, "<p>")
     if has_link_end and "<p>" in text:
-        text = _LINK_BLOCK.sub(_link_blocks, text)
+        text = _wrap_link_blocks(text)
     if "<p>" in text:
         text = "<p>" + text + STOP
     if "<" in text:
@@ -252,8 +305,8 @@ def paragrapher(text: str, *, always: bool = True) -> str:
             text = _P_TAG.sub(lambda m: STOP + "<p " + m.group(1) + ">", text)
     text = _close_paragraphs(text, rules, has_li)
     text = text.replace(STOP, "")
-    text = _ALMOST_EMPTY_P.sub(r"\1", text)
-    text = _EMPTY_P.sub("", text)
+    text = _ALMOST_EMPTY_P_RULE.sub(r"\1", text)
+    text = _EMPTY_P_RULE.sub("", text)
     return text.replace("\n<p >", "\n<p>").replace("<p >", "\n<p>")
 
 
@@ -272,7 +325,8 @@ def _close_paragraphs(text: str, rules: _ParagraphRules, has_li: bool) -> str:
         text = text.replace("<br-li/>", "\n")
     text = text.replace(AUTOBR + "\n<br", "\n<br")
     if AUTOBR in text:
-        text = _append_after(_AUTOBR_AFTER_OPEN, text, "\n")  # (the line break is dropped)
+        # (the line break is dropped)
+        text = _AUTOBR_AFTER_OPEN_RULE.sub(lambda m: m.group(1) + "\n", text)
     return text
 
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-from . import blocks, embeds, links, math, multi, typography
+from . import blocks, budget, embeds, links, math, multi, typography
 from .escapes import MARK, Escapes, echappe_html
 from .notes import Notes
 from .sanitize import NO_HINTS, clean, clean_with_tokens, hints_of, merge_hints, precleaned
@@ -55,6 +55,15 @@ _UNTRUSTED_ALLOWED = re.compile(
 )
 
 
+# Work units charged per character by each stage (redac.typo.budget): the number of passes
+# the stage makes over its text, each reading every character a bounded number of times.
+_PASSES_PREPARE = 3
+_PASSES_LINKS = 12
+_PASSES_TYPO = 16
+_PASSES_BLOCKS = 32
+_PASSES_FINISH = 8
+
+
 @dataclass(frozen=True)
 class Rendered:
     """Result of :func:`render`: the body HTML and the separate notes block."""
@@ -88,6 +97,7 @@ class _Renderer:
     def _prepare(self, text: str) -> str:
         # (one "in" per character: instant for the internal noncharacters on a text with
         # none above U+00FF, and a fast memchr for the others, where the class scan is slow)
+        budget.charge(_PASSES_PREPARE * len(text))
         if any(c in text for c in _CONTROL_CHARS):
             text = _CONTROL.sub("", text)
         self.hints = hints_of(text)
@@ -98,6 +108,7 @@ class _Renderer:
 
     def _typo_fragment(self, text: str, lang: str) -> str:
         """``typo()`` on a link text, in ``lang`` (markers stay in place)."""
+        budget.charge(_PASSES_TYPO * len(text))
         text = echappe_html(text, self.escapes, trusted=self.trusted)
         text = self._models(text, sources=None)
         text = self._corriger(text, lang)
@@ -125,7 +136,13 @@ class _Renderer:
         pos = 0
         model_start = self._MODEL_START.match
         documents = self._DOC_KINDS
-        for m in self._MODEL.finditer(text):
+        # Every model ends with '>': after the last '>' of the text none can match, and
+        # searching there would read to the end of the text from each unclosed '<docN|'
+        # (quadratic). Before it, the parameters always reach a '>', so each candidate reads
+        # only up to the end of its own match: the whole search reads the text once.
+        last = text.rfind(">")
+        budget.charge(2 * len(text))
+        for m in self._MODEL.finditer(text, 0, last + 1):
             start = m.start()
             kind, ident, params, closing_a = m.group(1, 2, 3, 4)
             doc_kind = documents.get(kind.lower())
@@ -170,6 +187,7 @@ class _Renderer:
     # ---------------------------------------------------------------- links
     def _expanser_liens(self, text: str) -> str:
         ctx = self.link_ctx
+        budget.charge(_PASSES_LINKS * len(text))
         if "<" in text:
             text = links.resources(text, ctx)
         if "[" in text:
@@ -248,6 +266,7 @@ class _Renderer:
             text = math.traiter_math(text, self.escapes.hide)
         text = self._expanser_liens(text)
         text = self.notes.extract(text)
+        budget.charge(_PASSES_BLOCKS * len(text))
         return blocks.raccourcis(text, paragraph=paragraph, escapes=self.escapes)
 
     def notes_block(self) -> str:
@@ -262,6 +281,7 @@ class _Renderer:
         source = self.notes.block_source()
         self.notes.items = []
         text = self.notes.extract(source)
+        budget.charge(_PASSES_BLOCKS * len(text))
         body = blocks.raccourcis(text, escapes=self.escapes)
         more = self.notes_block() if self.notes.items else ""
         return body + more
@@ -270,6 +290,7 @@ class _Renderer:
         text = self._prepare(text)
         if not text:
             return ""
+        budget.charge(_PASSES_TYPO * len(text))
         text = echappe_html(text, self.escapes, trusted=self.trusted)
         text = self._after_echappe(text)
         if "<" in text:
@@ -293,6 +314,7 @@ class _Renderer:
 
     def finish(self, text: str) -> str:
         escapes = self.escapes
+        budget.charge(_PASSES_FINISH * len(text))
         if (
             (escapes.cleaned or escapes.deferred)
             and self._tokens_pay(text)
@@ -307,6 +329,7 @@ class _Renderer:
             if done is not None:
                 return done
         text = self.escapes.restore(text).strip()
+        budget.charge(_PASSES_FINISH * len(text))
         if "&" in text and not _only_common_entities(text):
             text = _BARE_AMP.sub("&amp;", text)
         return clean(text, self.hints)
@@ -333,7 +356,13 @@ def _escape_untrusted(text: str) -> str:
 
 
 def render(
-    text: str, *, lang: str = "fr", resolver=None, trusted: bool = True, embeds=None
+    text: str,
+    *,
+    lang: str = "fr",
+    resolver=None,
+    trusted: bool = True,
+    embeds=None,
+    work_limit: int | None = None,
 ) -> Rendered:
     """Convert SPIP markup to safe HTML, with the notes block apart.
 
@@ -341,28 +370,76 @@ def render(
     (reader comments) escapes it.  Both never emit a ``javascript:``/``data:`` link.
     ``embeds`` (:class:`redac.typo.embeds.Embeds`): the providers whose ``<iframe>`` become
     click-to-load facades; without it every iframe is removed.
+
+    The conversion may spend ``work_limit`` units of work (default
+    :func:`redac.typo.budget.limit_for` the text's length). Past it, it fails closed: the
+    text is returned escaped, without its notes, a warning is logged and
+    :func:`redac.typo.budget.overruns` counts it (the page is then neither cached nor
+    published).
     """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    renderer = _Renderer(lang, resolver, trusted, embeds)
-    body = renderer.propre(text)
-    notes = ""
-    if renderer.notes.items:
-        notes = renderer.notes.sanitised_block()
-        if notes is None:
-            notes = renderer.notes_block()
-            notes = renderer.finish(notes) if notes else ""
-    return Rendered(renderer.finish(body), notes)
+    meter, token = budget.start(work_limit or budget.limit_for(len(text)))
+    try:
+        renderer = _Renderer(lang, resolver, trusted, embeds)
+        body = renderer.propre(text)
+        notes = ""
+        if renderer.notes.items:
+            notes = renderer.notes.sanitised_block()
+            if notes is None:
+                notes = renderer.notes_block()
+                notes = renderer.finish(notes) if notes else ""
+        return Rendered(renderer.finish(body), notes)
+    except budget.OverBudget:
+        if token is None:
+            raise  # a conversion inside another: the outer one fails closed
+        budget.record_overrun(meter, len(text))
+        return Rendered(escaped_text(text), "")
+    finally:
+        budget.stop(token)
 
 
-def propre(text: str, *, lang: str = "fr", resolver=None, embeds=None) -> str:
+def propre(
+    text: str, *, lang: str = "fr", resolver=None, embeds=None, work_limit: int | None = None
+) -> str:
     """Block-level conversion of SPIP markup (SPIP's ``propre()``), sanitised."""
-    return render(text, lang=lang, resolver=resolver, embeds=embeds).html
+    return render(text, lang=lang, resolver=resolver, embeds=embeds, work_limit=work_limit).html
 
 
-def typo(text: str, *, lang: str = "fr", resolver=None, trusted: bool = True, embeds=None) -> str:
-    """Inline typography only (SPIP's ``typo()``): no paragraphs, lists or links."""
+def typo(
+    text: str,
+    *,
+    lang: str = "fr",
+    resolver=None,
+    trusted: bool = True,
+    embeds=None,
+    work_limit: int | None = None,
+) -> str:
+    """Inline typography only (SPIP's ``typo()``): no paragraphs, lists or links.
+    Over its work budget, the text escaped (see :func:`render`)."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    renderer = _Renderer(lang, resolver, trusted, embeds)
-    return renderer.finish(renderer.typo(text))
+    meter, token = budget.start(work_limit or budget.limit_for(len(text)))
+    try:
+        renderer = _Renderer(lang, resolver, trusted, embeds)
+        return renderer.finish(renderer.typo(text))
+    except budget.OverBudget:
+        if token is None:
+            raise
+        budget.record_overrun(meter, len(text))
+        return html.escape(_CONTROL.sub("", text), quote=False)
+    finally:
+        budget.stop(token)
+
+
+def escaped_text(text: str) -> str:
+    """What a conversion over its budget shows: the text as typed, escaped, its lines kept
+    (no markup is interpreted, so nothing in it can run or cost more)."""
+    text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return ""
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    return "".join(
+        "<p>" + html.escape(p.strip(), quote=False).replace("\n", "<br>") + "</p>"
+        for p in paragraphs
+    )

@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import quote
 
+from . import budget
 from .escapes import Escapes
 from .langs import LANGUAGE_CODES
 from .sanitize import is_safe_url
@@ -67,6 +68,9 @@ def find_link_shortcuts(text: str) -> list[tuple[int, int, str, str]]:
         end, label, target = match
         results.append((start, end, label, target))
         pos = end
+    budget.charge(
+        len(text) + find.open.spent + find.close.spent + find.arrow.spent + find.special.spent
+    )
     return results
 
 
@@ -77,13 +81,14 @@ class _Next:
     answer, so increasing queries cost amortised constant time.
     """
 
-    __slots__ = ("text", "needle", "low", "found")
+    __slots__ = ("text", "needle", "low", "found", "spent")
 
     def __init__(self, text: str, needle) -> None:
         self.text = text
         self.needle = needle
         self.low = 1
         self.found = 0
+        self.spent = 0  # characters searched, charged by find_link_shortcuts
 
     def __call__(self, position: int) -> int:
         if self.low <= position <= self.found or (self.found < 0 and position >= self.low):
@@ -93,6 +98,7 @@ class _Next:
         else:
             m = self.needle.search(self.text, position)
             found = m.start() if m else len(self.text)
+        self.spent += (found if found >= 0 else len(self.text)) - position
         self.low = position
         self.found = found
         return found
@@ -513,15 +519,26 @@ def anchors(text: str) -> str:
     return _ANCHOR.sub(lambda m: f'<a id="{html.escape(m.group(1), quote=True)}"></a>', text)
 
 
+# A '[' after the last ']' of the text, or an '<a' after the last '</a', can start no link
+# shortcut or link: the patterns would still read to the end of the text from each of them to
+# find out (quadratic). They are swapped for these two noncharacters (stripped from every input)
+# before the search, which the patterns treat as the '[' and '<' they stand for in every other
+# alternative, and put back after it.
+_LONE_BRACKET = "\ufdde"
+_LONE_A = "\ufddf"
 _AUTOLINK = re.compile(
-    r"(?=[\[<hHwW])(?:\[[^\[\]]*(?:<-|->).*?\]|<a\b.*?</a\b|<\w[^<>]*>|((?:https?:/|www\.)[^\"'\s\[\]}\)<>]*))",
+    r"(?=[\[<hHwW\ufddf])(?:\[[^\[\]]*(?:<-|->).*?\]|<a\b.*?</a\b|[<\ufddf]\w[^<>\ufddf]*>"
+    r"|((?:https?:/|www\.)[^\"'\s\[\]}\)<>\ufdde\ufddf]*))",
     re.I | re.S,
 )
 _AUTOLINK_NO_A = re.compile(
-    r"(?=[\[<hHwW])(?:\[[^\[\]]*(?:<-|->)[^\]]*\]|<\w[^<>]*>|((?:https?:/|www\.)[^\"'\s\[\]}\)<>]*))",
+    r"(?=[\[<hHwW])(?:\[[^\[\]]*(?:<-|->)[^\]]*\]|<\w[^<>]*>"
+    r"|((?:https?:/|www\.)[^\"'\s\[\]}\)<>\ufdde]*))",
     re.I | re.S,
 )
 _CLOSING_A = re.compile(r"</a", re.I)
+_CLOSING_A_WORD = re.compile(r"</a\b", re.I)
+_OPENING_A = re.compile(r"<(?=a\b)", re.I)
 _DOMAIN = re.compile(
     r"^(?:(?:[^\W_](?:(?:[^\W_]|-){0,61}[^\W_,])?\.)+[a-z0-9]{2,6}|localhost)\b", re.I | re.A
 )
@@ -534,6 +551,21 @@ def autolinks(text: str, ctx: LinkContext) -> str:
     if "ttp" not in text and "TTP" not in text and "ww." not in text and "WW." not in text:
         return text
     pattern = _AUTOLINK if _CLOSING_A.search(text) else _AUTOLINK_NO_A
+    budget.charge(4 * len(text))
+    swapped = False
+    last_bracket = text.rfind("]")
+    if "[" in text[last_bracket + 1 :]:
+        text = text[: last_bracket + 1] + text[last_bracket + 1 :].replace("[", _LONE_BRACKET)
+        swapped = True
+    if pattern is _AUTOLINK:
+        last_close = -1
+        for last in _CLOSING_A_WORD.finditer(text):
+            last_close = last.start()
+        original = text[last_close + 1 :]
+        tail = _OPENING_A.sub(_LONE_A, original)
+        if tail != original:
+            text = text[: last_close + 1] + tail
+            swapped = True
 
     def replace(m: re.Match) -> str:
         link = m.group(1)
@@ -556,7 +588,10 @@ def autolinks(text: str, ctx: LinkContext) -> str:
             ctx, url, label, "spip_url spip_out auto", rel="nofollow", text_is_html=True
         ) + k.group(2)
 
-    return pattern.sub(replace, text)
+    text = pattern.sub(replace, text)
+    if swapped:
+        text = text.replace(_LONE_BRACKET, "[").replace(_LONE_A, "<")
+    return text
 
 
 _RESOURCE = re.compile(r"<\"?(https?://|[^\s<>][\w -]+\.[\w -]+)[^<>]*>", re.I | re.A)

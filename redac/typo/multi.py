@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+from .scan import replace_pairs
+
 SITE_LANG = "fr"
-_MULTI = re.compile(r"<multi>(.*?)</multi>", re.S | re.I)
+
+_MULTI_OPEN = re.compile(r"<multi>", re.I)
+_MULTI_CLOSE = re.compile(r"</multi>", re.I)
 _LANG_MARK = re.compile(r"\[([a-z_]+)\]")
 
 #: The few SPIP language strings an article may reference with ``<:chaine:>``.
@@ -60,7 +64,9 @@ def extraire_multi(text: str, lang: str) -> str:
     """Replace every ``<multi>…</multi>`` with the text for ``lang``."""
     if "<multi" not in text.lower():
         return text
-    return _MULTI.sub(lambda m: _choose(m.group(1), lang), text)
+    # (what ``<multi>(.*?)</multi>`` matches, without reading to the end of the text from
+    # each unclosed <multi>)
+    return replace_pairs(text, _MULTI_OPEN, _MULTI_CLOSE, lambda body: _choose(body, lang))
 
 
 def extraire_idiome(text: str, lang: str) -> str:

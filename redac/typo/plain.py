@@ -61,6 +61,15 @@ def _remove_notes(text: str) -> str:
     return "".join(out)
 
 
+def _last_row_end(text: str) -> int:
+    """End of the text a table may cover: after the last '|' at the end of a line (and its
+    line end), 0 if there is none."""
+    last = max(text.rfind("|\n"), text.rfind("|\r"))
+    if text.endswith("|"):
+        return len(text)
+    return last + 2 if last >= 0 else 0
+
+
 def nettoyer_raccourcis_typo(text: str, resolver=None) -> str:
     """Remove SPIP shortcuts, keeping the words (links keep their text)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -75,7 +84,11 @@ def nettoyer_raccourcis_typo(text: str, resolver=None) -> str:
         text = _remove_notes(text)
     text = text.replace("}", "").replace("{", "")
     if "|" in text:
-        text = _TABLE.sub("\r", text)
+        # (a table runs to the last '|' that ends a line: none can start after it, and the
+        # pattern would read to the end of the text from each '|' starting a line there)
+        end = _last_row_end(text)
+        if end > 0:
+            text = _TABLE.sub("\r", text[:end]) + text[end:]
     text = text.replace("\r", "\n\n")
     return text.strip()
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import html
 import re
-from itertools import accumulate
 
 import nh3
 
@@ -420,13 +419,11 @@ def hints_of(fragment: str) -> Hints:
     whether it holds the word ``style`` anywhere (then ``style`` attributes are filtered)."""
     if "<" not in fragment:
         return NO_HINTS  # no tag, no attribute
-    names: set[str] = set()
     unknown = _UNKNOWN_TAG if _CAPITAL_IN_TAG_NAME.search(fragment) else _UNKNOWN_LOWERCASE_TAG
-    for match in unknown.finditer(fragment):
-        names.add(match.group(1).lower())
-        if len(names) >= MAX_UNKNOWN_NAMES:
-            break
-    return frozenset(names), bool(_STYLE_WORD.search(fragment))
+    # (the first MAX_UNKNOWN_NAMES distinct names, in order, read without a Python step per
+    # tag: a text of thousands of unknown tags)
+    names = list(dict.fromkeys(map(str.lower, unknown.findall(fragment))))
+    return frozenset(names[:MAX_UNKNOWN_NAMES]), bool(_STYLE_WORD.search(fragment))
 
 
 def merge_hints(first: Hints, second: Hints) -> Hints:
@@ -494,40 +491,75 @@ _SIBLINGS_ANY_CASE = frozenset(
 
 
 _TAG_NAMES = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9]*)")
-# '/' for an end tag, '' for a start tag that counts as nesting (not void, not one the
-# parser closes on a sibling): the bound below is then computed in C
-_NESTING_TAG = re.compile(
-    r"[<](?:(/)[a-zA-Z]|(?!(?:"
-    + "|".join(sorted(_VOID | _SIBLINGS_ANY_CASE))
-    + r")(?![a-zA-Z0-9]))[a-zA-Z])"
+
+
+# The depth model below must never count fewer open elements than the HTML parser holds
+# (issue 15: "<poesie></b>" repeated nested 8,000 unknown elements, whose end tags an estimate
+# that took every end tag for a closing one never saw): an end tag closes elements only when
+# the parser certainly does, else it is taken as ignored. html5ever ignores "</x>" when a
+# special element stands above the open x (any other end tag), or a scope boundary (the end
+# tag of a special element); a formatting element's end tag runs the adoption agency, taken
+# as closing only the current element.
+_FORMATTING = frozenset(
+    "a b big code em font i nobr s small strike strong tt u".split()
+)  # fmt: skip
+_SPECIAL = frozenset(
+    """address applet area article aside base basefont bgsound blockquote body br button caption
+    center col colgroup dd details dir div dl dt embed fieldset figcaption figure footer form frame
+    frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html iframe img input keygen li link listing
+    main marquee menu meta nav noembed noframes noscript object ol p param plaintext pre script
+    search section select source style summary table tbody td template textarea tfoot th thead
+    title tr track ul wbr xmp math svg""".split()
 )
-_DEPTH_STEP = {"/": -1, "": 1}
+_SCOPE_BOUNDARY = frozenset(
+    "applet caption html table td th marquee object template button ol ul math svg".split()
+)
+#: how far below the current element an end tag's element is looked for (deeper: ignored)
+_END_TAG_REACH = 8
 
 
-def _max_depth(fragment: str) -> int:
-    """Estimate of the element nesting depth (a quick pass over tag names only)."""
-    depth = best = 0
+def _closes_to(stack: list[str], name: str) -> int:
+    """Index of the stack the end tag ``</name>`` certainly closes down to, or -1."""
+    if not stack:
+        return -1
+    if name in _FORMATTING:
+        return len(stack) - 1 if stack[-1] == name else -1
+    barrier = _SCOPE_BOUNDARY if name in _SPECIAL else _SPECIAL
+    for index in range(len(stack) - 1, max(len(stack) - 1 - _END_TAG_REACH, -1), -1):
+        element = stack[index]
+        if element == name:
+            return index
+        if element in barrier:
+            return -1
+    return -1
+
+
+def _max_depth(fragment: str, stop_above: int | None = None) -> int:
+    """An upper bound of the element nesting depth the HTML parser reaches (one pass over
+    the tag names: see :func:`_closes_to`); with ``stop_above``, the pass stops as soon as
+    the depth goes above it (the answer is then only known to be greater)."""
+    stack: list[str] = []
+    best = 0
     for name in _TAG_NAMES.findall(fragment):
         if name[0] == "/":
-            if depth:
-                depth -= 1
-        elif name not in _VOID and name not in _SIBLINGS_ANY_CASE:
-            depth += 1
-            if depth > best:
-                best = depth
+            index = _closes_to(stack, name[1:].lower())
+            if index >= 0:
+                del stack[index:]
+            continue
+        name = name.lower()
+        if name in _VOID:
+            continue
+        if stack and (
+            (name in _HEADINGS and stack[-1] in _HEADINGS)
+            or (name in _SELF_CLOSING_SIBLINGS and stack[-1] == name)
+        ):
+            stack.pop()
+        stack.append(name)
+        if len(stack) > best:
+            best = len(stack)
+            if stop_above is not None and best > stop_above:
+                break
     return best
-
-
-def _depth_bound(fragment: str) -> int:
-    """An upper bound of :func:`_max_depth`, computed without a Python loop.
-
-    With ``s`` the running sum of +1 (start tags) and -1 (end tags), the estimate (which
-    never goes below zero) is at most ``max(s) - min(0, min(s))``.
-    """
-    steps = list(accumulate(map(_DEPTH_STEP.__getitem__, _NESTING_TAG.findall(fragment))))
-    if not steps:
-        return 0
-    return max(steps) - min(0, min(steps))
 
 
 #: Formatting elements left open (a ``<b>`` never closed) at most: the HTML parser behind nh3
@@ -588,11 +620,9 @@ def limit_depth(fragment: str, max_depth: int = MAX_DEPTH) -> str:
     Tags the parser closes implicitly (a heading in a heading, ``<p>`` in ``<p>``,
     ``<li>`` in ``<li>``) are tracked as siblings, not as nesting.
     """
-    if (
-        fragment.count("<") <= max_depth
-        or _depth_bound(fragment) <= max_depth
-        or _max_depth(fragment) <= max_depth
-    ):
+    # (no quicker bound: one that counts start tags only changes, somewhere past a few hundred
+    # tags, whether the tag names are read in Python, and the work then jumps)
+    if fragment.count("<") <= max_depth or _max_depth(fragment, max_depth) <= max_depth:
         return fragment
     out: list[str] = []
     stack: list[str] = []
@@ -609,9 +639,10 @@ def limit_depth(fragment: str, max_depth: int = MAX_DEPTH) -> str:
                 out.append(fragment[pos : m.start()])
                 pos = m.end()
                 changed = True
-            elif name in stack[-8:]:
-                while stack and stack.pop() != name:
-                    pass
+            else:
+                index = _closes_to(stack, name)
+                if index >= 0:
+                    del stack[index:]
             continue
         if stack and (
             (name in _HEADINGS and stack[-1] in _HEADINGS)
@@ -631,7 +662,33 @@ def limit_depth(fragment: str, max_depth: int = MAX_DEPTH) -> str:
     return "".join(out)
 
 
-_TEXTAREA = re.compile(r"(<textarea\b.*?</textarea\s*>)", re.S | re.I)
+_TEXTAREA_OPEN = re.compile(r"<textarea\b", re.I)
+_TEXTAREA_CLOSE = re.compile(r"</textarea\s*>", re.I)
+
+
+def _textarea_parts(fragment: str) -> list[str]:
+    """``re.split(r"(<textarea\b.*?</textarea\\s*>)", fragment, flags=re.S | re.I)`` with
+    one reading of the fragment (the end tag after each opening one found once)."""
+    from .scan import NextFinder
+
+    next_close = NextFinder(fragment, _TEXTAREA_CLOSE)
+    parts: list[str] = []
+    pos = search = 0
+    while True:
+        m = _TEXTAREA_OPEN.search(fragment, search)
+        if not m:
+            break
+        close = next_close(m.end())
+        if close < 0:
+            break
+        end = _TEXTAREA_CLOSE.match(fragment, close).end()
+        parts.append(fragment[pos : m.start()])
+        parts.append(fragment[m.start() : end])
+        pos = search = end
+    parts.append(fragment[pos:])
+    return parts
+
+
 _ESCAPED = re.compile(r"&[#a-zA-Z0-9]{1,32};|[&\u00a0]")
 ESCAPES_PER_TEXT_NODE = 400
 # (atomic: once an escape is read it is not read again another way; without it a run of
@@ -661,10 +718,14 @@ def break_long_text(fragment: str) -> str:
     if max(map(len, pieces)) < 2000:
         return fragment
     if "<textarea" in fragment:
-        parts = _TEXTAREA.split(fragment)
-        return "".join(
-            part if index % 2 else break_long_text(part) for index, part in enumerate(parts)
-        )
+        # (a textarea's text is left whole; an opening tag without its end is no textarea:
+        # splitting on the lazy pattern read to the end from each, and a text holding only
+        # unclosed ones recursed forever)
+        parts = _textarea_parts(fragment)
+        if len(parts) > 1:
+            return "".join(
+                part if index % 2 else break_long_text(part) for index, part in enumerate(parts)
+            )
 
     def split(run: str) -> str:
         if run.count("&") + run.count("\u00a0") <= ESCAPES_PER_TEXT_NODE:
@@ -932,7 +993,7 @@ def precleaned(fragment: str) -> tuple[str, bool] | None:
         or "\r" in fragment
         or _CLEANER.clean(fragment) != fragment
         or not reparses_identically(fragment)
-        or _max_depth(fragment) > TOKEN_DEPTH
+        or _max_depth(fragment, TOKEN_DEPTH) > TOKEN_DEPTH
         or break_long_text(fragment) != fragment
         or "<textarea" in fragment
     ):
@@ -979,8 +1040,7 @@ def clean_with_tokens(
         # the fragments add at most TOKEN_DEPTH levels: no tag is dropped, with or without
         or not (
             fragment.count("<") <= MAX_DEPTH - TOKEN_DEPTH
-            or _depth_bound(fragment) <= MAX_DEPTH - TOKEN_DEPTH
-            or _max_depth(fragment) <= MAX_DEPTH - TOKEN_DEPTH
+            or _max_depth(fragment, MAX_DEPTH - TOKEN_DEPTH) <= MAX_DEPTH - TOKEN_DEPTH
         )
         # a text run holding a token is longer than the runs around the fragment: when
         # it needs no break, they need none either

@@ -15,6 +15,7 @@ import bisect
 import re
 from functools import partial
 
+from . import budget
 from .blocks import AUTOBR, table_id
 from .escapes import TOKEN_OPEN
 
@@ -60,6 +61,9 @@ def tables(text: str, escapes=None) -> str:
     search = 0
     length = len(text)
     links: tuple[list[int], list[int]] | None = None
+    # (looked for once: a search of the whole text per table reads it once per table)
+    has_links = escapes is not None and ("<a" in text or "<A" in text)
+    budget.charge(4 * length)
     while True:
         start = text.find("\n|", search)
         if start < 0:
@@ -74,10 +78,11 @@ def tables(text: str, escapes=None) -> str:
         if end + 2 >= length:
             break
         block = text[start : end + 2]
+        budget.charge(len(block))
         out.append(text[pos:start])
         # (a table in a link is left to the paragrapher's rule for blocks in links)
         in_link = False
-        if escapes is not None and ("<a" in text or "<A" in text):
+        if has_links:
             if links is None:
                 links = (
                     [m.start() for m in _LINK_START.finditer(text)],
@@ -167,7 +172,9 @@ def traiter_tableau(block: str, escapes=None) -> str:
                     )
             elif _HEADER_ROW.match(row):
                 cols = _CELLS.findall(row)
-                html_row = ""
+                # cells are built right to left (a '<' widens the cell on its left), into a
+                # list reversed once: prepending to a string copies the row at each cell
+                html_cells: list[str] = []
                 colspan = 1
                 for c in range(len(cols) - 1, -1, -1):
                     attr = ""
@@ -179,8 +186,9 @@ def traiter_tableau(block: str, escapes=None) -> str:
                         colspan = 1
                     text = _strip_braces(cols[c])
                     head_texts.append(text)
-                    html_row = f"<th id='id{tabid}_c{c}'{attr}>{text}</th>" + html_row
+                    html_cells.append(f"<th id='id{tabid}_c{c}'{attr}>{text}</th>")
                     header_cols[c] = f"id{tabid}_c{c}"
+                html_row = "".join(reversed(html_cells))
                 head += f"<thead><tr class='row_first'>{html_row}</tr></thead>\n"
                 row_number = 0
                 header_ok = True
@@ -278,7 +286,7 @@ def _body(
     for lnum in range(count - 1, -1, -1):
         cols = lines[lnum]
         colspan = 1
-        html_row = ""
+        html_cells: list[str] = []  # right to left, reversed once (see the header row)
         for c in range(len(cols) - 1, -1, -1):
             attr = numeric[c] if c < len(numeric) else ""
             cell = cols[c].strip()
@@ -304,7 +312,8 @@ def _body(
                 if tag == "th":
                     attr += f" id='{row_heads[lnum]}'"
                     content = _strip_braces(content)
-                html_row = f"\n<{tag}{attr}>{content}</{tag}>" + html_row
+                html_cells.append(f"\n<{tag}{attr}>{content}</{tag}>")
+        html_row = "".join(reversed(html_cells))
         parity = "odd" if (lnum + 1) % 2 else "even"
         body_rows.append(f"<tr class='row_{parity} {parity}'>{html_row}</tr>\n")
     return "".join(reversed(body_rows))

@@ -48,9 +48,9 @@ _FR_TRANS = {
 _FR_TRANS_ENTITIES = tuple((k, v) for k, v in _FR_TRANS.items() if k[0] == "&")
 _FR_TRANS_CHARACTERS = tuple((k, v) for k, v in _FR_TRANS.items() if k[0] != "&")
 _EN_TRANS = {"&nbsp;": "~", "'": "&#8217;", "\u00a0": "~"}
-_EN_TRANS_RE = re.compile("|".join(re.escape(k) for k in _EN_TRANS))
 
 _ESCAPED_TILDE = "\ufdd8"
+_APOSTROPHE = "\ufdde"  # (free during the typography: links use it before, for '[')
 _PRO = "\ufdd9"  # SPIP's "-\x2-" marker
 
 _ENTITY_BEFORE_SEMICOLON = re.compile(r"(&#?[0-9a-zA-Z]+)~;")
@@ -73,7 +73,12 @@ _DOUBLE_DASH = re.compile(r"--([^-]|$)")
 _DASH_UNDO = re.compile("([-\n])" + _PRO + "&mdash;")
 _PROTOCOLS = r"https?|ftp|mailto|webcal"
 _PROTOCOLS_TILDE = ("http~", "https~", "ftp~", "mailto~", "webcal~")
-_PROTOCOL_COLON = re.compile("(" + _PROTOCOLS + ")~((://[^\"'\\s\\[\\]}\\)<>]+)~([?]))?")
+# SPIP: "(https?|ftp|mailto|webcal)~((://[^\"'\s\[\]}\)<>]+)~([?]))?" -> "\1\3\4". Its greedy
+# URL run reads to the end of the run from each protocol and then backs off to the last "~?":
+# a run of "http://http://…" is read once per protocol (quadratic). _protocol_colons finds the
+# same matches reading each run once (see there).
+_PROTOCOL_TILDE = re.compile("(" + _PROTOCOLS + ")~")
+_NOT_URL_CHAR = re.compile("[\"'\\s\\[\\]}\\)<>]")
 
 
 # "~" before or after the whole match: replacement templates, expanded without a Python
@@ -105,10 +110,17 @@ def _typographie_fr(text: str) -> str:
                 text = text.replace(source, target)
     for source, target in _FR_TRANS_CHARACTERS:
         if source in text:
-            text = text.replace(source, target)
+            # (the apostrophe's entity is written at the end: its ';' would get a '~' to be
+            # taken back by a substitution per apostrophe; no rule between reads it)
+            text = text.replace(source, _APOSTROPHE if source == "'" else target)
     if ";" in text:
         text = text.replace(";", "~;").replace("\u202f~;", "\u202f;")
-        text = _ENTITY_BEFORE_SEMICOLON.sub(r"\1;", text)
+        # (split keeps the entity between the pieces: put back with its ';' without the
+        # template expansion a substitution makes per match, for texts full of entities)
+        parts = _ENTITY_BEFORE_SEMICOLON.split(text)
+        if len(parts) > 1:
+            parts[1::2] = [entity + ";" for entity in parts[1::2]]
+            text = "".join(parts)
     if "&#187;" in text:
         text = text.replace("&#187;", "~&#187;")
     if "-" in text and " -" in text:
@@ -125,11 +137,15 @@ def _typographie_fr(text: str) -> str:
         text = _FR_RULE4_M.sub(_TILDE_AFTER, text)
     if "&#176; " in text:
         text = _FR_RULE4_NUM.sub(_tilde_after_number_sign, text)
+    if _APOSTROPHE in text:
+        text = text.replace(_APOSTROPHE, "&#8217;")
     return _finish(text, french=True)
 
 
 def _typographie_en(text: str) -> str:
-    text = _EN_TRANS_RE.sub(lambda m: _EN_TRANS[m.group(0)], text)
+    for source, target in _EN_TRANS.items():  # (no target holds a source)
+        if source in text:
+            text = text.replace(source, target)
     if " -" in text or " %" in text:
         text = _EN_RULE2.sub(_TILDE_BEFORE, text)
     if "Mr" in text:
@@ -141,18 +157,24 @@ def _collapse_tildes(text: str) -> str:
     """SPIP's ``" *~+ *"`` → ``"~"``: spaces around a run of ``~`` go, the run becomes one.
 
     Done by splitting on ``~`` (the number of pieces is the number of tildes), which is
-    much cheaper than a regular expression that may start at every space.
+    much cheaper than a regular expression that may start at every space. The pieces
+    between two tildes are stripped; an empty one ("~~": the same run) disappears with a
+    substitution of constant text, one of spaces only ("~ ~": two runs) is kept as one
+    space until then, and taken out after (twice: ``replace`` does not overlap).
     """
     parts = text.split("~")
-    last = len(parts) - 1
-    out = [parts[0].rstrip(" ")]
-    for index in range(1, last + 1):
-        part = parts[index]
-        if not part and index < last:
-            continue  # "~~": same run
-        out.append("~")
-        out.append(part.strip(" ") if index < last else part.lstrip(" "))
-    return "".join(out)
+    if len(parts) == 1:
+        return text.rstrip(" ")
+    middle = [part.strip(" ") or (" " if part else "") for part in parts[1:-1]]
+    text = "~".join([parts[0].rstrip(" "), *middle, parts[-1].lstrip(" ")])
+    if "~~" in text:
+        text = _TILDE_RUN.sub("~", text)
+    if "~ ~" in text:
+        text = text.replace("~ ~", "~~").replace("~ ~", "~~")
+    return text
+
+
+_TILDE_RUN = re.compile("~~+")
 
 
 def _finish(text: str, *, french: bool) -> str:
@@ -165,13 +187,51 @@ def _finish(text: str, *, french: bool) -> str:
         text = _DASH_UNDO.sub(r"\1--", text)
         text = text.replace(_PRO, "")
     if french and "~" in text and any(protocol in text for protocol in _PROTOCOLS_TILDE):
-        text = _PROTOCOL_COLON.sub(
-            lambda m: m.group(1) + (m.group(3) or "") + (m.group(4) or ""), text
-        )
+        text = _protocol_colons(text)
     text = text.replace("~", "&nbsp;")
     if _ESCAPED_TILDE in text:
         text = text.replace(_ESCAPED_TILDE, "~")
     return text
+
+
+def _protocol_colons(text: str) -> str:
+    """``http~://…~?`` → ``http://…?``: the ``~`` typography put after a protocol goes, and
+    so does the one before the last ``?`` of the URL that follows (SPIP's rule, see
+    ``_PROTOCOL_TILDE``). The URL run ends at the first character no URL holds; that end
+    and the last ``~?`` before it are found once per run, whatever the number of protocols
+    in it."""
+    from .scan import NextFinder
+
+    run_end_at = NextFinder(text, _NOT_URL_CHAR)
+    last_mark: dict[int, int] = {}  # run end -> last "~?" of the run (-1: none)
+    out: list[str] = []
+    pos = 0
+    length = len(text)
+    while True:
+        m = _PROTOCOL_TILDE.search(text, pos)
+        if not m:
+            break
+        out.append(text[pos : m.start()])
+        out.append(m.group(1))
+        pos = m.end()
+        if text.startswith("://", pos):
+            run_start = pos + 3
+            run_end = run_end_at(run_start)
+            if run_end < 0:
+                run_end = length
+            mark = last_mark.get(run_end)
+            if mark is None:
+                # the first query of a run starts leftmost: a later one inside the same run
+                # finds this mark or, if it is behind it, none
+                mark = last_mark[run_end] = text.rfind("~?", run_start + 1, run_end)
+            if mark >= run_start + 1:
+                out.append(text[pos:mark])
+                out.append("?")
+                pos = mark + 2
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def corriger_typo(text: str, lang: str = "fr") -> str:

@@ -51,6 +51,12 @@ class _Ticket:
         self.ok = False
 
 
+def _metrics():
+    from redac.core import metrics
+
+    return metrics
+
+
 class VisitBuffer:
     def __init__(self, batch_seconds: float | None = None, record=record_hits):
         self._batch_seconds = batch_seconds
@@ -79,6 +85,7 @@ class VisitBuffer:
             if self._stopping or len(self._pending) >= MAX_PENDING:
                 return False
             self._pending.append(ticket)
+            _metrics().VISIT_BACKLOG.inc()
             if self._thread is None:
                 self._start()
             self._condition.notify()
@@ -117,7 +124,11 @@ class VisitBuffer:
                 with self._condition:
                     batch = self._pending[:MAX_BATCH]
                     del self._pending[:MAX_BATCH]
+                started = time.perf_counter()
                 self._commit(batch)
+                metrics = _metrics()
+                metrics.VISIT_FLUSH_SECONDS.observe(time.perf_counter() - started)
+                metrics.VISIT_BACKLOG.dec(len(batch))
         finally:
             if self._uses_database:
                 connection.close()

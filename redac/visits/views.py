@@ -21,9 +21,11 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from wagtail.models import Page
 
+from redac.core.lib.params import positive_int
+
 from . import services
 from .buffer import visit_buffer
-from .visitor import is_bot, referrer_label, refuses_tracking, visitor_key
+from .visitor import from_own_page, is_bot, referrer_label, refuses_tracking, visitor_key
 
 MAX_BODY_BYTES = 2048
 MAX_REFERRER_CHARS = 1000
@@ -82,13 +84,7 @@ def _error(status: int, message: str) -> HttpResponse:
 
 
 def _parse_page_id(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 < value < 2**63 else None
-    if isinstance(value, str) and value.isdigit() and len(value) < 19:
-        return int(value)
-    return None
+    return positive_int(value)
 
 
 class Outcome:
@@ -136,8 +132,9 @@ def handle_beacon(meta, read) -> Outcome:
     if len(body) > MAX_BODY_BYTES:
         return Outcome(413, "Corps de requête trop grand.")
     try:
+        # RecursionError: 2 KB of nested ``[`` is deeper than the parser's recursion limit
         payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return Outcome(400, 'Corps JSON attendu : {"page": <id>, "referrer": "<url>"}.')
     if not isinstance(payload, dict):
         return Outcome(400, "Objet JSON attendu.")
@@ -150,6 +147,8 @@ def handle_beacon(meta, read) -> Outcome:
     page = live_page(page_id)
     if page is None:
         return Outcome(400, "Page inconnue.")
+    if not from_own_page(meta, own_hosts(), require_evidence=False):
+        return ACCEPTED  # sent from another site's page: answered alike, never counted
     return count_visit(meta, page_id, referrer, page[1])
 
 
@@ -174,7 +173,10 @@ def pixel(request, page_id: int):
     page = live_page(page_id)
     if page is None:
         return _error(404, "Page inconnue.")
-    count_visit(request.META, page_id, "", page[1])
+    # Only an <img> of this site's pages counts: any site can embed the pixel, and its address
+    # can be typed in; the same image is answered either way.
+    if from_own_page(request.META, own_hosts(), require_evidence=True):
+        count_visit(request.META, page_id, "", page[1])
     return _no_store(HttpResponse(PIXEL, content_type="image/gif"))
 
 

@@ -1,6 +1,7 @@
 """Who is visiting, reduced to what the CNIL audience-measurement exemption allows.
 
-The visitor key is ``HMAC-SHA256(daily secret, truncated IP | User-Agent | page)``, cut to 128 bits.
+The visitor key is ``HMAC-SHA256(daily secret, truncated IP | User-Agent bucket | page)``, cut to
+128 bits (one of ``USER_AGENT_BUCKETS`` buckets: an address adds a bounded count, issue 15).
 
 *Why a daily secret in a file, not in the database.* The CNIL exemption requires that the data
 cannot be linked back to a person and are not cross-referenced. The key is only useful to count a
@@ -9,8 +10,14 @@ the data and die with the day. It is kept in ``DATA_DIR/run/visits-secret-YYYY-M
 created atomically by whichever server process needs it first, so that all granian workers of the
 machine derive the same key (the same reader hitting two workers counts once), and deleted as soon
 as the next day's secret exists. A database dump or backup therefore never contains it, and once the
-file is gone nobody, including the operator, can recompute yesterday's keys. Several machines
-behind one load balancer would need a shared secret store (not provided yet: see docs/privacy.md).
+file is gone nobody, including the operator, can recompute yesterday's keys.
+
+*Several machines* behind one load balancer share the secret through the shared store
+(``REDAC_CACHE_URL``, Redis): one key per day, created by whichever node needs it first
+(``SET NX``), expiring by itself within 36 hours and deleted as soon as the next day's exists, so
+the same reader counts once whichever node answers. While Redis does not answer, a node uses its
+file secret (and asks Redis again a minute later): a reader served by two nodes during an outage
+may count twice, never is anyone's secret written to the database.
 
 *Why truncate the IP.* The full address is never needed: the last IPv4 octet and the last 80 bits
 of an IPv6 address are dropped before hashing, so even the transient input of the HMAC does not
@@ -29,6 +36,7 @@ import re
 import secrets
 import socket
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -127,7 +135,7 @@ def client_address(meta) -> str | None:
     right-most address of X-Forwarded-For that is not itself a trusted proxy (left-most entries are
     whatever the client chose to send)."""
     peer = meta.get("REMOTE_ADDR", "").strip()
-    spec = tuple(settings.VISITS_TRUSTED_PROXIES)
+    spec = tuple(settings.REDAC_TRUSTED_PROXIES)
     if not spec or not _is_trusted(peer, spec):
         return peer if _valid(peer) else None
     forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
@@ -163,24 +171,59 @@ def truncated(address: str | None) -> str:
 class DailySecret:
     """The HMAC key of the day, shared by every process through a file outside the database."""
 
+    #: A node that fell back to its file while Redis failed asks Redis again after this long.
+    SHARED_RETRY_SECONDS = 60.0
+    #: The shared key's own lifetime: it dies on its own even if no node ever deletes it.
+    SHARED_TTL_SECONDS = 36 * 3600
+
     def __init__(self, directory: Path | None = None):
         self._directory = directory
         self._lock = threading.Lock()
         self._day: dt.date | None = None
         self._key = b""
+        self._retry_at: float | None = None  # set while using the file instead of Redis
 
     @property
     def directory(self) -> Path:
         return self._directory or Path(settings.DATA_DIR) / "run"
 
     def for_day(self, day: dt.date) -> bytes:
-        if day == self._day:
+        if day == self._day and (self._retry_at is None or time.monotonic() < self._retry_at):
             return self._key
         with self._lock:
-            if day != self._day:
-                self._key = self._load_or_create(day)
-                self._day = day
+            if day != self._day or (self._retry_at is not None
+                                    and time.monotonic() >= self._retry_at):  # fmt: skip
+                key = self._shared(day)
+                if key is None:
+                    key = self._load_or_create(day)
+                self._key, self._day = key, day
         return self._key
+
+    def _shared(self, day: dt.date) -> bytes | None:
+        """The day's secret from Redis when a shared store is configured (None: not configured, or
+        not answering; then the file, and Redis again in a minute)."""
+        from redac.core.lib import shared
+
+        url = shared.shared_url()
+        if not url:
+            self._retry_at = None
+            return None
+        prefix = shared.redis_prefix() + "visits:secret:"
+
+        def fetch(client):
+            name = prefix + day.isoformat()
+            client.set(name, secrets.token_hex(32), nx=True, ex=self.SHARED_TTL_SECONDS)
+            value = client.get(name)
+            earlier = [prefix + (day - dt.timedelta(days=n)).isoformat() for n in (1, 2, 3)]
+            client.delete(*earlier)
+            return value
+
+        value = shared.call(url, fetch)
+        if not value:
+            self._retry_at = time.monotonic() + self.SHARED_RETRY_SECONDS
+            return None
+        self._retry_at = None
+        return bytes.fromhex(value.decode())
 
     def _load_or_create(self, day: dt.date) -> bytes:
         directory = self.directory
@@ -211,12 +254,54 @@ class DailySecret:
 daily_secret = DailySecret()
 
 
+#: How many visitors one address (as truncated above) can add to one page in one day, whatever
+#: User-Agent strings it sends: the User-Agent only chooses one of this many buckets. Sending a
+#: new User-Agent with each beacon used to add one visit each time (issue 15, visit_inflation).
+#: Two real readers behind one truncated address whose browsers fall in the same bucket count
+#: once: an undercount of the same kind as the truncation's (docs/privacy.md).
+USER_AGENT_BUCKETS = 16
+
+
+def _user_agent_bucket(user_agent: str) -> int:
+    return hashlib.blake2b(user_agent.encode("utf-8", "replace"), digest_size=2).digest()[0] % \
+        USER_AGENT_BUCKETS  # fmt: skip
+
+
 def visitor_key(meta, page_id: int, day: dt.date) -> str:
+    user_agent = meta.get("HTTP_USER_AGENT", "")[:500]
     material = "|".join(
-        (truncated(client_address(meta)), meta.get("HTTP_USER_AGENT", "")[:500], str(page_id))
+        (truncated(client_address(meta)), f"ua{_user_agent_bucket(user_agent)}", str(page_id))
     )
     digest = hmac.new(daily_secret.for_day(day), material.encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
+
+
+#: ``Sec-Fetch-Site`` values of a request made by one of this site's own pages.
+_OWN_FETCH_SITES = {"same-origin", "same-site"}
+
+
+def from_own_page(meta, own_hosts: set[str], *, require_evidence: bool) -> bool:
+    """Whether the request was made by one of this site's pages, as the browser tells it:
+    ``Sec-Fetch-Site`` (every current browser sends it, and no page can forge it), else the
+    ``Origin`` or ``Referer`` host. Without any of them, ``require_evidence`` decides: the
+    ``<noscript>`` pixel requires it (an ``<img>`` on another site, or the address typed in, must
+    not count), the script's beacon does not (it sends ``Origin`` from any browser that has it)."""
+    fetch_site = meta.get("HTTP_SEC_FETCH_SITE", "").strip().lower()
+    if fetch_site:
+        return fetch_site in _OWN_FETCH_SITES
+    for header in ("HTTP_ORIGIN", "HTTP_REFERER"):
+        value = meta.get(header, "").strip()
+        if value and value != "null":
+            try:
+                parts = urlsplit(value)
+                parts.port  # noqa: B018 (raises on a malformed port: « host:80.evil.example »)
+                host = (parts.hostname or "").rstrip(".")
+            except ValueError:
+                return False
+            return host in own_hosts
+        if value == "null":  # an opaque origin: a sandboxed frame, a data: page
+            return False
+    return not require_evidence
 
 
 def referrer_label(referrer: str, own_hosts: set[str]) -> str:

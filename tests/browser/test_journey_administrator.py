@@ -109,10 +109,13 @@ def test_administrator_reviews_schedules_and_publishes(demo_server, desktop, sho
                        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
                        return button === hit || button.contains(hit); }"""
     )
-    save_schedule.click()
-    # « Enregistrer la programmation » saves the draft with its schedule; the editor, opened
-    # again, shows it in the side panel.
-    page.wait_for_load_state()
+    # « Enregistrer la programmation » sends the editor's form with the schedule: wait for that
+    # page load (not the current one) before opening the editor again, whose side panel shows it.
+    with page.expect_response(
+        lambda response: response.request.method == "POST" and "/edit/" in response.url,
+        timeout=90_000,
+    ):
+        save_schedule.click()
     page.goto(f"{base}/admin/pages/{article_id}/edit/")
     page.get_by_role("button", name="Afficher/masquer le statut").click()
     assert "Publication" in page.locator(".w-side-panel, [data-side-panel]").first.inner_text()

@@ -32,13 +32,13 @@ def test_case_33_rate_limit_key_hides_the_address_and_ignores_spoofing():
 
 
 def test_case_33_rotating_forwarded_for_does_not_escape_the_contact_rate_limit(
-    client, contact_page, form_stamp
+    client, contact_page, fresh_stamp
 ):
     subject = contact_page.subjects.first().pk
     codes = []
     for n in range(20):
         data = {"name": "Bot", "email": "bot@example.org", "subject": subject,
-                "message": f"Spam {n}", "horodatage": form_stamp}  # fmt: skip
+                "message": f"Spam {n}", "horodatage": fresh_stamp()}  # fmt: skip
         codes.append(client.post(contact_page.url, data, REMOTE_ADDR="203.0.113.9",
                                  HTTP_X_FORWARDED_FOR=f"1.2.3.{n}").status_code)  # fmt: skip
     assert codes.count(429) == 15

@@ -4,8 +4,8 @@ from django.utils.translation import get_language
 
 from redac.core.lib.usertext import linkify
 
-from ..models import Comment
-from ..services import published_threads, refusal_reason
+from ..models import shown_count_sql
+from ..services import count_threads, published_threads, refusal_reason
 
 register = template.Library()
 
@@ -22,22 +22,22 @@ def reader_comments(page):
         "enabled": True,
         "page": page,
         "threads": threads,
-        "count": _size(threads),  # every published comment is in the tree: no COUNT query
+        "count": count_threads(threads),  # every comment shown is in the tree: no COUNT query
         "open": refusal_reason(page) is None,
         "form_url": reverse("comments:form", args=[page.pk]),
     }
 
 
-def _size(threads) -> int:
-    return sum(1 + _size(thread.replies) for thread in threads)
-
-
 @register.simple_tag
 def comment_count(page) -> int:
-    from django.db.models import Q
+    """The number of comments the page shows (replies under a hidden message, at any depth, are
+    not counted: redac.comments.services.published_threads)."""
+    from django.db import connection
 
-    shown = Q(parent__isnull=True) | Q(parent__status=Comment.Status.PUBLISHED)
-    return Comment.objects.published().filter(shown, page=page).count()
+    with connection.cursor() as cursor:
+        sql, params = shown_count_sql("%s")
+        cursor.execute("SELECT " + sql, [page.pk, *params])
+        return cursor.fetchone()[0]
 
 
 @register.filter

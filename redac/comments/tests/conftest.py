@@ -43,10 +43,10 @@ def section_editor(demo):
 
 
 @pytest.fixture
-def post_comment_as_reader(client, form_stamp):
+def post_comment_as_reader(client, fresh_stamp):
     def post(page, ip="203.0.113.50", **fields):
         data = {"author_name": "Sam Lecteur", "author_email": "sam@example.fr",
-                "body": "Merci pour cet article.", "horodatage": form_stamp, "site_web": ""}  # fmt: skip
+                "body": "Merci pour cet article.", "horodatage": fresh_stamp(), "site_web": ""}  # fmt: skip
         data.update(fields)
         return client.post(f"/commentaires/{page.pk}/", data, REMOTE_ADDR=ip)
 

@@ -4,19 +4,25 @@ A captcha service would send every reader's address to a third party (a CNIL pro
 blind readers. Four cheap checks stop almost all form spam instead:
 
 - a honeypot field, hidden from humans by CSS, that bots fill in (silently discarded);
-- a minimum fill time, from a signed timestamp issued with the form (bots post instantly);
+- a minimum fill time, from a signed timestamp issued with the form (bots post instantly); each
+  stamp carries a random nonce and is good for one post only: the nonces used are kept in the
+  database (``core.UsedFormStamp``, shared by every worker and node) until the stamp would have
+  expired anyway, so one stamp fetched once cannot be replayed for many posts;
 - a per-client rate limit keyed on an HMAC of the client address (raw IPs never reach the cache);
 - a maximum number of links in the text (the usual payload of spam).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import secrets
 import time
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 
 from .net import client_key
 
@@ -29,20 +35,35 @@ STAMP_MAX_AGE = 24 * 3600
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
+REPLAYED_MESSAGE = "Ce formulaire a déjà été envoyé : merci de le renvoyer."
+
+
 def issue_stamp(now: float | None = None) -> str:
-    """A signed "form shown at" timestamp to put in a hidden field."""
+    """A signed "form shown at" timestamp, with a one-use nonce, to put in a hidden field."""
     now = time.time() if now is None else now
-    return signing.dumps(round(now, 3), salt=_STAMP_SALT)
+    return signing.dumps([round(now, 3), secrets.token_urlsafe(12)], salt=_STAMP_SALT)
+
+
+def _read_stamp(value: str | None) -> tuple[float, str] | None:
+    """(issued at, nonce) of a stamp this site signed, or None."""
+    try:
+        issued, nonce = signing.loads(value or "", salt=_STAMP_SALT)
+        issued = float(issued)
+    except (signing.BadSignature, TypeError, ValueError, OverflowError):
+        return None
+    if not isinstance(nonce, str) or not 8 <= len(nonce) <= 32 or issued != issued:  # NaN
+        return None
+    return issued, nonce
 
 
 def stamp_problem(value: str | None, now: float | None = None) -> str | None:
-    """Why the stamp does not prove a human took time to fill the form in, or None."""
+    """Why the stamp does not prove a human took time to fill the form in, or None. Checks only:
+    :func:`use_stamp` also spends it."""
     now = time.time() if now is None else now
-    try:
-        issued = float(signing.loads(value or "", salt=_STAMP_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
+    read = _read_stamp(value)
+    if read is None:
         return "Le formulaire a expiré ou a été modifié : merci de le renvoyer."
-    age = now - issued
+    age = now - read[0]
     if age < settings.REDAC_FORM_MIN_SECONDS:
         return (
             "Votre envoi a été fait trop vite pour venir d'une personne : "
@@ -51,6 +72,36 @@ def stamp_problem(value: str | None, now: float | None = None) -> str | None:
     if age > STAMP_MAX_AGE:
         return "Le formulaire a expiré : merci de le renvoyer."
     return None
+
+
+def use_stamp(value: str | None, now: float | None = None) -> str | None:
+    """:func:`stamp_problem`, then spend the stamp: one stamp, one post. The nonce is inserted
+    under a unique key, so of two posts racing with the same stamp, on any worker or node, one
+    only gets through; the row lives until the stamp would have expired anyway."""
+    from redac.core.models import UsedFormStamp
+
+    problem = stamp_problem(value, now)
+    if problem is not None:
+        return problem
+    issued, nonce = _read_stamp(value)
+    expires = dt.datetime.fromtimestamp(issued + STAMP_MAX_AGE, tz=dt.UTC)
+    try:
+        with (
+            transaction.atomic()
+        ):  # a savepoint: a refused insert leaves the request's transaction usable
+            UsedFormStamp.objects.create(nonce=nonce, expires_at=expires)
+    except IntegrityError:
+        return REPLAYED_MESSAGE
+    return None
+
+
+def purge_used_stamps(now: dt.datetime | None = None) -> int:
+    """Forget the used stamps that have expired (they are refused as stale anyway)."""
+    from django.utils import timezone
+
+    from redac.core.models import UsedFormStamp
+
+    return UsedFormStamp.objects.filter(expires_at__lt=now or timezone.now()).delete()[0]
 
 
 def honeypot_filled(data) -> bool:

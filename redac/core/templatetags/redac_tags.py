@@ -67,25 +67,51 @@ _NOTE_ANCHOR = re.compile(r'(id="|href="#)(n[bh])(\d+)"')
 
 @register.simple_tag(takes_context=True)
 def spip_block(context, text, lang: str = ""):
-    """A « Texte SPIP » block: its HTML, then its notes (``[[...]]``), which SPIP prints apart
-    with ``#NOTES`` and a block here carries with it. The first block with notes on a page keeps
-    SPIP's anchors (``#nb1``, so old links to a note still land); later ones are numbered apart."""
+    """A « Texte SPIP » block: its HTML; its notes (``[[...]]``) go to the page's notes, which
+    the page prints once at the end of the text, after every block (SPIP's ``#NOTES`` under the
+    article), through ``{% page_notes %}``. Rendered where no page collects notes, a block
+    carries its notes under it. The first block with notes on a page keeps SPIP's anchors
+    (``#nb1``, so old links to a note still land); later ones are numbered apart."""
     if not text:
         return ""
     rendered = _render_spip(text, lang)
     html, notes = rendered.html, rendered.notes
-    if notes:
-        request = context.get("request")
-        number = getattr(request, "_redac_note_blocks", 0) + 1
-        if request is not None:
-            request._redac_note_blocks = number
-        html, notes = number_notes(html, notes, number)
-        html += format_html(
-            '<div class="notes spip-notes"><h2 class="notes__title">{}</h2>{}</div>',
-            _("Notes"),
-            mark_safe(notes),
-        )  # noqa: S308 (sanitised by redac.typo)
-    return mark_safe(html)  # noqa: S308
+    if not notes:
+        return mark_safe(html)  # noqa: S308 (sanitised by redac.typo)
+    request = context.get("request")
+    number = getattr(request, "_redac_note_blocks", 0) + 1
+    if request is not None:
+        request._redac_note_blocks = number
+    html, notes = number_notes(html, notes, number)
+    collected = context.get(PAGE_NOTES)
+    if isinstance(collected, list):
+        collected.append(notes)
+        return mark_safe(html)  # noqa: S308
+    return mark_safe(html + _notes_html([notes]))  # noqa: S308
+
+
+#: The context variable in which a page collects the notes of its blocks (BasePage.get_context).
+PAGE_NOTES = "page_notes"
+
+
+def _notes_html(parts) -> str:
+    return format_html(
+        '<div class="notes spip-notes"><h2 class="notes__title">{}</h2>{}</div>',
+        _("Notes"),
+        mark_safe("".join(parts)),  # noqa: S308 (sanitised by redac.typo)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def page_notes(context, extra: str = "", lang: str = ""):
+    """The page's notes, once, at the end of its text: those of its « Texte SPIP » blocks, in
+    order, then the notes typed apart (an article's « notes » field, in SPIP markup)."""
+    parts = list(context.get(PAGE_NOTES) or [])
+    if extra:
+        parts.append(str(spip_filter(extra, lang)))
+    if not parts:
+        return ""
+    return _notes_html(parts)
 
 
 def _escape_text(text: str) -> str:

@@ -346,9 +346,23 @@ def test_files_already_stored_get_the_same_modes_on_upgrade(stored_media):
     for kind, (_url, path) in stored_media.items():
         path.chmod(0o640 if kind in ("rendition", "static") else 0o644)
         path.parent.chmod(0o750 if kind in ("rendition", "static") else 0o755)
-    migration = importlib.import_module("redac.core.migrations.0004_media_permissions")
+    migration = importlib.import_module("redac.core.migrations.0005_media_permissions")
     migration.fix_permissions(None, None)
     test_media_files_are_written_public_or_private(stored_media)
     stored_media["rendition"][1].chmod(0o600)
     call_command("fix_media_permissions", stdout=open(os.devnull, "w"))  # noqa: SIM115
     test_media_files_are_written_public_or_private(stored_media)
+
+
+def test_nginx_serves_the_feeds_stylesheet_as_xml(nginx, tmp_path):
+    """Browsers apply a feed's XSLT stylesheet only when it comes as XML (issue 16); nginx's
+    mime.types has no .xsl."""
+    static = tmp_path / "data" / "static" / "redac"
+    static.mkdir(parents=True)
+    (static / "feed.0123abcd.xsl").write_text("<xsl:stylesheet/>")
+    (static / "site.css").write_text("body {}")
+    status, headers, body = fetch(nginx + "/static/redac/feed.0123abcd.xsl")
+    assert status == 200 and body == b"<xsl:stylesheet/>"
+    assert headers["Content-Type"].startswith("text/xsl")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert fetch(nginx + "/static/redac/site.css")[1]["Content-Type"].startswith("text/css")

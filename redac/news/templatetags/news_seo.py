@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 
 from redac.news.feeds import feed_links
 from redac.news.models import ArticlePage, BrevePage, SectionPage, display_ancestors
-from redac.news.text import absolute_url, summary, truncate_words
+from redac.news.text import absolute_url, spip_text, summary, truncate_words
 
 register = template.Library()
 
@@ -61,6 +61,32 @@ def _rendition_url(image, spec):
     except Exception:  # a missing original file must not break the page
         return None
     return absolute_url(rendition.url), rendition.width, rendition.height
+
+
+#: A logo shown whole, never cropped to the card's 1.91:1 (issue 16: a cropped logo on the card).
+LOGO_IMAGE_SPEC = "max-1200x1200"
+
+
+def social_image(page, identity):
+    """The image of a page's social card: the text's own (its main image, else the first image
+    of its body), else a logo (the section's, then the site's) shown whole."""
+    own = getattr(page, "lead_image", None) or _first_body_image(page)
+    if own is not None:
+        found = _rendition_url(own, SOCIAL_IMAGE_SPEC)
+        if found is not None:
+            return found
+    for logo in (getattr(page, "logo", None), getattr(identity, "logo", None)):
+        found = _rendition_url(logo, LOGO_IMAGE_SPEC)
+        if found is not None:
+            return found
+    return None
+
+
+def _first_body_image(page):
+    for block in getattr(page, "body", None) or []:
+        if block.block_type == "image" and block.value.get("image") is not None:
+            return block.value["image"]
+    return None
 
 
 def _page_path(page) -> str:
@@ -127,11 +153,7 @@ def seo_meta(context):
         meta["title"] = page.seo_title or page.title
         meta["description"] = summary(page, 200)
         meta["lang"] = getattr(page, "lang", None) or "fr"
-        image = _rendition_url(getattr(page, "lead_image", None) or getattr(page, "logo", None),
-                               SOCIAL_IMAGE_SPEC)  # fmt: skip
-        if image is None and identity is not None:
-            image = _rendition_url(identity.logo, SOCIAL_IMAGE_SPEC)
-        meta["image"] = image
+        meta["image"] = social_image(page, identity)
         if settings.WAGTAIL_I18N_ENABLED:
             meta["alternates"] = [
                 (t.locale.language_code, absolute_url(_page_path(t)))
@@ -171,8 +193,8 @@ def seo_meta(context):
                 or [{"@type": "Organization", "name": site_name, "url": absolute_url("/")}],
                 "publisher": _publisher(identity, site_name),
             }
-            if image:
-                article["image"] = [image[0]]
+            if meta["image"]:
+                article["image"] = [meta["image"][0]]
             if section:
                 article["articleSection"] = section
             if keywords:
@@ -183,10 +205,11 @@ def seo_meta(context):
     elif author is not None:
         meta["canonical"] = absolute_url(author.get_absolute_url())
         meta["title"] = author.name
-        meta["description"] = truncate_words(author.bio, 200) if author.bio else None
+        # SPIP text on the page (|spip): described by what the page shows of it
+        meta["description"] = truncate_words(spip_text(author.bio), 200) if author.bio else None
         meta["og_type"] = "profile"
     elif keyword is not None:
         meta["canonical"] = absolute_url(keyword.get_absolute_url())
         meta["title"] = keyword.name
-        meta["description"] = truncate_words(keyword.description, 200) or None
+        meta["description"] = truncate_words(spip_text(keyword.description or ""), 200) or None
     return meta

@@ -26,7 +26,9 @@ def test_home_shows_tagline_banner_ticker_and_contact_link(client, demo):
     text = text_of(response)
     assert "association d'éducation populaire" in text
     assert 'class="campaign"' in html and "campagne" in text.lower()
-    assert text.count("Flash :") == 3
+    # one ticker line, its label once, its three items
+    assert text.count("Flash :") == 1
+    assert html.count('class="flash__item"') == 3
     assert html.count('class="flash__more"') == 3
     assert "Lire" in text
     assert 'class="contact-link" href="/contact/"' in html

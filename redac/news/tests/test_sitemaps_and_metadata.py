@@ -192,3 +192,26 @@ def test_case_62_json_ld_cannot_be_broken_out_of(client, demo):
     article = _json_ld(html)[0]
     assert article["headline"] == "</script><script>alert(1)</script> & co"
     assert "\\u003C/script\\u003E" in html
+
+
+def test_the_social_card_shows_the_texts_own_image_else_a_whole_logo(client, demo):
+    """Issue 16: og:image is the article's image (its main image, else the first image of its
+    body); a logo stands in only when the text has none, whole, never cropped to 1.91:1."""
+    from redac.core.models import SiteIdentity
+
+    photo = Image.objects.create(title="Photo", file=get_test_image_file(size=(1600, 1000)))
+    page = _article("corps-illustre", "Illustré dans le corps")
+    page.body = [("spip", "Texte."), ("image", {"image": photo, "caption": "", "alt": ""})]
+    page.save_revision().publish()
+    html = client.get("/actualite/corps-illustre/").content.decode()
+    assert _meta(html, "og:image")[0].endswith(photo.get_rendition("fill-1200x630").url)
+    assert _meta(html, "og:image:height") == ["630"]
+
+    logo = Image.objects.create(title="Logo", file=get_test_image_file(size=(400, 400)))
+    identity = SiteIdentity.for_site(demo["site"])
+    identity.logo = logo
+    identity.save()
+    _article("sans-image", "Sans image")
+    html = client.get("/actualite/sans-image/").content.decode()
+    assert _meta(html, "og:image")[0].endswith(logo.get_rendition("max-1200x1200").url)
+    assert _meta(html, "og:image:width") == ["400"] and _meta(html, "og:image:height") == ["400"]

@@ -35,3 +35,20 @@ def test_two_blocks_with_notes_never_share_an_anchor(client, demo):
     assert len(ids) == 4 and len(set(ids)) == 4, ids
     for target in re.findall(r'href="#(n[bh][^"]*)"', html):
         assert target in ids
+
+
+def test_the_notes_come_once_at_the_end_of_the_article_after_every_block(client, demo):
+    page = _article([
+        ("spip", "Premier[[Note A]]."),
+        ("quote", {"text": "Une citation entre deux textes.", "source": ""}),
+        ("spip", "Second[[Note B]]."),
+    ])  # fmt: skip
+    page.notes = "Une note saisie à part."
+    page.save_revision().publish()
+    html = client.get(page.url).content.decode()
+    assert html.count('class="notes spip-notes"') == 1
+    notes_at = html.index('class="notes spip-notes"')
+    assert html.index("Une citation entre deux textes.") < notes_at
+    assert html.index("Second") < notes_at
+    notes = html[notes_at:]
+    assert notes.index("Note A") < notes.index("Note B") < notes.index("Une note saisie à part.")

@@ -21,9 +21,9 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture
-def sign_up(client, form_stamp, db):
+def sign_up(client, fresh_stamp, db):
     def post(email="nouvelle@example.org", ip="203.0.113.80", **extra):
-        data = {"email": email, "consent": "on", "horodatage": form_stamp, "site_web": ""}
+        data = {"email": email, "consent": "on", "horodatage": fresh_stamp(), "site_web": ""}
         data.update(extra)
         return client.post("/lettre/", data, REMOTE_ADDR=ip)
 

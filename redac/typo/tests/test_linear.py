@@ -122,3 +122,43 @@ def test_escaped_characters_in_one_paragraph_stay_linear():
     t_small = _best_time(propre, "\u00a0x <" * 10_000)
     t_large = _best_time(propre, "\u00a0x <" * 20_000)
     assert t_large <= 3.2 * max(t_small, 0.005), (t_small, t_large)
+
+
+# --- work units (redac.typo.budget): deterministic, for every generated shape ------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from redac.typo import budget  # noqa: E402
+from redac.typo.tests.shapes import FINAL_CLOSERS, TOKENS, repeat_to  # noqa: E402
+
+_MOTIFS = st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    motif=_MOTIFS,
+    other=st.one_of(st.none(), _MOTIFS),
+    closer=st.one_of(st.just(""), st.sampled_from(FINAL_CLOSERS)),
+)
+def test_work_units_grow_linearly_for_generated_shapes(motif, other, closer):
+    """Any motif of SPIP openers and closers, repeated (or alternated with another), with or
+    without one closer at the end: doubling the text at most about doubles its work units."""
+
+    # (doubling the number of stretches, not their length: the same structure, twice)
+    stretch = repeat_to(motif, 500) + (repeat_to(other, 500) if other is not None else "")
+
+    def make(n: int) -> str:
+        return stretch * (n // len(stretch)) + closer
+
+    small = budget.measure(propre, make(3_000))
+    large = budget.measure(propre, make(6_000))
+    assert large <= 2.2 * small + 20_000, (small, large)
+    assert large <= budget.limit_for(6_000 + len(closer))
+
+
+def test_work_units_of_a_normal_text_are_far_under_the_budget():
+    paragraph = "Selon l'Insee, le {{chômage}} a [reculé->https://example.org] : 3 % !\n\n"
+    source = paragraph * (100_000 // len(paragraph))
+    units = budget.measure(propre, source)
+    assert units * 3 < budget.limit_for(len(source)), units

@@ -152,7 +152,9 @@ def test_get_on_the_beacon_is_not_allowed(client):
 
 def test_the_noscript_pixel_counts_a_reader_without_javascript(demo, client, synchronous_visits):
     breve = demo["breves"]["petition-guichets"]
-    response = client.get(f"/api/visits/{breve.pk}/pixel.gif", HTTP_USER_AGENT=BROWSER)
+    # as a browser loads it from one of the site's pages (issue 15: only those count)
+    response = client.get(f"/api/visits/{breve.pk}/pixel.gif", HTTP_USER_AGENT=BROWSER,
+                          HTTP_SEC_FETCH_SITE="same-origin")  # fmt: skip
     assert response.status_code == 200 and response["Content-Type"] == "image/gif"
     assert response["Cache-Control"] == "no-store"
     assert PageStats.objects.get(page_id=breve.pk).total == 1

@@ -35,7 +35,7 @@ def test_the_secret_changes_every_day_and_the_old_one_is_destroyed(tmp_path):
 
 
 def test_the_key_depends_on_reader_and_page_but_not_on_the_last_octet(settings):
-    settings.VISITS_TRUSTED_PROXIES = []
+    settings.REDAC_TRUSTED_PROXIES = []
     reader = {"REMOTE_ADDR": "198.51.100.23", "HTTP_USER_AGENT": BROWSER}
     neighbour = {"REMOTE_ADDR": "198.51.100.200", "HTTP_USER_AGENT": BROWSER}
     elsewhere = {"REMOTE_ADDR": "198.51.101.23", "HTTP_USER_AGENT": BROWSER}
@@ -58,9 +58,9 @@ def test_addresses_are_truncated_before_hashing(address, kept):
 
 def test_x_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy(settings):
     meta = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 198.51.100.23"}
-    settings.VISITS_TRUSTED_PROXIES = []
+    settings.REDAC_TRUSTED_PROXIES = []
     assert str(client_address(meta)) == "127.0.0.1"
-    settings.VISITS_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]
+    settings.REDAC_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]
     assert str(client_address(meta)) == "198.51.100.23"  # the right-most untrusted hop
     meta["HTTP_X_FORWARDED_FOR"] = "198.51.100.23, 10.1.2.3"  # through a second trusted proxy
     assert str(client_address(meta)) == "198.51.100.23"

@@ -1,6 +1,6 @@
 """``redac fix_media_permissions``: give stored media and static files the modes of
 redac.core.storage (renditions and static files readable by the web server's user, originals and
-documents private). ``redac migrate`` runs it once on upgrade (migration core.0004); run it again
+documents private). ``redac migrate`` runs it once on upgrade (migration core.0005); run it again
 after copying media from a backup."""
 
 from django.core.management.base import BaseCommand

@@ -8,24 +8,26 @@ HTTPS, or any warning of Django's deployment checks.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-#: Threads per worker running Django. Visit beacons (redac.visits) block a thread for a few
-#: milliseconds while their batch commits, using almost no CPU, so one thread per worker would
-#: serialise them: 32 lets a worker gather 32 beacons in one batch. Page rendering stays CPU-bound
-#: under the GIL whatever this number is. Not more: on PostgreSQL each thread that queries keeps a
-#: connection for REDAC_DB_CONN_MAX_AGE, and 2 workers x 32 threads stay under PostgreSQL's
-#: default max_connections (100).
-BLOCKING_THREADS = 32
+from redac.core.bodies import threads_per_worker
+from redac.core.staticstate import collect_if_changed
+
+#: Python threads per granian worker: 2 x cores + 1, the most granian starts without warning.
+#: Rendering is CPU-bound under the GIL, so more threads would not render more pages; they only
+#: let more requests wait inside Python, and at most threads - 2 of them may wait for a request
+#: body (redac.core.bodies: slow clients never take the threads pages need). Visit beacons wait
+#: a few milliseconds for their batch to commit: fewer threads mean smaller batches
+#: (docs/performance.md has the figures). On PostgreSQL each thread that queries keeps a
+#: connection for REDAC_DB_CONN_MAX_AGE.
+BLOCKING_THREADS = threads_per_worker()
 
 
 def is_loopback(host: str) -> bool:
@@ -41,23 +43,6 @@ def default_workers() -> int:
     return max(
         1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     )
-
-
-def die_with_parent() -> None:
-    """In a child, before it runs: on Linux, receive SIGTERM when ``redac serve`` dies, even by
-    SIGKILL or a crash, so that granian and the worker never outlive it (they lead their own
-    process groups, which a signal to serve's group does not reach). SIGTERM lets granian finish
-    its requests and the visits writer flush its last batch."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux: supervise() still stops them on a clean exit
-        pass
-
-
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def serving_line(host: str, port: int, workers: int, *, background: bool) -> str:
@@ -79,6 +64,10 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=default_workers())
         parser.add_argument("--no-collectstatic", action="store_true")
         parser.add_argument(
+            "--no-preload", action="store_true",
+            help="Chaque processus charge le code lui-même (granian en ligne de commande).",
+        )  # fmt: skip
+        parser.add_argument(
             "--no-worker", action="store_true",
             help="Ne pas lancer « redac worker » (tâches de fond) à côté du serveur.",
         )  # fmt: skip
@@ -88,7 +77,16 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(
-        self, *args, host, port, workers, no_collectstatic, no_worker, check_only, **options
+        self,
+        *args,
+        host,
+        port,
+        workers,
+        no_collectstatic,
+        no_worker,
+        check_only,
+        no_preload=False,
+        **options,
     ):
         if workers < 1:
             raise CommandError("--workers must be >= 1")
@@ -97,7 +95,8 @@ class Command(BaseCommand):
         self.refuse_insecure(host)
         self.refuse_busy_port(host, port)
         if not no_collectstatic:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            # Only when the static files changed since the last run (redac.core.staticstate).
+            collect_if_changed()
         if check_only:
             self.stdout.write("configuration OK")
             return
@@ -112,19 +111,39 @@ class Command(BaseCommand):
             "--http1-keep-alive", "--no-ws", "--log-level", "warning",
             "redac.wsgi:application",
         ]  # fmt: skip
+        if no_worker and settings.REDAC_PAGE_CACHE.get("PUBLISH_DIR"):
+            # Purges written by other nodes reach this node's static folder through its worker.
+            self.stderr.write(
+                "redac : sans « redac worker » sur cette machine, son dossier REDAC_PUBLISH_DIR ne "
+                "reçoit pas les purges des autres machines ; lancez-le à part."
+            )
         self.stdout.write(serving_line(host, port, workers, background=not no_worker))
         sys.stdout.flush()
         env = dict(os.environ)
         env.setdefault("DJANGO_SETTINGS_MODULE", "redac.settings")
-        # Each child leads its own process group, so that a stuck shutdown can be ended whole
-        # (granian's worker processes included) and signals reach each child exactly once.
-        children = [subprocess.Popen(argv, env=env, start_new_session=True,
-                                     preexec_fn=die_with_parent)]  # fmt: skip
-        if not no_worker:
-            worker = [sys.executable, "-m", "redac.cli", "worker"]
-            children.append(subprocess.Popen(worker, env=env, start_new_session=True,
-                                             preexec_fn=die_with_parent))  # fmt: skip
-        sys.exit(supervise(children))
+        # One folder where every child keeps its metrics, summed at each scrape; emptied now, as
+        # the values of processes that are gone must not be added to the new ones'.
+        from redac.core.metrics import prepare_folder
+
+        metrics_dir = env.setdefault(
+            "PROMETHEUS_MULTIPROC_DIR", str(settings.DATA_DIR / "cache" / f"metrics-{port}")
+        )
+        prepare_folder(metrics_dir)
+        if no_preload:
+            commands = [argv]
+            if not no_worker:
+                commands.append([sys.executable, "-m", "redac.cli", "worker"])
+        else:
+            # The code loaded once, then forked into granian's workers and the background worker
+            # (redac.appserver): one copy of Django in memory instead of one per process.
+            commands = [[sys.executable, "-m", "redac.appserver", host, str(port), str(workers),
+                         str(BLOCKING_THREADS), *([] if no_worker else ["--with-worker"])]]  # fmt: skip
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # The supervisor only waits on its children: it need not keep Django in memory (104 MiB
+        # measured). The same process (same pid, for systemd) becomes redac.supervisor.
+        supervisor = [sys.executable, "-m", "redac.supervisor", json.dumps(commands)]
+        os.execve(sys.executable, supervisor, env)  # noqa: S606
 
     def refuse_busy_port(self, host: str, port: int) -> None:
         """granian binds with SO_REUSEPORT: started on a port another server (an older redac
@@ -165,36 +184,3 @@ class Command(BaseCommand):
                 + "; ".join(problems)
                 + ". Bind to 127.0.0.1 behind a proxy, or fix the settings (docs/operations.md)."
             )
-
-
-def supervise(children: list[subprocess.Popen], grace: float = 15.0) -> int:
-    """Wait for the server and the worker; stop both when either stops or on SIGTERM/SIGINT.
-
-    Each child gets one SIGTERM (granian drains its workers, the worker releases its lease); a
-    child still running after ``grace`` seconds is killed with its whole process group: granian
-    can hang when told to stop while its workers are still booting."""
-    stopping = False
-
-    def request_stop(signum, frame):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    while not stopping and all(child.poll() is None for child in children):
-        try:
-            children[0].wait(timeout=0.5)
-        except subprocess.TimeoutExpired:
-            pass
-    for child in children:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    for child in children:
-        try:
-            child.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
-    code = children[0].returncode
-    return 0 if stopping or code in (0, -signal.SIGTERM) else code

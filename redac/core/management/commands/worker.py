@@ -5,6 +5,7 @@ it on their own. Several workers are safe: only the holder of the database lease
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -16,6 +17,8 @@ from django.db import close_old_connections
 
 from redac.core.jobs import registered_jobs, reset_schedule, run_due_jobs
 from redac.core.models import WorkerLease
+
+logger = logging.getLogger("redac.jobs")
 
 LEASE = "jobs"
 LEASE_TTL = 30.0
@@ -50,18 +53,47 @@ class Command(BaseCommand):
         while not stopping:
             now = time.monotonic()
             if now - last_renew >= LEASE_TTL / 3 or not holding:
-                try:
-                    got = WorkerLease.acquire(LEASE, owner, LEASE_TTL)
-                except Exception as exc:  # database briefly unavailable: try again later
-                    self.stderr.write(f"redac worker: lease check failed: {exc}")
-                    got = False
-                finally:
-                    close_old_connections()
-                if got and not holding:
-                    reset_schedule()  # a new leader catches up everything missed
-                holding, last_renew = got, now
+                holding, last_renew = lease_step(owner, holding), now
             if holding:
                 run_due_jobs()
+            apply_local_invalidations(self)
             time.sleep(TICK)
         if holding:
             WorkerLease.release(LEASE, owner)
+            from redac.core.metrics import LEASE_HELD
+
+            LEASE_HELD.set(0)
+            logger.info("job lease released by %s (stopping)", owner)
+
+
+def lease_step(owner: str, holding: bool) -> bool:
+    """Take or renew the job lease; say so when this worker takes it or loses it."""
+    try:
+        got = WorkerLease.acquire(LEASE, owner, LEASE_TTL)
+    except Exception as exc:  # database briefly unavailable: try again later
+        logger.warning("job lease check failed: %s", type(exc).__name__)
+        got = False
+    finally:
+        close_old_connections()
+    from redac.core.metrics import LEASE_HELD
+
+    LEASE_HELD.set(1 if got else 0)
+    if got and not holding:
+        logger.info("job lease taken by %s: this worker runs the jobs", owner)
+        reset_schedule()  # a new leader catches up everything missed
+    elif holding and not got:
+        logger.warning("job lease lost by %s: another worker runs the jobs", owner)
+    return got
+
+
+def apply_local_invalidations(command) -> None:
+    """Every node, lease or not: the purges written by any node, applied to this node's static
+    folder (redac.delivery.outbox.LocalApplier)."""
+    from redac.delivery.outbox import apply_local
+
+    try:
+        apply_local()
+    except Exception as exc:  # database briefly unavailable: the next tick catches up
+        logger.warning("local purges failed: %s", type(exc).__name__)
+    finally:
+        close_old_connections()

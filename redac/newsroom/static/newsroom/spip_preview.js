@@ -30,13 +30,20 @@
     return box.querySelector(".newsroom-spip-preview__body");
   }
 
-  function refresh(el) {
+  function refresh(el, attempt) {
     var data = new FormData();
     data.append("text", el.value);
     fetch(url, { method: "POST", body: data, credentials: "same-origin",
                  headers: { "X-CSRFToken": csrfToken() } })
-      .then(function (r) { return r.ok ? r.json() : { html: "" }; })
-      .then(function (json) { previewFor(el).innerHTML = json.html; });
+      .then(function (r) {
+        if (r.status === 429 && (attempt || 0) < 5) {
+          // the server renders one preview at a time per worker: try again shortly
+          setTimeout(function () { refresh(el, (attempt || 0) + 1); }, 1000);
+          return null;
+        }
+        return r.ok ? r.json() : { html: "" };
+      })
+      .then(function (json) { if (json) { previewFor(el).innerHTML = json.html; } });
   }
 
   var timers = new WeakMap();

@@ -11,6 +11,6 @@ def fix_permissions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_siteidentity_contact_email")]
+    dependencies = [("core", "0004_used_form_stamps")]
 
     operations = [migrations.RunPython(fix_permissions, migrations.RunPython.noop, elidable=True)]

@@ -1,0 +1,122 @@
+"""Media on S3-compatible object storage, as docs/scaling.md configures it (issue 17), against a
+stand-in S3 server (moto in server mode, over HTTP): renditions public and unsigned at MEDIA_URL,
+originals and documents private behind signed URLs, and no cached page outliving a signed URL."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from django.core.files.images import ImageFile
+
+from conftest import skip_or_fail
+from redac.core.testing import free_port
+
+pytestmark = pytest.mark.django_db
+BUCKET = "redac-media"
+ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
+
+
+@pytest.fixture
+def s3(settings, monkeypatch):
+    try:
+        import boto3
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        skip_or_fail("moto[server] and django-storages[s3] are not installed (test extras)")
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
+                        ("AWS_DEFAULT_REGION", "us-east-1")):  # fmt: skip
+        monkeypatch.setenv(name, value)
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=BUCKET)
+    # The configuration docs/scaling.md gives, with the stand-in server's address.
+    options = {
+        "bucket_name": BUCKET,
+        "endpoint_url": endpoint,
+        "region_name": "us-east-1",
+        "signature_version": "s3v4",
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "redac.core.s3.PrivateMediaStorage", "OPTIONS": options},
+        "renditions": {"BACKEND": "redac.core.s3.PublicRenditionStorage", "OPTIONS": options},
+    }
+    settings.WAGTAILIMAGES_RENDITION_STORAGE = "renditions"
+    settings.MEDIA_URL = "https://media.example.org/"
+    # Wagtail reads WAGTAILIMAGES_RENDITION_STORAGE once, when its models load: give the
+    # rendition model's field the storage this test configured.
+    from wagtail.images import get_image_model
+    from wagtail.images.models import get_rendition_storage
+
+    field = get_image_model().get_rendition_model()._meta.get_field("file")
+    monkeypatch.setattr(field, "storage", get_rendition_storage())
+    yield client
+    server.stop()
+
+
+def png_file(name="photo.png"):
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (320, 200), (200, 30, 30)).save(buffer, "PNG")
+    buffer.seek(0)
+    return ImageFile(buffer, name=name)
+
+
+def grants_to_everyone(client, key) -> bool:
+    acl = client.get_object_acl(Bucket=BUCKET, Key=key)
+    return any(g["Grantee"].get("URI") == ALL_USERS for g in acl["Grants"])
+
+
+def test_renditions_are_public_and_unsigned_at_media_url_originals_private_and_signed(s3):
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.create(title="Photo", file=png_file())
+    rendition = image.get_rendition("width-100")
+
+    assert rendition.url.startswith("https://media.example.org/renditions/")
+    assert "X-Amz-" not in rendition.url and "Signature" not in rendition.url
+    assert grants_to_everyone(s3, "renditions/" + rendition.file.name)
+
+    original = image.file.url
+    assert "X-Amz-Signature=" in original and "X-Amz-Expires=3600" in original
+    assert not original.startswith("https://media.example.org/")
+    assert not grants_to_everyone(s3, image.file.name)
+
+
+def test_documents_are_private_and_served_through_a_fresh_signed_redirect(s3, client):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document = get_document_model().objects.create(
+        title="Rapport", file=ContentFile(b"%PDF-1.4 rapport", name="rapport.pdf")
+    )
+    assert not grants_to_everyone(s3, document.file.name)
+    response = client.get(document.url)
+    assert response.status_code == 302
+    assert "X-Amz-Signature=" in response["Location"]
+
+
+def test_a_cached_page_never_outlives_a_signed_url_it_holds(s3):
+    from wagtail.images import get_image_model
+
+    from redac.delivery.wsgi import CachedApp
+
+    image = get_image_model().objects.create(title="Photo", file=png_file())
+    body = f'<html><a href="{image.file.url.replace("&", "&amp;")}">original</a></html>'.encode()
+    entry = CachedApp(app=None, enabled=True).build_entry(
+        "200 OK", [("Content-Type", "text/html; charset=utf-8")], body
+    )
+    assert entry is not None
+    assert entry.expires_at <= time.time() + 3600 - 60 + 1
+    # A page with only public renditions keeps the ordinary lifetime.
+    rendition = image.get_rendition("width-100")
+    plain = CachedApp(app=None, enabled=True).build_entry(
+        "200 OK", [("Content-Type", "text/html")], f'<img src="{rendition.url}">'.encode()
+    )
+    assert plain.expires_at > time.time() + 80000

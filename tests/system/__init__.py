@@ -1,0 +1,1 @@
+"""System tests: several redac processes and the services they share, as in production."""
