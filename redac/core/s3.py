@@ -6,7 +6,8 @@ Media are split by who may read them:
   objects reached only through signed URLs that expire (:class:`PrivateMediaStorage`, the default
   storage). Readers never get them from a cached page: documents are linked as ``/documents/…``,
   which checks view restrictions, then redirects to a fresh signed URL;
-- **renditions** (the resized images pages show) are public objects with unsigned URLs at
+- **renditions** (the resized images pages show), written without metadata as on disk
+  (redac.core.storage.RenditionsWithoutMetadata), are public objects with unsigned URLs at
   ``MEDIA_URL`` (:class:`PublicRenditionStorage`, named by ``WAGTAILIMAGES_RENDITION_STORAGE``), so
   a cached page or a CDN may keep their addresses as long as it likes, and ``MEDIA_URL`` may be a
   custom domain or a CDN in front of the bucket.
@@ -24,8 +25,10 @@ from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
+from .storage import RenditionsWithoutMetadata
 
-class PrivateMediaStorage(S3Storage):
+
+class PrivateMediaStorage(RenditionsWithoutMetadata, S3Storage):
     """Originals: private objects, signed URLs valid ``querystring_expire`` seconds (3600)."""
 
     def get_default_settings(self):
@@ -33,7 +36,7 @@ class PrivateMediaStorage(S3Storage):
                 "querystring_auth": True, "custom_domain": None, "file_overwrite": False}  # fmt: skip
 
 
-class PublicRenditionStorage(S3Storage):
+class PublicRenditionStorage(RenditionsWithoutMetadata, S3Storage):
     """Renditions: public-read objects under ``location`` (``renditions`` unless set), unsigned URLs
     at ``MEDIA_URL`` + key when ``MEDIA_URL`` is absolute (``https://media.example.org/``: the
     bucket's public address, its custom domain or a CDN), else at the storage's own address."""

@@ -38,18 +38,32 @@ def modes_for(name: str) -> tuple[int, int]:
     return PUBLIC_MEDIA.get(top) or PRIVATE_MEDIA.get(top) or (0o640, 0o750)
 
 
-class MediaStorage(FileSystemStorage):
+def is_rendition(name: str) -> bool:
+    """Wagtail names every rendition ``images/<name>`` (AbstractRendition.get_upload_to), in
+    whichever storage holds renditions."""
+    return name.replace("\\", "/").lstrip("/").startswith("images/")
+
+
+class RenditionsWithoutMetadata:
+    """Mixin for every storage that may receive renditions (this module's, redac.core.s3's):
+    a rendition is written without any metadata (redac.core.imagemeta.strip_metadata), whoever
+    writes it and wherever it goes (disk, S3)."""
+
+    def _save(self, name, content):
+        if is_rendition(name):
+            from .imagemeta import strip_metadata
+
+            content.seek(0)
+            cleaned = strip_metadata(content.read())
+            content = ContentFile(cleaned, name=getattr(content, "name", None) or name)
+        return super()._save(name, content)
+
+
+class MediaStorage(RenditionsWithoutMetadata, FileSystemStorage):
     """The file system storage, with the two rules of the module docstring applied to every file
     written, whatever writes it (Wagtail's rendition code, the admin, an importer)."""
 
     def _save(self, name, content):
-        if modes_for(name) == PUBLIC_MEDIA["images"]:
-            from .imagemeta import strip_metadata
-
-            content.seek(0)
-            data = content.read()
-            cleaned = strip_metadata(data)
-            content = ContentFile(cleaned, name=getattr(content, "name", name))
         name = super()._save(name, content)
         file_mode, folder_mode = modes_for(name)
         path = Path(self.path(name))

@@ -18,6 +18,7 @@ from django.core.files.images import ImageFile
 from PIL import Image, PngImagePlugin, features
 
 from redac.core import imagemeta
+from redac.core.tests import test_s3_media as s3_tests
 
 GPS_IFD = 0x8825
 #: What the metadata says, each a string that must never reach a reader.
@@ -242,3 +243,18 @@ def test_attack_rendition_metadata_garbage_is_left_to_the_upload_checks():
                  b"GIF89a\x01", b"pas une image"):  # fmt: skip
         assert imagemeta.strip_location(data) is None
         assert isinstance(imagemeta.strip_metadata(data), bytes)
+
+
+#: Media on S3 as docs/scaling.md configures them (fixture ``s3`` of test_s3_media.py).
+s3 = s3_tests.s3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["jpeg", "png", "webp"])
+def test_attack_rendition_metadata_none_in_renditions_on_s3(request, kind):
+    """The rule holds wherever renditions are stored: on S3 too (public objects)."""
+    request.getfixturevalue("s3")
+    image = make_image(FORMATS[kind](), f"photo.{kind}")
+    rendition = image.get_rendition("width-60")
+    with rendition.file.open("rb") as stored:
+        assert_no_metadata(stored.read(), f"{kind} rendition on S3")
