@@ -112,6 +112,8 @@ def test_access_log_and_request_id_from_a_trusted_proxy_only(settings, caplog):
 def test_the_worker_says_when_it_takes_and_loses_the_job_lease(caplog, monkeypatch):
     from redac.core.management.commands import worker
 
+    # The test's transaction owns the connection (PostgreSQL would see it closed).
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
     with caplog.at_level(logging.INFO, logger="redac.jobs"):
         assert worker.lease_step("node-a:1:x", holding=False) is True
         assert worker.lease_step("node-a:1:x", holding=True) is True  # renewal: no line
