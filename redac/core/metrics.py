@@ -15,7 +15,7 @@ public by default.
 | ``redac_request_seconds{cache}`` | their duration (a ``miss`` is a render) |
 | ``redac_visit_buffer_backlog`` | visits waiting for their batch to be written |
 | ``redac_visit_flush_seconds`` | time to write one batch of visits |
-| ``redac_outbox_backlog{outbox}`` | items waiting in an outbox: ``mail`` (read from the database at each scrape; others register in ``BACKLOGS``) |
+| ``redac_outbox_backlog{outbox}`` | items waiting in an outbox: ``mail``, ``invalidations`` (page-cache purges the store has not taken yet; read from the database at each scrape; others register in ``BACKLOGS``) |
 | ``redac_job_runs_total{job,outcome}`` | background job runs, ``ok`` or ``failed`` |
 | ``redac_job_lease_held`` | 1 when a background worker of this node holds the job lease |
 | ``redac_store_errors_total{operation}`` | errors of the page-cache store (Redis down...) |

@@ -7,4 +7,9 @@ class DeliveryConfig(AppConfig):
     verbose_name = "Diffusion"
 
     def ready(self):
+        from redac.core.metrics import BACKLOGS
+
         from . import signals  # noqa: F401  (connects the invalidation handlers)
+        from .outbox import backlog
+
+        BACKLOGS["invalidations"] = backlog  # redac_outbox_backlog{outbox="invalidations"}

@@ -180,6 +180,13 @@ def apply_pending(limit: int = BATCH) -> int:
     return applied
 
 
+def backlog() -> int:
+    """Purges not yet taken by the store (the metrics' ``redac_outbox_backlog``)."""
+    from .models import Invalidation
+
+    return Invalidation.objects.filter(applied_at__isnull=True).count()
+
+
 def prune(now=None) -> int:
     from .models import Invalidation
 

@@ -157,6 +157,8 @@ def cluster():
         "REDAC_EMAIL_URL": "console://",
         "REDAC_LOG_LEVEL": "WARNING",
         "REDAC_X_CACHE_HEADER": "1",  # X-Cache: HIT/MISS, off by default in production
+        # The test plays the load balancer: it says which reader each request comes from.
+        "REDAC_TRUSTED_PROXIES": "127.0.0.1",
     })  # fmt: skip
     nodes = [Node("a", root, env), Node("b", root, env)]
     for node in nodes:
@@ -235,20 +237,20 @@ def test_one_reader_counts_once_and_many_readers_exactly_whichever_node_answers(
     def total():
         return json.loads(a.get(f"/api/visits/{page_id}/")[2])["visits"]
 
-    def beacon(node, user_agent):
+    def beacon(node, address):
         status, *_ = node.request("POST", "/api/visits/", body=json.dumps({"page": page_id}),
                                   headers={"Content-Type": "application/json",
-                                           "User-Agent": user_agent})  # fmt: skip
+                                           "X-Forwarded-For": address})  # fmt: skip
         assert status == 204
 
     before = total()
     for node in (a, b, a, b):
-        beacon(node, BROWSER)
+        beacon(node, "203.0.113.5")
     assert total() == before + 1
-    readers = [f"{BROWSER} reader/{n}" for n in range(40)]
-    for number, agent in enumerate(readers):
-        beacon((a, b)[number % 2], agent)
-        beacon((b, a)[number % 2], agent)  # the same reader on the other node
+    readers = [f"198.51.{n}.7" for n in range(40)]  # 40 readers, each from its own network
+    for number, address in enumerate(readers):
+        beacon((a, b)[number % 2], address)
+        beacon((b, a)[number % 2], address)  # the same reader on the other node
     assert total() == before + 1 + len(readers)
 
 

@@ -120,3 +120,26 @@ def test_a_cached_page_never_outlives_a_signed_url_it_holds(s3):
         "200 OK", [("Content-Type", "text/html")], f'<img src="{rendition.url}">'.encode()
     )
     assert plain.expires_at > time.time() + 80000
+
+
+def test_a_restricted_document_is_signed_only_for_the_people_allowed(s3, client, personas):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    private = Collection.get_first_root_node().add_child(name="Réservé à la rédaction")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    document = get_document_model().objects.create(
+        title="Note interne", collection=private,
+        file=ContentFile(b"%PDF-1.4 note", name="note.pdf"),
+    )  # fmt: skip
+    assert restriction.pk and not grants_to_everyone(s3, document.file.name)
+    anonymous = client.get(document.url)
+    assert "X-Amz-Signature" not in anonymous.get("Location", "") + anonymous.content.decode(
+        errors="replace"
+    )
+    client.force_login(personas["editor"])
+    allowed = client.get(document.url)
+    assert allowed.status_code == 302 and "X-Amz-Signature=" in allowed["Location"]

@@ -64,3 +64,12 @@ def test_a_node_restarted_soon_catches_up_one_stopped_too_long_empties_its_folde
     mark.write_text(str((timezone.now() - dt.timedelta(days=2)).timestamp()))
     outbox.LocalApplier().run()
     assert not kept.exists()
+
+
+def test_the_pending_purges_are_an_outbox_backlog_in_the_metrics():
+    from redac.core.metrics import OutboxCollector
+
+    Invalidation.objects.create(paths=["/a/"])
+    Invalidation.objects.create(paths=["/b/"], applied_at=timezone.now())
+    samples = {s.labels["outbox"]: s.value for f in OutboxCollector().collect() for s in f.samples}
+    assert samples["invalidations"] == 1
