@@ -59,13 +59,19 @@ def name_skeleton(name: str) -> str:
     invisible characters (zero-width space, joiners, bidi marks), punctuation (curly or straight
     apostrophes, dots, hyphens), symbols and spaces removed, then the common ASCII look-alikes
     mapped alike. Two names with one skeleton are the same name to a reader."""
-    text = unicodedata.normalize("NFKC", name or "")
-    text = "".join(c if c.isascii() else _latin_lookalike(c) for c in text)
+    # Letters first, then look-alikes: a letter that only decomposes into a look-alike (Greek
+    # « ἀ » -> « α » -> « a ») is mapped too, so the skeleton is its own skeleton.
+    text = _letters(unicodedata.normalize("NFKC", name or ""))
+    text = _letters("".join(c if c.isascii() else _latin_lookalike(c) for c in text))
+    return text.translate(_ASCII_LOOKALIKES).replace("rn", "m").replace("vv", "w")
+
+
+def _letters(text: str) -> str:
+    """Case folded, accents off, letters and digits only: modifier letters (« ʼ », « ˈ ») pass
+    for punctuation and go with it."""
     text = unicodedata.normalize("NFKD", text.casefold())
-    # letters and digits only; modifier letters (« ʼ », « ˈ ») pass for punctuation
-    kept = "".join(c for c in text if unicodedata.category(c)[0] in "LN"
+    return "".join(c for c in text if unicodedata.category(c)[0] in "LN"
                    and unicodedata.category(c) != "Lm")  # fmt: skip
-    return kept.translate(_ASCII_LOOKALIKES).replace("rn", "m").replace("vv", "w")
 
 
 def _reserved_skeletons() -> set[str]:
