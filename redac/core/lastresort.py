@@ -50,4 +50,5 @@ def last_resort(application):
             start_response("500 Internal Server Error", headers, sys.exc_info())
             return [ERROR_BODY]
 
+    guarded.__wrapped__ = application  # what it guards, for whoever inspects the stack
     return guarded

@@ -46,6 +46,12 @@ def img_key(path: str) -> str:
     return "IMG/" + path.lstrip("/")
 
 
+def _is_number(value: str) -> bool:
+    """ASCII digits only, of a sane length: ``str.isdigit()`` also accepts « ² », which ``int()``
+    refuses (a 500 for ``?id_article=²``)."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 def numbered_key(path: str, query: str) -> str | None:
     """The canonical key of a numbered SPIP address, or None if it is not one."""
     path = unquote(path).lstrip("/")
@@ -57,11 +63,11 @@ def numbered_key(path: str, query: str) -> str | None:
         if match:
             return canonical(match.group(1), int(match.group(2)))
         page = params.get("page", "")
-        if page in KINDS and params.get(f"id_{page}", "").isdigit():
+        if page in KINDS and _is_number(params.get(f"id_{page}", "")):
             return canonical(page, int(params[f"id_{page}"]))
         if name == "spip.php" and page in ("", None):
             for kind in KINDS:
-                if params.get(f"id_{kind}", "").isdigit():
+                if _is_number(params.get(f"id_{kind}", "")):
                     return canonical(kind, int(params[f"id_{kind}"]))
         return None
     match = _HTML.match(name)
@@ -71,7 +77,7 @@ def numbered_key(path: str, query: str) -> str | None:
     if match:
         kind = {"breves": "breve", "mots": "mot"}.get(match.group(1), match.group(1))
         value = params.get(f"id_{kind}", "")
-        if value.isdigit():
+        if _is_number(value):
             return canonical(kind, int(value))
     return None
 
@@ -171,7 +177,7 @@ def forum_key(path: str, query: str) -> str | None:
         return None
     for kind in _FORUM_OBJECTS:
         value = params.get(f"id_{kind}", "")
-        if value.isdigit():
+        if _is_number(value):
             return canonical(kind, int(value))
     return None
 

@@ -8,7 +8,7 @@ always wins over an old address. One indexed query per candidate request; nothin
 
 from __future__ import annotations
 
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 
 from . import legacy
 
@@ -21,11 +21,19 @@ class LegacyURLMiddleware:
         if request.method in ("GET", "HEAD"):
             query = request.META.get("QUERY_STRING", "")
             if legacy.looks_legacy(request.path, query):
-                target = self._target(legacy.keys_for_request(request.path, query))
+                keys = legacy.keys_for_request(request.path, query)
+                target = self._target(keys)
                 # SPIP pages that name no object (search, feeds, home, private area)
                 target = target or legacy.page_target(request.path, query)
                 if target:
                     return HttpResponsePermanentRedirect(target)
+                if legacy.numbered_key(request.path, query) or legacy.forum_key(
+                    request.path, query
+                ):
+                    # an old address of an object readers cannot see (unpublished, trashed, an
+                    # author with nothing published): not found, never the home page that
+                    # ``/?page=article&id_article=N`` would otherwise reach
+                    raise Http404
         response = self.get_response(request)
         if response.status_code == 404 and request.method in ("GET", "HEAD"):
             target = self._target(legacy.slug_keys(request.path))

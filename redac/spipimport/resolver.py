@@ -59,6 +59,12 @@ def url_for_ref(ref: str) -> str | None:
     if hasattr(obj, "file") and (hasattr(obj, "get_rendition") or hasattr(obj, "url")):
         return public_file_url(obj)  # images (a rendition), documents
     if hasattr(obj, "get_absolute_url"):
+        from redac.news.models import Author, published_authors
+
+        # an author has a page only once something of theirs is published (issue 15): an old
+        # address never leads to a 404
+        if isinstance(obj, Author) and not published_authors().filter(pk=obj.pk).exists():
+            return None
         return obj.get_absolute_url()
     return None
 

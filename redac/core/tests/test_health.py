@@ -37,7 +37,8 @@ def test_redac_wsgi_puts_the_probes_in_front_of_everything():
     from redac.wsgi import application
 
     assert isinstance(application, RequestContext)  # which only names the request
-    assert isinstance(application.app, HealthApp)
+    # then the last-resort error answer (redac.core.lastresort), which only catches what escapes
+    assert isinstance(application.app.__wrapped__, HealthApp)
 
 
 def probe(node, path, **kwargs):
