@@ -209,7 +209,7 @@ def test_a_purge_remembered_while_the_poller_was_reading_is_not_dropped_by_that_
     assert not pending.names("/actualite/")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_outside_a_transaction_a_purge_is_applied_once_and_kept_pending_if_redis_hangs(
     redis_server, store
 ):
