@@ -157,19 +157,6 @@ def give_service_pages_to_the_webmaster(sender, instance, raw=False, **kwargs):
 # --- Each account signs with its own author ------------------------------------------------------
 
 
-@receiver(post_save, sender=User, dispatch_uid="newsroom-account-author")
-def give_the_account_its_author(sender, instance, raw=False, **kwargs):
-    """An account gets its byline with it, as in SPIP, named from the person's name (or as
-    soon as it has one: an invitation may be sent before the name is typed). Not while the
-    account is inactive: the SPIP import makes inactive accounts and links each to the author
-    it imports (that author is the byline; one made here would take its name and address)."""
-    if raw or not instance.is_active:
-        return
-    from .services import account_author
-
-    account_author(instance)
-
-
 @receiver(init_new_page, dispatch_uid="newsroom-preselect-author")
 def sign_new_texts_with_the_account(sender, page, parent, **kwargs):
     """A new article or brève opens with its writer's byline already chosen: Wagtail's creation

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
 
-from . import roles
+from . import roles, services
 
 #: ``OutgoingMail.kind`` of invitations.
 INVITATION_MAIL_KIND = "invitation"
@@ -181,6 +181,8 @@ class CreateView(wagtail_users.CreateView):
 
     def save_instance(self):
         user = super().save_instance()
+        # As in SPIP, the account comes with its byline (named from the person, never the login).
+        services.account_author(user)
         send_invitation(user, self.request.user)
         return user
 
@@ -193,6 +195,12 @@ class EditView(wagtail_users.EditView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "editor": self.request.user}
+
+    def save_instance(self):
+        user = super().save_instance()
+        # A person invited before their name was typed gets their byline once it is.
+        services.account_author(user)
+        return user
 
 
 class DeleteView(wagtail_users.DeleteView):

@@ -393,9 +393,21 @@ def format_violations(violations: list[dict], *, url: str = "") -> str:
     return "\n".join(lines)
 
 
+def settle(page, timeout: float = 5_000) -> None:
+    """Wait for the page's finite animations and transitions to end (a message sliding in, a
+    panel opening): axe measures colours as drawn, and a half-transparent message is a contrast
+    failure of the moment, not of the page. Endless ones (the flash ticker) are not waited for."""
+    page.wait_for_function(
+        """() => document.getAnimations().every(a => a.playState !== 'running'
+                 || a.effect === null || a.effect.getComputedTiming().endTime === Infinity)""",
+        timeout=timeout,
+    )
+
+
 def assert_accessible(page, label: str = "", *, shots: Screenshots | None = None) -> list[dict]:
     """Fail on axe-core's critical or serious violations, listed readably; returns the minor
     ones (reported in the artefacts when ``shots`` is given)."""
+    settle(page)
     violations = axe_violations(page)
     if shots is not None:
         shots.write_json(f"axe-{label or 'page'}", {"url": page.url, "violations": violations})

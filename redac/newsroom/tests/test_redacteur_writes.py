@@ -30,40 +30,72 @@ def _redactrice(name="rita", first="Rita", last="Lopez"):
 # --- An author with every account ------------------------------------------------------------
 
 
-def test_an_account_gets_its_author_named_from_the_person_never_the_login(demo):
+def _invite(webmestre, username, first="", last=""):
+    from redac.newsroom import roles
+
+    return webmestre.post(reverse("wagtailusers_users:add"), {
+        "username": username, "email": f"{username}@example.org", "first_name": first,
+        "last_name": last, "groups": [Group.objects.get(name=roles.REDACTEUR).pk],
+    })  # fmt: skip
+
+
+def test_an_account_comes_with_its_author_named_from_the_person_never_the_login(
+    newsroom_personas,
+):
     from redac.news.models import Author
 
-    user = _redactrice("rlopez42")
+    webmestre = login(Client(), newsroom_personas["webmestre"])
+    assert _invite(webmestre, "rlopez42", "Rita", "Lopez").status_code == 302
+    user = User.objects.get(username="rlopez42")
     author = Author.objects.get(user=user)
     assert author.name == "Rita Lopez"
     assert author.kind == Author.Kind.PERSON
     assert "rlopez42" not in author.slug and author.slug == "rita-lopez"
 
 
-def test_an_account_without_a_name_gets_its_author_when_the_name_is_typed(demo):
+def test_an_account_without_a_name_gets_its_author_when_the_name_is_typed(newsroom_personas):
     from redac.news.models import Author
+    from redac.newsroom import roles, services
 
-    user = User.objects.create_user("sans-nom", "sans-nom@example.org", PASSWORD)
+    # an account made without a name (the newsroom's form asks for one; code may not)
+    user = User.objects.create_user("sans-nom", "sans-nom@example.org")
+    user.groups.add(Group.objects.get(name=roles.REDACTEUR))
+    assert services.account_author(user) is None  # never named from the login
     assert not Author.objects.filter(user=user).exists()
-    user.first_name, user.last_name = "Aïcha", "Benali"
-    user.save()
+    webmestre = login(Client(), newsroom_personas["webmestre"])
+    edit = reverse("wagtailusers_users:edit", args=[user.pk])
+    form = {"username": "sans-nom", "email": "sans-nom@example.org", "first_name": "Aïcha",
+            "last_name": "Benali", "is_active": "on",
+            "groups": [g.pk for g in user.groups.all()]}  # fmt: skip
+    assert webmestre.post(edit, form).status_code == 302
     assert Author.objects.get(user=user).name == "Aïcha Benali"
-    user.first_name = "Aïcha-Maria"
-    user.save()  # a later change of the account's name leaves the byline as its owner set it
-    assert Author.objects.filter(user=user).count() == 1
+    # a later change of the account's name leaves the byline as its owner set it
+    assert webmestre.post(edit, {**form, "first_name": "Aïcha-Maria"}).status_code == 302
+    assert [a.name for a in Author.objects.filter(user=user)] == ["Aïcha Benali"]
 
 
-def test_an_inactive_account_waits_and_keeps_the_byline_linked_to_it(demo):
-    """The SPIP import makes inactive accounts linked to the authors it imports: no second
-    byline is made for them, then or when the account is activated."""
+def test_an_account_made_elsewhere_gets_its_author_when_its_owner_first_writes(demo):
+    from redac.news.models import Author, SectionPage
+
+    user = _redactrice()  # made in code (a shell, a test), not on the newsroom's screens
+    section = SectionPage.objects.get(slug="actualite")
+    login(Client(), user).get(reverse("wagtailadmin_pages:add",
+                                      args=["news", "articlepage", section.pk]))  # fmt: skip
+    assert Author.objects.get(user=user).name == "Rita Lopez"
+
+
+def test_an_imported_account_keeps_the_byline_linked_to_it(demo):
+    """The SPIP import links its (inactive) accounts to the authors it imports: no second byline
+    is made for them when they are activated or write."""
     from redac.news.models import Author
+    from redac.newsroom import services
 
     user = User.objects.create_user("importe", "importe@example.org", first_name="Jean",
                                     last_name="Dupont", is_active=False)  # fmt: skip
-    assert not Author.objects.filter(user=user).exists()
     imported = Author.objects.create(name="Jean Dupont", import_ref="spip:auteur:7", user=user)
     user.is_active = True
     user.save()
+    assert services.account_author(user) == imported
     assert list(Author.objects.filter(user=user)) == [imported]
     assert imported.slug == "jean-dupont"
 
