@@ -341,30 +341,10 @@ def inject_axe(page) -> None:
         page.evaluate(axe_source() + "\n;undefined")
 
 
-def settle_animations(page, timeout_ms: int = 3000) -> None:
-    """Wait until no CSS animation or transition is running (bounded): axe measures colours as
-    they are at that instant, and a message fading in (Wagtail's « success » banner) is
-    half-transparent for a moment, which reads as a contrast failure that no person sees."""
-    page.evaluate(
-        """async (timeout) => {
-            const deadline = Date.now() + timeout;
-            while (Date.now() < deadline) {
-                const running = document.getAnimations().filter(a => a.playState === 'running'
-                    && (a.effect?.getComputedTiming().iterations ?? 1) !== Infinity);
-                if (!running.length) return;
-                await Promise.race([Promise.all(running.map(a => a.finished.catch(() => null))),
-                                    new Promise(r => setTimeout(r, 100))]);
-            }
-        }""",
-        timeout_ms,
-    )
-
-
 def axe_violations(page, *, include: list[str] | None = None) -> list[dict]:
     """axe-core's violations on the page as it is now (all WCAG 2.x A/AA and best-practice
     rules axe runs by default)."""
     inject_axe(page)
-    settle_animations(page)
     return page.evaluate(
         """async (include) => {
             const context = include && include.length ? {include: include} : document;
