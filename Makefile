@@ -46,13 +46,13 @@ serve: install
 test: install-test test-sqlite test-postgres
 
 test-sqlite: install-test
-	env -u DATABASE_URL $(BIN)/python -m pytest -n 2 -q
+	env -u DATABASE_URL $(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 # PostgreSQL: runs when the server answers; otherwise says why and skips (CI=true makes it fail).
 test-postgres: install-test
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.replace('/redac','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL run ($(PG_URL)) =="; \
-		DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 -q; \
+		DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 --dist loadgroup -q; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_URL): CI must run the PostgreSQL suite"; exit 1; \
 	else \

@@ -25,7 +25,7 @@ import pytest
 
 from tests.support.redis_server import RedisServer, free_port
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("multinode")]  # one worker sets it up
 
 REPO = Path(__file__).resolve().parents[2]
 REDAC = str(Path(sys.executable).with_name("redac"))
@@ -34,7 +34,9 @@ _DATABASE_URL = os.environ.get("DATABASE_URL", "")
 #: database of its own there, whatever DATABASE_URL's database is).
 PG = (urllib.parse.urlsplit(_DATABASE_URL)._replace(path="").geturl()
       if _DATABASE_URL.startswith("postgres") else "postgres://postgres@127.0.0.1:5432")  # fmt: skip
-DB_NAME = "redac_system_multinode"
+#: One per pytest-xdist worker: the module's fixture may be set up by several workers at once
+#: (each running some of its tests), and they must not drop each other's database.
+DB_NAME = "redac_system_multinode_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 HOST = "127.0.0.1:8000"  # what the load balancer passes on: the same for both nodes
 BREVE = "/actualite/breves/assemblee-generale/"
 LISTING = "/actualite/breves/"
