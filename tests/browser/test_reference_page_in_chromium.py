@@ -47,6 +47,8 @@ def test_home_and_breve_show_the_six_reference_elements(live_server, demo, brows
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
 
     # A reader follows the first flash item's "Lire" link to the brève.
+    # the ticker scrolls: a reader pauses it to click a line, as the « Pause » button offers
+    page.get_by_role("button", name="Pause").first.click()
     page.locator(".flash__more").first.click()
     page.wait_for_load_state()
     crumbs = page.locator("nav.breadcrumb li").all_inner_texts()
