@@ -361,6 +361,10 @@ def test_nginx_serves_the_feeds_stylesheet_as_xml(nginx, tmp_path):
     static.mkdir(parents=True)
     (static / "feed.0123abcd.xsl").write_text("<xsl:stylesheet/>")
     (static / "site.css").write_text("body {}")
+    for path in (static.parent, static):  # as collectstatic leaves them, whatever the umask
+        path.chmod(0o755)
+    for path in static.iterdir():
+        path.chmod(0o644)
     status, headers, body = fetch(nginx + "/static/redac/feed.0123abcd.xsl")
     assert status == 200 and body == b"<xsl:stylesheet/>"
     assert headers["Content-Type"].startswith("text/xsl")
