@@ -111,10 +111,14 @@ def test_administrator_reviews_schedules_and_publishes(demo_server, desktop, sho
     )
     # « Enregistrer la programmation » sends the editor's form with the schedule: wait for that
     # page load (not the current one) before opening the editor again, whose side panel shows it.
-    # Done with the date: the picker closes (as when a person clicks elsewhere in the dialog),
-    # so the button is not clicked while the picker folds away under the pointer.
+    # Done with the date: the picker folds away (here on a click elsewhere in the dialog; a
+    # person's first click on the button does the same) and the button stays under the pointer.
+    aimed_at = save_schedule.bounding_box()
     dialog.locator("h2, h1").first.click()
     dialog.locator(".xdsoft_datetimepicker").first.wait_for(state="hidden", timeout=10_000)
+    landed = save_schedule.bounding_box()
+    assert abs(landed["y"] - aimed_at["y"]) < 1 and abs(landed["x"] - aimed_at["x"]) < 1, (
+        aimed_at, landed)  # fmt: skip
     with page.expect_response(
         lambda response: response.request.method == "POST" and "/edit/" in response.url,
         timeout=90_000,
