@@ -196,6 +196,9 @@ class CachedApp:
             expires_at = min(expires_at, signed_until - SIGNED_URL_MARGIN)
             if expires_at <= now:
                 return None
+            # Nor may a CDN keep it (no purge comes when the URL expires): it revalidates.
+            kept = [(name, SIGNED_CACHE_CONTROL if name.lower() == "cache-control" else value)
+                    for name, value in kept]  # fmt: skip
         kept.append(("Vary", ", ".join(vary)))
         return Entry.build(status, kept, body, expires_at=expires_at, modified_at=now)
 
@@ -208,11 +211,16 @@ class CachedApp:
         if (publisher is None or page or not entry.status.startswith("200")
                 or not content_type.startswith("text/html")):  # fmt: skip
             return None
+        if signed_url_expiry(entry.body) is not None:
+            return None  # nginx would serve the file after its signed URLs expired
         return lambda: publisher.publish(path, entry.body, entry.gzip_body)
 
 
 #: A page holding a signed URL is dropped from the cache this long before the URL expires.
 SIGNED_URL_MARGIN = 60
+#: What a page holding a signed URL tells browsers and CDNs: ask again each time (a 304 when it
+#: has not changed), never serve it stale.
+SIGNED_CACHE_CONTROL = "public, max-age=0, s-maxage=0, must-revalidate"
 _AMZ_V4 = re.compile(rb"X-Amz-Date=(\d{8}T\d{6}Z)(?:(?!X-Amz-Date=)[^\"'\s<>]){0,600}?"
                      rb"X-Amz-Expires=(\d{1,7})")  # fmt: skip
 _AMZ_V4_REVERSED = re.compile(rb"X-Amz-Expires=(\d{1,7})(?:(?!X-Amz-Expires=)[^\"'\s<>]){0,600}?"

@@ -102,24 +102,36 @@ def test_documents_are_private_and_served_through_a_fresh_signed_redirect(s3, cl
     assert "X-Amz-Signature=" in response["Location"]
 
 
-def test_a_cached_page_never_outlives_a_signed_url_it_holds(s3):
+def test_a_cached_page_never_outlives_a_signed_url_it_holds(s3, tmp_path):
     from wagtail.images import get_image_model
 
     from redac.delivery.wsgi import CachedApp
 
     image = get_image_model().objects.create(title="Photo", file=png_file())
     body = f'<html><a href="{image.file.url.replace("&", "&amp;")}">original</a></html>'.encode()
-    entry = CachedApp(app=None, enabled=True).build_entry(
-        "200 OK", [("Content-Type", "text/html; charset=utf-8")], body
-    )
+    page_headers = [("Content-Type", "text/html; charset=utf-8"),
+                    ("Cache-Control", "public, max-age=0, s-maxage=300, stale-while-revalidate=60")]  # fmt: skip
+    app = CachedApp(app=None, enabled=True)
+    entry = app.build_entry("200 OK", page_headers, body)
     assert entry is not None
     assert entry.expires_at <= time.time() + 3600 - 60 + 1
+    # Nor a CDN (which no purge reaches when the URL expires), nor nginx's published files.
+    assert dict(entry.headers)["Cache-Control"] == "public, max-age=0, s-maxage=0, must-revalidate"
+    from redac.delivery import conf
+    from redac.delivery.publish import Publisher
+
+    conf.use_store(conf.get_store(), Publisher(tmp_path / "public"))
+    try:
+        assert app.publish_step(("", "/page/", 0), entry) is None
+        plain = app.build_entry("200 OK", page_headers, b"<html>no signed URL</html>")
+        assert app.publish_step(("", "/page/", 0), plain) is not None
+    finally:
+        conf.reset()
     # A page with only public renditions keeps the ordinary lifetime.
     rendition = image.get_rendition("width-100")
-    plain = CachedApp(app=None, enabled=True).build_entry(
-        "200 OK", [("Content-Type", "text/html")], f'<img src="{rendition.url}">'.encode()
-    )
+    plain = app.build_entry("200 OK", page_headers, f'<img src="{rendition.url}">'.encode())
     assert plain.expires_at > time.time() + 80000
+    assert "s-maxage=300" in dict(plain.headers)["Cache-Control"]
 
 
 def test_a_restricted_document_is_signed_only_for_the_people_allowed(s3, client, personas):
