@@ -7,9 +7,14 @@ class DeliveryConfig(AppConfig):
     verbose_name = "Diffusion"
 
     def ready(self):
+        from redac.core import signals as registry
         from redac.core.metrics import BACKLOGS
 
         from . import signals  # noqa: F401  (connects the invalidation handlers)
         from .outbox import backlog
 
         BACKLOGS["invalidations"] = backlog  # redac_outbox_backlog{outbox="invalidations"}
+        # Sites and view restrictions decide what every URL shows; redac.delivery.chrome keeps
+        # them in each worker's memory until the next invalidation.
+        registry.register_site_wide("wagtailcore.Site")
+        registry.register_site_wide("wagtailcore.PageViewRestriction")
