@@ -7,10 +7,12 @@ class DeliveryConfig(AppConfig):
     verbose_name = "Diffusion"
 
     def ready(self):
+        from redac.core import remembered
         from redac.core import signals as registry
         from redac.core.metrics import BACKLOGS
 
         from . import signals  # noqa: F401  (connects the invalidation handlers)
+        from .chrome import site_wide
         from .outbox import backlog
 
         BACKLOGS["invalidations"] = backlog  # redac_outbox_backlog{outbox="invalidations"}
@@ -18,3 +20,5 @@ class DeliveryConfig(AppConfig):
         # them in each worker's memory until the next invalidation.
         registry.register_site_wide("wagtailcore.Site")
         registry.register_site_wide("wagtailcore.PageViewRestriction")
+        # core's site-wide values live in this worker's memory until the next invalidation
+        remembered.provide(site_wide)

@@ -52,7 +52,7 @@ def apply_due_changes() -> None:
         _cache["value"] = None
         from .invalidation import invalidate_everything
 
-        invalidate_everything(reason="heure programmée d'un changement (redac.core.signals)")
+        invalidate_everything(reason="heure d'un changement programmé")
 
 
 def forget() -> None:
