@@ -47,7 +47,7 @@ content_changed = Signal()
 
 #: How a site-wide model's changes reach readers: "save" (any save or delete) or "publish" (only
 #: publication, unpublication, or the save or deletion of a live instance).
-SITE_WIDE_WHEN = ("save", "publish")
+_SITE_WIDE_WHEN = ("save", "publish")
 
 ClockFunction = Callable[[datetime], Iterable[datetime | None]]
 PageUrls = Callable[[object], Iterable[str]]
@@ -67,8 +67,8 @@ def register_site_wide(model_label: str, *, on: str = "save") -> None:
     (``DraftStateMixin``, such as flash items): only the publication or unpublication of an
     instance, and the save or deletion of a live one (a draft saved changes nothing readers see).
     Registering a label again replaces its ``on``."""
-    if on not in SITE_WIDE_WHEN:
-        raise ValueError(f"on={on!r}: expected one of {SITE_WIDE_WHEN}")
+    if on not in _SITE_WIDE_WHEN:
+        raise ValueError(f"on={on!r}: expected one of {_SITE_WIDE_WHEN}")
     if model_label.count(".") != 1:
         raise ValueError(f"{model_label!r}: expected 'app_label.ModelName'")
     _site_wide[model_label] = on
