@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.dispatch import Signal
+
 logger = logging.getLogger("redac.jobs")
 
 
@@ -34,6 +36,12 @@ class Job:
 
 
 _registry: dict[str, Job] = {}
+
+#: Sent by ``redac worker`` on every node at each tick (about every second), whether or not it
+#: holds the jobs' lease: for work each node does on its own disk (redac.delivery applies the
+#: purges written by any node to this node's static folder). sender: None; no arguments. A
+#: receiver that raises is logged, and the others still run.
+every_node_tick = Signal()
 
 
 def periodic(name: str, *, every: float):

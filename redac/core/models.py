@@ -62,14 +62,14 @@ class SiteIdentity(BaseSiteSetting):
     @classmethod
     def remembered(cls, site):
         """The site's identity as this worker remembers it (shared: do not modify it)."""
-        from redac.delivery.chrome import site_wide
+        from .remembered import site_wide
 
         return site_wide(f"site_identity:{site.pk}", lambda: cls.for_site(site))
 
     @classmethod
     def for_request(cls, request):
         """The site's identity, read once per worker until the next invalidation (saving it
-        invalidates every page: redac.delivery.signals), each request getting its own copy."""
+        invalidates every page: redac.core.invalidation), each request getting its own copy."""
         import copy
 
         from wagtail.models import Site

@@ -192,11 +192,11 @@ def embed_script():
 def _site_fragment(context, name: str, template_name: str, build, vary: str = "") -> str:
     """The HTML of a part of the page chrome that is the same on every page of a site (in one
     language; ``vary`` tells the variants apart), rendered once per worker until the next
-    invalidation or scheduled change (redac.delivery.chrome)."""
+    invalidation or scheduled change (redac.core.remembered)."""
     from django.template.loader import render_to_string
     from wagtail.models import Site
 
-    from redac.delivery.chrome import site_wide
+    from redac.core.remembered import site_wide
 
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
