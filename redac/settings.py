@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "redac.newsletter",
     "redac.reserve",
     "redac.newsroom",  # before wagtail.*: its French catalogue names the SPIP statuses
+    "redac.theme",  # the public theme's page chrome (template tags over the content apps)
+    "redac.demo",  # redac demo: above every content app, imported by none
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.forms",
