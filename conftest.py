@@ -31,7 +31,7 @@ def shared_dir() -> Path:
 def django_db_setup(django_db_setup, django_db_blocker):
     """Build the demo site once, after migrations; each test then runs in a transaction that is
     rolled back, so every test starts from the same demo content."""
-    from redac.core.demo import build_demo
+    from redac.demo.build import build_demo
 
     with django_db_blocker.unblock():
         build_demo()
@@ -58,7 +58,7 @@ def demo(db):
     """The demo site of ``redac demo`` (rebuilt if a transactional test flushed it)."""
     from django.core.exceptions import ObjectDoesNotExist
 
-    from redac.core.demo import build_demo, demo_objects
+    from redac.demo.build import build_demo, demo_objects
 
     try:
         return demo_objects()

@@ -2,8 +2,8 @@
 
 Apps declare jobs in their ``jobs.py``::
 
-    @periodic("contact.outbox", every=5)
-    def send_pending_messages(): ...
+    @periodic("contact.purge", every=3600)
+    def purge_messages(): ...
 
 Exactly one worker on the whole deployment runs jobs at a time: it holds a lease row in the
 database (``core.WorkerLease``), renewed every few seconds; if that worker dies, another takes over
@@ -112,3 +112,12 @@ def purge_used_form_stamps() -> None:
     from redac.core.lib.antispam import purge_used_stamps
 
     purge_used_stamps()
+
+
+@periodic("core.outbox", every=5)
+def send_outbox() -> None:
+    """Send every due mail of the outbox (contact messages, comment notifications, newsletter
+    confirmations, workflow notices). Safe to overlap: each mail is claimed by one run."""
+    from redac.core.mail import send_pending_mail
+
+    send_pending_mail()

@@ -809,7 +809,7 @@ def with_comment_counts(queryset):
     from django.db.models import IntegerField
     from django.db.models.expressions import RawSQL
 
-    from redac.comments.models import shown_count_sql
+    shown_count_sql = apps.get_model("comments", "Comment").shown_count_sql
 
     # a reply to a message readers do not see is hidden with it, at any depth
     # (redac.comments.services.published_threads): a recursive count, correlated on the page

@@ -8,7 +8,7 @@ import time
 
 from django.core import mail
 
-from redac.contact.services import send_pending_mail
+from redac.core.mail import send_pending_mail
 from redac.newsletter.models import Subscriber
 from redac.newsletter.tests.test_double_opt_in import (  # noqa: F401 (fixture)
     _link,

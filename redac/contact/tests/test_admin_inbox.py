@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from redac.contact.models import ContactMessage, OutgoingMail
+from redac.contact.models import ContactMessage
 from redac.contact.services import purge_expired_messages, store_contact_message
+from redac.core.models import OutgoingMail
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ def test_messages_older_than_the_retention_are_purged(message, settings):
                                    email="r@example.org", message="Hier")  # fmt: skip
     assert purge_expired_messages() == 1
     assert list(ContactMessage.objects.all()) == [recent]
-    assert not OutgoingMail.objects.filter(contact_message_id=message.pk).exists()
+    assert not OutgoingMail.objects.filter(kind="contact", source_id=message.pk).exists()
 
 
 def test_the_inbox_menu_item_is_shown_only_to_the_messages_group(client, personas,

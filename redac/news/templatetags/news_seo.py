@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 
 from django import template
-from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
@@ -22,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from redac.core import spiplinks
 from redac.news.feeds import feed_links
 from redac.news.models import ArticlePage, BrevePage, SectionPage, display_ancestors
 from redac.news.text import absolute_url, spip_text, summary, truncate_words
@@ -159,12 +159,11 @@ def seo_meta(context):
                 (t.locale.language_code, absolute_url(_page_path(t)))
                 for t in page.get_translations(inclusive=True).live()
             ]
-        elif isinstance(page, ArticlePage) and apps.is_installed("redac.spipimport"):
-            # One locale, translations grouped as SPIP did (id_trad): each version lists all of
-            # them, itself included, as search engines ask of hreflang alternates.
-            from redac.spipimport.translations import translations_of
-
-            others = translations_of(page)
+        elif isinstance(page, ArticlePage):
+            # One locale, translations grouped as SPIP did (id_trad, known to redac.spipimport):
+            # each version lists all of them, itself included, as search engines ask of hreflang
+            # alternates.
+            others = spiplinks.translations_of(page)
             if others:
                 meta["alternates"] = [(meta["lang"], canonical)] + [
                     (t.lang, absolute_url(_page_path(t))) for t in others

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
-from redac.contact.services import send_pending_mail
+from redac.core.mail import send_pending_mail
 from redac.newsletter.models import Subscriber
 from redac.newsletter.services import purge_unconfirmed, subscribe
 

@@ -23,7 +23,7 @@ def invite(client, username="camille", role=roles.REDACTEUR):
 
 
 def test_the_webmestre_invites_someone_who_then_chooses_a_password(newsroom_personas):
-    from redac.contact.models import OutgoingMail
+    from redac.core.models import OutgoingMail
 
     webmestre = login(Client(), newsroom_personas["webmestre"])
     form = webmestre.get(reverse("wagtailusers_users:add")).content.decode()

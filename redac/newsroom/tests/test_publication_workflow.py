@@ -9,8 +9,8 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
-from redac.contact.jobs import send_outbox
-from redac.contact.models import OutgoingMail
+from redac.core.jobs import send_outbox
+from redac.core.models import OutgoingMail
 from redac.newsroom import services
 
 from .conftest import login

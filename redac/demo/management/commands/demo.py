@@ -4,7 +4,7 @@ administrator's login, and exit."""
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from redac.core.demo import build_demo, ensure_admin
+from redac.demo.build import build_demo, ensure_admin
 
 
 class Command(BaseCommand):

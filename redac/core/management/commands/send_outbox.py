@@ -10,7 +10,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from redac.contact.services import send_pending_mail
+from redac.core.mail import send_pending_mail
 
 
 class Command(BaseCommand):
