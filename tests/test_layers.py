@@ -41,23 +41,8 @@ LAYERS: list[list[str]] = [
 ]
 LAYER_OF = {name: index for index, names in enumerate(LAYERS) for name in names}
 
-#: Imports against the layers that another part of issue 19 removes; the lead empties this list
-#: when the parts are merged. Each entry: (file, imported module).
-KNOWN: set[tuple[str, str]] = {
-    # core.models -> delivery.chrome: the site identity remembered until the next invalidation
-    ("redac/core/models.py", "redac.delivery.chrome"),  # h19-registry removes it
-    # the readiness check pings the page cache's store
-    ("redac/core/health.py", "redac.delivery"),  # h19-registry removes it
-    # every worker tick applies this node's share of the invalidations
-    (
-        "redac/core/management/commands/worker.py",
-        "redac.delivery.outbox",
-    ),  # h19-registry removes it
-    # the invalidation engine naming content models and apps
-    ("redac/delivery/invalidation.py", "redac.news.models"),  # h19-registry removes it
-    ("redac/delivery/invalidation.py", "redac.flash.models"),  # h19-registry removes it
-    ("redac/delivery/signals.py", "redac.comments.services"),  # h19-registry removes it
-}
+#: Imports allowed against the layers, each as (file, imported module) with the reason beside it.
+KNOWN: set[tuple[str, str]] = set()  # no exception: every import points down
 
 
 def _module_name(path: Path) -> str:
