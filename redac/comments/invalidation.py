@@ -9,7 +9,8 @@ and author pages listing it. Not its neighbours, feeds or sitemaps.
 from __future__ import annotations
 
 from redac.core import signals
-from redac.delivery.invalidation import listing_refs, page_path
+from redac.core.paths import page_path
+from redac.delivery.invalidation import listing_refs
 
 from .services import comments_changed
 

@@ -50,6 +50,7 @@ from django.conf import settings
 from django.db import transaction
 
 from redac.core import signals as registry
+from redac.core.paths import page_path
 
 from . import conf, outbox
 from .store import StoreUnavailable
@@ -57,28 +58,6 @@ from .store import StoreUnavailable
 log = logging.getLogger(__name__)
 
 # --- Computing paths -----------------------------------------------------------------------------
-
-
-def page_path(page) -> str | None:
-    """The site-relative path of a page (None if it is not reachable in any site)."""
-    try:
-        parts = page.get_url_parts()
-    except Exception:  # a page outside every site, or mid-deletion
-        return None
-    if not parts:
-        return None
-    return parts[2]
-
-
-def url_path_to_paths(url_path: str) -> list[str]:
-    """Wagtail's tree ``url_path`` (``/accueil/actualite/``) -> site paths (``/actualite/``)."""
-    from wagtail.models import Site
-
-    paths = []
-    for root in Site.get_site_root_paths():
-        if url_path.startswith(root.root_path):
-            paths.append("/" + url_path[len(root.root_path) :])
-    return paths
 
 
 def listing_refs(page) -> set[str]:

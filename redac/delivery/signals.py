@@ -17,6 +17,7 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
 from redac.core import signals as registry
+from redac.core.paths import url_path_to_paths
 
 from .invalidation import (
     invalidate,
@@ -55,8 +56,6 @@ def on_page_unpublished(sender, instance, **kwargs):
 
 @receiver(post_page_move)
 def on_page_moved(sender, instance, parent_page_before=None, url_path_before="", **kwargs):
-    from .invalidation import url_path_to_paths
-
     old_paths = url_path_to_paths(url_path_before) if url_path_before else []
     invalidate_for_page(instance, old_path=old_paths[0] if old_paths else None)
 

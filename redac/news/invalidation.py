@@ -15,7 +15,7 @@ from django.db.models import Q
 from wagtail.signals import post_page_move
 
 from redac.core import signals
-from redac.delivery.invalidation import page_path
+from redac.core.paths import page_path
 
 SITE_WIDE = ("news.Author", "news.Keyword", "news.KeywordGroup")
 

@@ -1,21 +1,13 @@
-"""The newsroom's content: sections (SPIP rubriques), articles, brèves, authors and keywords.
-
-Field names follow SPIP's vocabulary where it is the domain's own (surtitre, chapo, brève) so that an
-editor coming from SPIP, and the importer, find each field where they expect it.
-"""
+"""The page types: home, sections (SPIP rubriques), brève listings, articles, brèves and plain
+pages, with what every public page shares (its language, its visit counter, its view
+restrictions)."""
 
 from __future__ import annotations
 
-import operator
-from functools import reduce
-
-from django.core.paginator import Paginator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -24,152 +16,19 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from redac.core.models import ImportRefMixin, VisitCounterMixin
-from redac.core.prepared import Param, prepared
+from redac.core.prepared import prepared
 
-from .blocks import BodyBlock
-from .forms import PageForm
-from .panels import SpipNumberPanel
-from .widgets import keyword_field_panel
+from ..blocks import BodyBlock
+from ..forms import PageForm
+from ..panels import SpipNumberPanel
+from ..widgets import keyword_field_panel
+from .listings import paginate, with_listing_relations
+from .queries import _byline_query, _children, _held_in_memory, _keywords_query, _neighbour_query
+from .routing import NOT_FOUND, display_ancestors, route_in_one_query
+from .taxonomy import Author, Keyword
+from .visibility import NewsPageManager, children_interval, published, restricted_paths
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
-LISTING_PAGE_SIZE = 12
-
-
-# --- Authors and keywords ------------------------------------------------------------------------
-
-
-class Author(ImportRefMixin, index.Indexed, models.Model):
-    """A byline: a person, or a collective signature such as « La rédaction »."""
-
-    class Kind(models.TextChoices):
-        PERSON = "person", _("Personne")
-        COLLECTIVE = "collective", _("Signature collective")
-
-    name = models.CharField(_("nom"), max_length=200)
-    slug = models.SlugField(
-        _("adresse publique"), max_length=200, unique=True, allow_unicode=False,
-        help_text=_("Partie de l'adresse de la page de l'auteur. Jamais l'identifiant de connexion."),
-    )  # fmt: skip
-    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.PERSON)
-    bio = models.TextField(_("biographie"), blank=True, max_length=5000)
-    website = models.URLField(_("site web"), blank=True)
-    photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("photo"),
-    )  # fmt: skip
-    user = models.OneToOneField(
-        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="author",
-        verbose_name=_("compte"),
-        help_text=_("Le compte d'administration de cette personne, s'il y en a un (jamais public)."),
-    )  # fmt: skip
-
-    panels = [
-        FieldPanel("name"), FieldPanel("slug"), FieldPanel("kind"), FieldPanel("bio"),
-        # No « compte » field: its list showed every login name to whoever edits bylines
-        # (issue 15, item 5), and a per-field permission is what security case 51 rules out.
-        # Which account a byline belongs to is not edited on this form.
-        FieldPanel("website"), FieldPanel("photo"),
-    ]  # fmt: skip
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("auteur")
-        verbose_name_plural = _("auteurs")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Author, self.name, "auteur")
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("news:author", kwargs={"slug": self.slug})
-
-    @property
-    def is_collective(self) -> bool:
-        return self.kind == self.Kind.COLLECTIVE
-
-
-class KeywordGroup(ImportRefMixin, models.Model):
-    """A family of keywords (SPIP "groupe de mots"): Thèmes, Pays..."""
-
-    name = models.CharField(_("nom"), max_length=200)
-    slug = models.SlugField(_("adresse publique"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
-
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("groupe de mots-clés")
-        verbose_name_plural = _("groupes de mots-clés")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(KeywordGroup, self.name, "groupe")
-        super().save(*args, **kwargs)
-
-
-class KeywordManager(models.Manager):
-    """A keyword is always shown with its group (« Thèmes : Logement »): read together."""
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("group")
-
-
-class Keyword(ImportRefMixin, index.Indexed, models.Model):
-    """A keyword (SPIP "mot-clé"), always in a group."""
-
-    objects = KeywordManager()
-
-    group = models.ForeignKey(
-        KeywordGroup, on_delete=models.PROTECT, related_name="keywords", verbose_name=_("groupe"),
-    )  # fmt: skip
-    name = models.CharField(_("nom"), max_length=200)
-    slug = models.SlugField(_("adresse publique"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
-
-    panels = [
-        FieldPanel("group"),
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldPanel("description"),
-    ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
-
-    class Meta:
-        ordering = ["group__name", "name"]
-        verbose_name = _("mot-clé")
-        verbose_name_plural = _("mots-clés")
-
-    def __str__(self) -> str:
-        return f"{self.group.name} : {self.name}" if self.group_id else self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Keyword, self.name, "mot")
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("news:keyword", kwargs={"slug": self.slug})
-
-
-def unique_slug(model, text: str, fallback: str) -> str:
-    base = slugify(text)[:180] or fallback
-    slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
-# --- Pages ---------------------------------------------------------------------------------------
 
 
 class BasePage(VisitCounterMixin, ImportRefMixin, Page):
@@ -177,6 +36,7 @@ class BasePage(VisitCounterMixin, ImportRefMixin, Page):
 
     # The slug is made from the title when left empty (redac.news.forms).
     base_form_class = PageForm
+    objects = NewsPageManager()
 
     class Meta:
         abstract = True
@@ -235,169 +95,11 @@ class BasePage(VisitCounterMixin, ImportRefMixin, Page):
         return PageViewRestriction.objects.filter(page_id__in=[self.pk, *(p.pk for p in chain)])
 
 
-#: :func:`route_in_one_query`'s answer when readers may reach no page at the address.
-NOT_FOUND = object()
-
-
-def route_in_one_query(home, path_components):
-    """The live page at ``path_components`` under ``home`` and its ancestors, in one query for the
-    whole tree walk (Wagtail's default route costs two queries per level). Returns None when a page
-    on the way routes by itself (RoutablePageMixin...): Wagtail's own route then decides, so
-    behaviour never differs, only the query count.
-
-    A draft's address and an address where nothing exists get the same answer, NOT_FOUND, after
-    the same work (this one query): nothing more is read for a page that is there but not live,
-    so neither the time nor the queries of a 404 tell that a draft exists (issue 15)."""
-    if not path_components or len(path_components) > 20:
-        return None
-    rows = _route_query(len(path_components), home.depth).run(
-        low=home.path, high=home.path + home.alphabet[-1] * (255 - len(home.path)),
-        **{f"slug{level}": slug for level, slug in enumerate(path_components, start=1)},
-    )  # fmt: skip
-    chain, parent = [home], home
-    for row in rows:
-        if row.depth == parent.depth + 1 and row.path.startswith(parent.path):
-            if row.slug == path_components[row.depth - home.depth - 1]:
-                row._cached_parent_obj = parent
-                chain.append(row)
-                parent = row
-    for page in chain[1:]:
-        specific_class = page.specific_class
-        if specific_class is None or specific_class.route is not Page.route:
-            return None
-    # Every page on the way routes to its children by slug, as Wagtail's Page.route does: where
-    # the chain stops, or ends on a page that is not live, Wagtail would answer 404 too.
-    if len(chain) != len(path_components) + 1 or not chain[-1].live:
-        return NOT_FOUND
-    target = _specific(chain[-1])
-    target._cached_parent_obj = chain[-2]
-    target._redac_ancestors = chain[:-1]
-    return target
-
-
-@prepared
-def _route_query(levels: int, home_depth: int):
-    """Every page whose depth and slug match one level of a requested path, under the home page
-    (its descendants' tree paths lie between its own and its own followed by the last letter)."""
-    path, slug = Page._meta.get_field("path"), Page._meta.get_field("slug")
-    condition = models.Q()
-    for level in range(1, levels + 1):
-        condition |= models.Q(depth=home_depth + level, slug=Param(f"slug{level}", slug))
-    return Page.objects.filter(
-        condition, path__range=(Param("low", path), Param("high", path))
-    ).order_by("depth")
-
-
-def _specific(page):
-    """``page.specific`` (Wagtail's ``get_specific``: the row of its own type, keeping what was
-    set on the generic page) through a prepared query."""
-    model = page.specific_class
-    if model is None or isinstance(page, model):
-        return page.specific
-    specific = _page_by_id(model).first(pk=page.pk)
-    if specific is None:
-        return page.specific
-    for name, value in page.__dict__.items():
-        specific.__dict__.setdefault(name, value)
-    return specific
-
-
-def children_interval(path: str, depth: int) -> dict:
-    """Where the children of the page at ``path`` and ``depth`` are, as treebeard finds them: their
-    depth and the interval of their tree paths."""
-    step, alphabet = Page.steplen, Page.alphabet
-    return {
-        "depth": depth + 1,
-        "low": path + alphabet[0] * step,
-        "high": path + alphabet[-1] * step,
-    }
-
-
-def published_children(model, paths: tuple[str, ...]):
-    """The published pages of one type among a page's children, with ``depth``, ``low`` and
-    ``high`` placeholders (:func:`children_interval` gives their values)."""
-    path = Page._meta.get_field("path")
-    return published(model, paths).filter(
-        depth=Param("depth", Page._meta.get_field("depth")),
-        path__range=(Param("low", path), Param("high", path)),
-    )
-
-
-@prepared
-def _children(model, paths: tuple[str, ...]):
-    """The published children of a page that are of one type, in the tree's order."""
-    return published_children(model, paths).order_by("path")
-
-
 @prepared
 def _latest(model, paths: tuple[str, ...], count: int):
     """The home page's lists: the newest published items of a type, with what their cards show."""
     latest = published(model, paths).order_by("-date")
     return (with_listing_relations(latest) if model is ArticlePage else latest)[:count]
-
-
-@prepared
-def _page_by_id(model):
-    return model._default_manager.filter(pk=Param("pk", model._meta.pk.target_field))
-
-
-#: What previous/next links need of a neighbour: its title and what its URL is built from.
-NEIGHBOUR_FIELDS = ("id", "title", "slug", "url_path", "path", "depth", "locale_id", "live",
-                    "content_type_id", "date", "lang")  # fmt: skip
-
-
-def display_ancestors(page) -> list:
-    """The page's ancestors from home down to its parent: found while routing
-    (:func:`route_in_one_query`), else read once and kept on the page for the breadcrumb, the
-    JSON-LD and the view restrictions check."""
-    known = getattr(page, "_redac_ancestors", None)
-    if known is None:
-        known = list(page.get_ancestors().specific(defer=True)) if page.pk else []
-        page._redac_ancestors = known
-    return [p for p in known if p.depth > 1]
-
-
-def restricted_paths(*, fresh: bool = False) -> tuple[str, ...]:
-    """Tree paths of the pages that carry a view restriction (private sections).
-
-    Readers' pages read them once per worker until the next invalidation: saving or deleting a
-    restriction empties the page cache and changes its generation (redac.delivery.signals), which
-    every worker and node checks before using the remembered value. Code that decides while a
-    restriction is being saved (the search index, in a signal handler that may run before the
-    invalidation's) asks ``fresh=True``: read from the database now, never from memory."""
-    if fresh:
-        return _read_restricted_paths()
-    from redac.delivery.chrome import site_wide
-
-    return site_wide("view_restrictions", _read_restricted_paths)
-
-
-def _read_restricted_paths() -> tuple[str, ...]:
-    from wagtail.models import PageViewRestriction
-
-    return tuple(PageViewRestriction.objects.values_list("page__path", flat=True).distinct())
-
-
-def published(model, paths: tuple[str, ...] | None = None, *, fresh: bool = False):
-    """The one definition of "what readers may see" for a page type: live, and not restricted
-    (Wagtail's ``.public()``, without its query of every restriction on each call). ``paths``:
-    the restricted tree paths, when the caller already has them; ``fresh``: read them from the
-    database rather than from this worker's memory (see :func:`restricted_paths`)."""
-    queryset = model.objects.live()
-    if paths is None:
-        paths = restricted_paths(fresh=fresh)
-    if paths:
-        queryset = queryset.exclude(
-            reduce(operator.or_, (models.Q(path__startswith=p) for p in paths))
-        )
-    return queryset
-
-
-def paginate(request, queryset, per_page: int = LISTING_PAGE_SIZE):
-    """A page of results; ``?page=`` values that are not a valid number give the first or last
-    page, never an error."""
-    raw = request.GET.get("page", "1")
-    return Paginator(queryset, per_page).get_page(raw if raw.isdigit() else 1)
 
 
 class HomePage(BasePage):
@@ -574,51 +276,6 @@ class NewsItemMixin(models.Model):
     def next_item(self):
         """The item published just after this one in the same listing."""
         return self._neighbour(before=False)
-
-
-def _held_in_memory(page, relation: str) -> bool:
-    """Whether a page's relation is held in memory rather than read from the database: a preview
-    renders the draft's bylines and keywords (modelcluster), a listing may have prefetched them."""
-    return relation in page.__dict__.get("_cluster_related_objects", {}) or relation in (
-        page.__dict__.get("_prefetched_objects_cache", {})
-    )
-
-
-# The reader path's queries, compiled once per worker (redac.core.prepared): building them with
-# the ORM on each render cost more than running them.
-
-
-@prepared
-def _byline_query(model):
-    links = model._meta.get_field("author_links").related_model
-    return links.objects.filter(page=Param("page", links._meta.get_field("page").target_field)
-                                ).select_related("author").order_by("sort_order")  # fmt: skip
-
-
-@prepared
-def _keywords_query(model):
-    related_name = model._meta.get_field("keywords").related_query_name()
-    page = Param("page", model._meta.pk.target_field)
-    return Keyword.objects.filter(**{related_name: page}).select_related("group")
-
-
-@prepared
-def _neighbour_query(model, paths: tuple[str, ...], before: bool):
-    """The published sibling just before (or after) a page in its listing's order: same parent,
-    same type."""
-    date, pk = (
-        Param("date", model._meta.get_field("date")),
-        Param("pk", model._meta.pk.target_field),
-    )
-    siblings = published_children(model, paths)
-    if before:
-        siblings = siblings.filter(models.Q(date__lt=date) | models.Q(date=date, pk__lt=pk))
-        siblings = siblings.order_by("-date", "-pk")
-    else:
-        siblings = siblings.filter(models.Q(date__gt=date) | models.Q(date=date, pk__gt=pk))
-        siblings = siblings.order_by("date", "pk")
-    # Only what a previous/next link shows.
-    return siblings.only(*NEIGHBOUR_FIELDS)[:1]
 
 
 class ArticlePage(NewsItemMixin, BasePage):
@@ -798,39 +455,6 @@ class BreveAuthor(AuthorLinkBase):
         verbose_name = _("auteur de la brève")
 
 
-def with_comment_counts(queryset):
-    """Annotate each page with ``published_comment_count``, the number of comments readers see on
-    it (the count its page shows), in the same query: a correlated subquery, no query per card."""
-    from django.apps import apps
-
-    if not apps.is_installed("redac.comments"):
-        return queryset
-    from django.db import connection
-    from django.db.models import IntegerField
-    from django.db.models.expressions import RawSQL
-
-    shown_count_sql = apps.get_model("comments", "Comment").shown_count_sql
-
-    # a reply to a message readers do not see is hidden with it, at any depth
-    # (redac.comments.services.published_threads): a recursive count, correlated on the page
-    meta = queryset.model._meta
-    column = (
-        f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(meta.pk.column)}"
-    )
-    sql, params = shown_count_sql(column)
-    return queryset.annotate(
-        published_comment_count=RawSQL(sql, params, output_field=IntegerField())  # noqa: S611
-    )
-
-
-def with_listing_relations(queryset, *, image: bool = True):
-    """What a listing card shows (image, authors, comment count), in a fixed number of queries
-    whatever the number of cards."""
-    if image:
-        queryset = queryset.select_related("lead_image")
-    return with_comment_counts(queryset.prefetch_related("author_links__author"))
-
-
 def published_authors(paths: tuple[str, ...] | None = None, *, fresh: bool = False):
     """The authors readers may see: those with at least one published article or brève (the
     one definition of :func:`published`). Only they have a public page, a feed, a sitemap entry
@@ -841,7 +465,3 @@ def published_authors(paths: tuple[str, ...] | None = None, *, fresh: bool = Fal
         | models.Q(pk__in=published(BrevePage, paths, fresh=fresh)
                    .values("author_links__author_id"))
     )  # fmt: skip
-
-
-# SPIP numbers (« Article n° 19 ») live in their own module; Django finds their models here.
-from .numbers import SpipNumber, SpipNumberCounter  # noqa: E402, F401
