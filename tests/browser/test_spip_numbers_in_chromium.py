@@ -18,7 +18,7 @@ def test_redacteur_inserts_an_image_shortcut_from_the_chooser(live_server, brows
     from redac.news import numbers
     from redac.news.models import ArticlePage
     from redac.newsroom import roles
-    from redac.spipimport.fixtures import png_bytes
+    from tests.support.spip_sites import png_bytes
 
     settings.WAGTAIL_EDITING_SESSION_PING_INTERVAL = 3_600_000  # see the newsroom flow test
     user = User.objects.create_user("redac", "redac@example.org", PASSWORD)

@@ -98,7 +98,7 @@ def test_attack_markup_cpu_generated_shapes_stay_linear():
     sizes, their work units (deterministic) growing linearly and under the budget."""
     import random
 
-    from redac.typo.tests.shapes import shape
+    from tests.support.markup_shapes import shape
 
     for index in range(40):
         small, name = shape(random.Random(index), 8_000)
@@ -232,8 +232,8 @@ def test_attack_markup_cpu_cached_page_answers_fast_while_four_previews_run(tmp_
     import threading
     from urllib.parse import urlencode
 
-    from redac.core.testing import free_port
-    from redac.visits.tests.live_server import Database, Server, base_env
+    from tests.support.live_server import Database, Server, base_env
+    from tests.support.processes import free_port
 
     database = Database(tmp_path, "redac_markup_cpu_live", postgres=False)
     port = free_port()

@@ -88,9 +88,9 @@ ALLOWED_ATTRIBUTES = {
 
 
 #: Modules that only *listen*: ``redac serve`` probes that its port is free before starting
-#: granian, and the test helper asks the kernel for a free port. They may create and bind sockets
-#: but never connect anywhere (checked below).
-LISTEN_ONLY = {"redac/core/management/commands/serve.py", "redac/core/testing.py"}
+#: granian. They may create and bind sockets but never connect anywhere (checked below). (The
+#: tests' own free-port helper is tests/support/processes.py, outside the application.)
+LISTEN_ONLY = {"redac/core/management/commands/serve.py"}
 CONNECTING = re.compile(r"^(connect|connect_ex|create_connection|sendto|getaddrinfo)$")
 
 

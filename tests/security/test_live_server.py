@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from redac.core.testing import free_port
+from tests.support.processes import free_port
 
 HOST_HEADER = "journal.example"
 BIN = Path(sys.executable).parent

@@ -20,8 +20,7 @@ from django.utils import timezone
 
 from redac.contact.models import ContactMessage, ContactPage, OutgoingMail
 from redac.contact.services import send_pending_mail, store_contact_message
-
-from .smtp_sink import SmtpSink, free_port
+from tests.support.smtp_sink import SmtpSink, free_port
 
 
 def smtp_connection(port):

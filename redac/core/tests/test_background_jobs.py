@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from redac.core import jobs
 from redac.core.models import WorkerLease
-from redac.core.testing import free_port, process_tree
+from tests.support.processes import free_port, process_tree
 
 
 @pytest.fixture

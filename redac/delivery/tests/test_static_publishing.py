@@ -19,7 +19,7 @@ import pytest
 
 from conftest import skip_or_fail
 from redac.core.middleware import PUBLIC_CSP
-from redac.core.testing import free_port
+from tests.support.processes import free_port
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[3]

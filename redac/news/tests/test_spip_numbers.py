@@ -16,7 +16,7 @@ from wagtail.images import get_image_model
 from redac.core.templatetags.redac_tags import spip_filter
 from redac.news import numbers
 from redac.news.models import ArticlePage, BrevePage, SectionPage
-from redac.spipimport.fixtures import png_bytes
+from tests.support.spip_sites import png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ import pytest
 
 from redac.comments.models import Comment
 from redac.news.models import ArticlePage
-from redac.spipimport.fixtures import SiteSpec, build_sqlite
 from redac.spipimport.models import ImportRecord
 from redac.visits import services as visits
 from redac.visits.models import DailyPageVisits, DailySiteVisits, PageStats
+from tests.support.spip_sites import SiteSpec, build_sqlite
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.utils.text import slugify
 
 from redac.news import numbers
 from redac.news.models import ArticlePage, Author, BrevePage, Keyword, SectionPage
-from redac.spipimport.fixtures import SiteSpec, build_sqlite
 from redac.spipimport.models import ImportRecord
 from redac.spipimport.tests.conftest import fresh_numbering
+from tests.support.spip_sites import SiteSpec, build_sqlite
 
 # SiteSpec(): 23 articles, then 24 redirect, 25 hostile, 26 translation; takeover adds 27 trashed,
 # 28 published virtual -> art4, 29 draft virtual, 30 long title in rubrique 5

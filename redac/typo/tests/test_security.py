@@ -8,7 +8,7 @@ import html5lib
 import pytest
 
 from redac.typo import propre, render, typo
-from redac.typo.conformance import output_is_safe
+from tests.support.conformance import output_is_safe
 
 
 def hrefs(fragment: str) -> list[str]:

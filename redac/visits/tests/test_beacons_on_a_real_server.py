@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .live_server import (
+from tests.support.live_server import (
     BROWSER_UA,
     BeaconClient,
     Database,

@@ -15,7 +15,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from redac.core.testing import free_port, signal_tree  # noqa: F401 (free_port: also for the modules importing it from here)
+from tests.support.processes import free_port, signal_tree  # noqa: F401 (free_port: also for the modules importing it from here)
 
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 
