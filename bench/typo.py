@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from markdown_it import MarkdownIt  # noqa: E402
+from markdown_it import MarkdownIt
 
-from redac.typo import budget, propre  # noqa: E402
-from tests.support.markup_shapes import shapes  # noqa: E402
+from redac.typo import budget, propre
+from tests.support.markup_shapes import shapes
 
 WORDS = (
     "le la les un une des du de et à au aux pour par sur dans avec sans sous entre "

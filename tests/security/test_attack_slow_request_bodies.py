@@ -24,6 +24,8 @@ import pytest
 from redac.core.bodies import PER_CLIENT, threads_per_worker
 from tests.support.processes import free_port, signal_tree
 
+pytestmark = pytest.mark.slow  # starts real servers (left out of make test-fast)
+
 BIN = Path(sys.executable).parent
 
 

@@ -19,12 +19,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from redac.spipimport.tests.test_command_input import (
-    test_titles_and_urls_are_cleaned as test_case_57_imported_titles_and_links_are_cleaned,
-)
-
-__all__ = ["test_case_57_imported_titles_and_links_are_cleaned"]
-
 REDAC = Path(__file__).resolve().parents[2] / "redac"
 HOSTILE_ADDRESSES = [
     "http://127.0.0.1:8000/admin/",

@@ -2,8 +2,8 @@
 a flood, or an oversized payload is bounded, validated against existing pages and never a 500; a
 dump of the database after visits holds no IP address and no user agent.
 
-The beacon's validation tests live in redac/visits/tests/test_beacon_endpoint.py and are
-re-exported here; the flood, the bounded queue and the dump are tested here through the Django
+The beacon's validation tests live in redac/visits/tests/test_beacon_endpoint.py (marked
+``security_case("statistics")``, read by test_coverage.py); the flood, the bounded queue and the dump are tested here through the Django
 test client (the same properties against a real ``redac serve`` with 1,000 concurrent beacons are
 in redac/visits/tests/test_beacons_on_a_real_server.py).
 """
@@ -21,20 +21,8 @@ from redac.visits.tests.conftest import (  # noqa: F401 (fixtures)
     beacon,
     synchronous_visits,
 )
-from redac.visits.tests.test_beacon_endpoint import (
-    nothing_written,
-)
-from redac.visits.tests.test_beacon_endpoint import (
-    test_malformed_or_oversized_bodies_are_refused_without_writing as test_case_statistics_malformed_or_oversized_payloads_are_refused,  # noqa: E501
-)
-from redac.visits.tests.test_beacon_endpoint import (
-    test_unknown_unpublished_restricted_and_root_pages_are_refused as test_case_statistics_forged_page_ids_are_refused,  # noqa: E501
-)
+from redac.visits.tests.test_beacon_endpoint import nothing_written
 
-__all__ = [
-    "test_case_statistics_malformed_or_oversized_payloads_are_refused",
-    "test_case_statistics_forged_page_ids_are_refused",
-]
 MARKER_UA = "Mozilla/5.0 (X11; Linux x86_64) RedacMarqueurNavigateur/7.3"
 
 

@@ -17,6 +17,8 @@ import pytest
 
 from tests.support.processes import free_port
 
+pytestmark = pytest.mark.slow  # starts real servers (left out of make test-fast)
+
 HOST_HEADER = "journal.example"
 BIN = Path(sys.executable).parent
 

@@ -112,7 +112,7 @@ def prepare_site(data_dir: Path, database: Database, **env: str) -> list[int]:
 class Server:
     def __init__(self, data_dir: Path, database: Database, port: int, workers: int = 2, **env):
         self.port = port
-        self.log = open(data_dir / f"serve-{port}.log", "ab")  # noqa: SIM115
+        self.log = open(data_dir / f"serve-{port}.log", "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "redac.cli", "serve", "--port", str(port),
              "--workers", str(workers), "--no-collectstatic"],

@@ -22,6 +22,8 @@ from redac.contact.models import ContactMessage, ContactPage, OutgoingMail
 from redac.contact.services import send_pending_mail, store_contact_message
 from tests.support.smtp_sink import SmtpSink, free_port
 
+pytestmark = pytest.mark.slow  # starts real servers (left out of make test-fast)
+
 
 def smtp_connection(port):
     return get_connection("django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1",

@@ -15,6 +15,7 @@ def counts():
                                         CampaignBanner)]  # fmt: skip
 
 
+@pytest.mark.security_case(53)
 def test_demo_is_idempotent_and_prints_a_random_admin_password(capsys, demo):
     call_command("demo")  # the fixture's content, and the admin account with its own byline
     first = capsys.readouterr().out
@@ -37,6 +38,7 @@ def test_demo_keep_password_leaves_the_admin_alone(capsys, demo):
     assert User.objects.get(username="admin").check_password(password)
 
 
+@pytest.mark.security_case(53)
 def test_a_fresh_install_has_no_default_account(db):
     # The migrated database alone (before ``redac demo``) holds no user at all.
     assert not User.objects.filter(username__in=["admin", "root", "administrator"]).exists()

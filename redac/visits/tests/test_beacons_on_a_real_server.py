@@ -27,6 +27,8 @@ from tests.support.live_server import (
     visitor_ip,
 )
 
+pytestmark = pytest.mark.slow  # starts real servers (left out of make test-fast)
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
