@@ -25,6 +25,8 @@ SECURITY_TESTS = Path(__file__).resolve().parent
 REPO = SECURITY_TESTS.parents[1]
 DOC = REPO / "docs" / "security.md"
 CASES = range(1, 65)
+pytestmark = pytest.mark.slow  # collects the whole suite in a subprocess
+
 TABLE_ROW = re.compile(r"^\|\s*(\d{1,2})\s*\|[^|]*\|\s*([^|]*?)\s*\|\s*([^|]*?)\s*\|\s*$")
 
 

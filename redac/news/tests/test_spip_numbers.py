@@ -148,6 +148,7 @@ def _allocate_in_processes(database_file, count: int) -> list[int]:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.slow  # allocates numbers from several processes
 def test_numbers_given_at_the_same_time_are_all_different_and_contiguous(demo, tmp_path):
     from django.db import connection
     from django.db.models import Max

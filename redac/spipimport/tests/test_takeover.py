@@ -8,6 +8,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 from django.test import TestCase
 from django.utils.text import slugify
@@ -38,6 +39,7 @@ def _import(source: Path, img: Path, *args) -> dict:
     return json.loads(out.read_text())
 
 
+@pytest.mark.slow  # imports a site and asks for every old address it had
 class TestEveryOldAddressOfAnImportedSite(TestCase):
     @classmethod
     def setUpTestData(cls):
