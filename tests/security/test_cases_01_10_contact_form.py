@@ -146,7 +146,7 @@ def test_case_07_filled_honeypot_is_silently_discarded(post_contact):
 def test_case_08_smtp_down_visitor_sees_success_and_message_is_pending(post_contact):
     from django.core.mail import get_connection
 
-    from redac.contact.tests.smtp_sink import SmtpSink, free_port
+    from tests.support.smtp_sink import SmtpSink, free_port
 
     port = free_port()
     response = post_contact()

@@ -2,10 +2,11 @@
 a flood, or an oversized payload is bounded, validated against existing pages and never a 500; a
 dump of the database after visits holds no IP address and no user agent.
 
-The beacon's validation tests live in redac/visits/tests/test_beacon_endpoint.py and are
-re-exported here; the flood, the bounded queue and the dump are tested here through the Django
-test client (the same properties against a real ``redac serve`` with 1,000 concurrent beacons are
-in redac/visits/tests/test_beacons_on_a_real_server.py).
+The beacon's validation tests live in redac/visits/tests/test_beacon_endpoint.py (marked
+``security_case("statistics")``, read by test_coverage.py); the flood, the bounded queue and the
+dump are tested here through the Django test client (the same properties against a real
+``redac serve`` with 1,000 concurrent beacons are in
+redac/visits/tests/test_beacons_on_a_real_server.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 from django.db import connection
 
 from redac.visits.models import DailyPageVisits, PageStats
@@ -21,23 +23,12 @@ from redac.visits.tests.conftest import (  # noqa: F401 (fixtures)
     beacon,
     synchronous_visits,
 )
-from redac.visits.tests.test_beacon_endpoint import (
-    nothing_written,
-)
-from redac.visits.tests.test_beacon_endpoint import (
-    test_malformed_or_oversized_bodies_are_refused_without_writing as test_case_statistics_malformed_or_oversized_payloads_are_refused,  # noqa: E501
-)
-from redac.visits.tests.test_beacon_endpoint import (
-    test_unknown_unpublished_restricted_and_root_pages_are_refused as test_case_statistics_forged_page_ids_are_refused,  # noqa: E501
-)
+from redac.visits.tests.test_beacon_endpoint import nothing_written
 
-__all__ = [
-    "test_case_statistics_malformed_or_oversized_payloads_are_refused",
-    "test_case_statistics_forged_page_ids_are_refused",
-]
 MARKER_UA = "Mozilla/5.0 (X11; Linux x86_64) RedacMarqueurNavigateur/7.3"
 
 
+@pytest.mark.slow  # 2,000 beacons
 def test_case_statistics_a_flood_is_answered_and_counts_what_it_should(demo, beacon):  # noqa: F811
     """1,000 beacons from one reader count one visit; 1,000 forged ids write nothing; none fails."""
     breve = demo["breves"]["petition-guichets"]

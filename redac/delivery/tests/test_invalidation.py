@@ -3,7 +3,6 @@
 unpublished ever enters the cache."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
@@ -21,15 +20,8 @@ LISTING = "/actualite/breves/"
 
 
 @pytest.fixture
-def moderator(db):
-    user = User.objects.create_user("claire", "claire@example.org", "motdepasse-claire-1")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, moderator):
-    client.force_login(moderator)
+def editor_client(client, personas):
+    client.force_login(personas["moderator"])
     return client
 
 

@@ -15,6 +15,8 @@ def counts():
                                         CampaignBanner)]  # fmt: skip
 
 
+@pytest.mark.security_case(53)
+@pytest.mark.slow  # runs redac demo
 def test_demo_is_idempotent_and_prints_a_random_admin_password(capsys, demo):
     call_command("demo")  # the fixture's content, and the admin account with its own byline
     first = capsys.readouterr().out
@@ -29,6 +31,7 @@ def test_demo_is_idempotent_and_prints_a_random_admin_password(capsys, demo):
     assert not admin.check_password("admin")
 
 
+@pytest.mark.slow  # runs redac demo
 def test_demo_keep_password_leaves_the_admin_alone(capsys, demo):
     call_command("demo")
     password = re.search(r"mot de passe : (\S+)", capsys.readouterr().out).group(1)
@@ -37,6 +40,7 @@ def test_demo_keep_password_leaves_the_admin_alone(capsys, demo):
     assert User.objects.get(username="admin").check_password(password)
 
 
+@pytest.mark.security_case(53)
 def test_a_fresh_install_has_no_default_account(db):
     # The migrated database alone (before ``redac demo``) holds no user at all.
     assert not User.objects.filter(username__in=["admin", "root", "administrator"]).exists()
@@ -49,6 +53,7 @@ def test_demo_has_a_collective_byline_and_a_campaign(demo):
     assert FlashItem.objects.visible().count() >= 3
 
 
+@pytest.mark.slow  # runs redac demo
 def test_demo_says_what_the_first_login_needs_and_where_mails_go(capsys, demo, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     call_command("demo", keep_password=True)

@@ -1,4 +1,4 @@
-"""Helpers shared by the test suites (not used by the application)."""
+"""Processes and ports for the tests and benchmarks that start real servers (not shipped)."""
 
 from __future__ import annotations
 

@@ -2,10 +2,10 @@
 
 Usage::
 
-    python -m redac.typo.conformance ../shared/spip                  # every corpus file
-    python -m redac.typo.conformance ../shared/spip --field expected  # SPIP's direct calls
-    python -m redac.typo.conformance path/to/file.jsonl -v            # also list exclusions
-    python -m redac.typo.conformance ../shared/spip --json out.json   # figures as JSON
+    python -m tests.support.conformance ../shared/spip                  # every corpus file
+    python -m tests.support.conformance ../shared/spip --field expected  # SPIP's direct calls
+    python -m tests.support.conformance path/to/file.jsonl -v            # also list exclusions
+    python -m tests.support.conformance ../shared/spip --json out.json   # figures as JSON
 
 Both outputs, SPIP's and redac's, are parsed by an HTML5 parser (html5lib, which follows the
 WHATWG tree-building algorithm browsers use) and the two *documents* are compared: element
@@ -47,9 +47,9 @@ from pathlib import Path
 
 import html5lib
 
-from .engine import render, typo
-from .plain import plain as plain_text
-from .sanitize import clean, is_safe_url
+from redac.typo.engine import render, typo
+from redac.typo.plain import plain as plain_text
+from redac.typo.sanitize import clean, is_safe_url
 
 # ------------------------------------------------------------------ the documents
 

@@ -203,7 +203,7 @@ class _Writer:
         if not rows:
             return
         cols = list(rows[0])
-        sql = (f"INSERT INTO spip_{table} ({', '.join(cols)}) "  # noqa: S608
+        sql = (f"INSERT INTO spip_{table} ({', '.join(cols)}) "
                f"VALUES ({', '.join([self.ph] * len(cols))})")  # fmt: skip
         cur = self.conn.cursor()
         cur.executemany(sql, [tuple(row[c] for c in cols) for row in rows])
@@ -503,7 +503,7 @@ def build_xml_dump(sqlite_path: Path, out_path: Path, *, compress: bool = True) 
     parts = ['<?xml version="1.0" encoding="iso-8859-1"?>',
              f'<SPIP version="2.1.10" version_base="{version[0]}" dir_img="IMG/">']  # fmt: skip
     for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
-        cursor = db.execute(f"SELECT * FROM {table}")  # noqa: S608 (our own table names)
+        cursor = db.execute(f"SELECT * FROM {table}")  # our own table names
         cols = [d[0] for d in cursor.description]
         for row in cursor:
             cells = "".join(

@@ -15,7 +15,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from redac.core.testing import free_port, signal_tree  # noqa: F401 (free_port: also for the modules importing it from here)
+from tests.support.processes import free_port, signal_tree  # noqa: F401 (free_port: also for the modules importing it from here)
 
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 
@@ -112,7 +112,7 @@ def prepare_site(data_dir: Path, database: Database, **env: str) -> list[int]:
 class Server:
     def __init__(self, data_dir: Path, database: Database, port: int, workers: int = 2, **env):
         self.port = port
-        self.log = open(data_dir / f"serve-{port}.log", "ab")  # noqa: SIM115
+        self.log = open(data_dir / f"serve-{port}.log", "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "redac.cli", "serve", "--port", str(port),
              "--workers", str(workers), "--no-collectstatic"],

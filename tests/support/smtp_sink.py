@@ -9,7 +9,7 @@ from collections import Counter
 
 from aiosmtpd.controller import Controller
 
-from redac.core.testing import free_port  # noqa: F401 (also for the modules importing it from here)
+from tests.support.processes import free_port  # noqa: F401 (also for the modules importing it from here)
 
 
 class RecordingHandler:
