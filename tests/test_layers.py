@@ -181,3 +181,16 @@ def test_an_import_inside_a_function_counts():
     tree = ast.parse("def f():\n    from redac.news.models import ArticlePage\n")
     found = [t for n in ast.walk(tree) for t in _imported(n, "redac.core.models", False)]
     assert found == ["redac.news.models"]
+
+
+def test_the_readme_layout_lists_every_app_and_the_layers_know_them():
+    """The README's layout names every package under redac/ (docs kept honest), and the layers
+    above place each of them."""
+    readme = (ROOT / "README.md").read_text()
+    layout = readme[readme.index("## Layout") :]
+    packages = sorted(p.parent.name for p in PACKAGE.glob("*/__init__.py"))
+    assert packages, "no package found under redac/"
+    missing = [name for name in packages if f"  {name}/" not in layout]
+    assert not missing, f"README.md's layout does not list: {missing}"
+    unplaced = [name for name in packages if name not in LAYER_OF]
+    assert not unplaced, f"tests/test_layers.py's LAYERS do not place: {unplaced}"
