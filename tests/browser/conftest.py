@@ -47,9 +47,12 @@ def demo_server(request):
     server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser():
-    """Debian's chromium, headless, driven by Playwright, for one test module."""
+    """Debian's chromium, headless, driven by Playwright, for one test. Not for a whole module:
+    Playwright's event loop, running in this thread before the test's database is set up,
+    stopped a transactional test's ``serialized_rollback`` from bringing the content back after
+    an earlier transactional test had emptied the database (the demo then had no root page)."""
     with support.launched_chromium() as launched:
         yield launched
 
