@@ -1,6 +1,7 @@
 # redac: two commands for a newcomer.
 #   make demo   install into .venv, build the demo site on SQLite, serve it on http://127.0.0.1:8000
 #   make test   install test dependencies and run the whole suite (SQLite, then PostgreSQL if it answers)
+#   make test-fast  the inner loop: SQLite only, no browser, no real servers (-m "not slow")
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,7 @@ export REDAC_DATA_DIR ?= $(CURDIR)/data
 # The address printed for the admin login matches where `make demo` serves.
 export REDAC_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: demo serve install install-test test test-sqlite test-postgres lint bench clean security-scan
+.PHONY: demo serve install install-test test test-fast test-sqlite test-postgres lint bench clean security-scan
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,11 @@ test: install-test test-sqlite test-postgres
 
 test-sqlite: install-test
 	env -u DATABASE_URL $(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+# The inner loop: tests marked slow (tests/system, tests/browser, real servers, subprocesses) left
+# out, SQLite only. PYTEST_ARGS adds options (e.g. PYTEST_ARGS=--durations=30).
+test-fast: install-test
+	env -u DATABASE_URL $(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not slow and not browser" $(PYTEST_ARGS)
 
 # PostgreSQL: runs when the server answers; otherwise says why and skips (CI=true makes it fail).
 test-postgres: install-test

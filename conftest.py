@@ -1,12 +1,14 @@
-"""Fixtures shared by every test: the demo site, personas, and where ../shared lives."""
+"""Fixtures shared by every test: the demo site, the personas (tests/support/personas.py), and
+where ../shared lives."""
 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = ["tests.support.personas"]
 
 REPO_DIR = Path(__file__).resolve().parent
 SHARED_DIR = REPO_DIR.parent / "shared"
@@ -31,7 +33,7 @@ def shared_dir() -> Path:
 def django_db_setup(django_db_setup, django_db_blocker):
     """Build the demo site once, after migrations; each test then runs in a transaction that is
     rolled back, so every test starts from the same demo content."""
-    from redac.core.demo import build_demo
+    from redac.demo.build import build_demo
 
     with django_db_blocker.unblock():
         build_demo()
@@ -58,41 +60,12 @@ def demo(db):
     """The demo site of ``redac demo`` (rebuilt if a transactional test flushed it)."""
     from django.core.exceptions import ObjectDoesNotExist
 
-    from redac.core.demo import build_demo, demo_objects
+    from redac.demo.build import build_demo, demo_objects
 
     try:
         return demo_objects()
     except ObjectDoesNotExist:
         return build_demo()
-
-
-@pytest.fixture
-def chromium_path() -> str:
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists()
-                                        else None)  # fmt: skip
-    if path is None:
-        skip_or_fail("chromium is not installed (apt-get install chromium)")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        skip_or_fail("playwright (Python) is not installed")
-    return path
-
-
-@pytest.fixture
-def personas(db):
-    """Reader (anonymous), editor (Wagtail "Editors" group), admin (superuser), outsider (a user
-    with no group and no admin access)."""
-    from django.contrib.auth.models import Group, Permission, User
-
-    editors = Group.objects.get(name="Editors")
-    editor = User.objects.create_user("redactrice", "r@example.org", "motdepasse-redac-1")
-    editor.groups.add(editors)
-    admin = User.objects.create_superuser("patronne", "p@example.org", "motdepasse-admin-1")
-    outsider = User.objects.create_user("passant", "x@example.org", "motdepasse-passant-1")
-    assert not outsider.has_perm("wagtailadmin.access_admin")
-    assert Permission.objects.filter(codename="access_admin").exists()
-    return {"editor": editor, "admin": admin, "outsider": outsider}
 
 
 @pytest.fixture(autouse=True)
@@ -107,19 +80,6 @@ def _forget_site_wide_fragments():
     yield
     chrome.forget()
     schedule.forget()
-
-
-# --- Readers who write (issue 8): the « Messages » group and a section editor ------------------
-
-
-@pytest.fixture
-def messages_member(db):
-    """A volunteer in the « Messages » group: reads the contact inbox, nothing else."""
-    from django.contrib.auth.models import Group, User
-
-    user = User.objects.create_user("accueil", "accueil@example.org", "motdepasse-accueil-1")
-    user.groups.add(Group.objects.get(name="Messages"))
-    return user
 
 
 @pytest.fixture

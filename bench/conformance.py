@@ -1,7 +1,7 @@
 """Agreement of redac.typo with SPIP 4.3.5, per function, as the documents a browser builds.
 
 Run: ``.venv/bin/python bench/conformance.py [../shared/spip]``. Runs the conformance runner
-(``redac.typo.conformance``: both outputs parsed by html5lib and compared as documents) against
+(``tests.support.conformance``: both outputs parsed by html5lib and compared as documents) against
 SPIP's public-template output (``expected_public``) and its direct calls (``expected``), prints a
 table per corpus file and function, and writes ``bench/results/conformance.json``. Not a timing:
 the figures do not depend on the machine.
@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from redac.typo.conformance import run  # noqa: E402
+from tests.support.conformance import run  # noqa: E402
 
 
 def main() -> None:

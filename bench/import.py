@@ -40,7 +40,7 @@ def main() -> None:
     os.environ.pop("DATABASE_URL", None)
     sys.path.insert(0, str(REPO))
 
-    from redac.spipimport.fixtures import SiteSpec, build_sqlite
+    from tests.support.spip_sites import SiteSpec, build_sqlite
 
     spec = SiteSpec(articles=args.articles, breves=args.breves, rubriques=args.rubriques,
                     forums=args.forums, keywords=args.keywords, visit_days=365, awkward=False)  # fmt: skip

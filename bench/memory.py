@@ -163,7 +163,7 @@ def main() -> int:
     parser.add_argument("--output", default=str(REPO / "bench" / "results" / "memory.json"))
     args = parser.parse_args()
 
-    from redac.core.testing import free_port
+    from tests.support.processes import free_port
 
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="redac-memory-")
     env = dict(os.environ, REDAC_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="redac.settings")

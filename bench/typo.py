@@ -5,7 +5,7 @@ Converts a realistic 5 KB and a 50 KB French article written in SPIP markup, and
 content written in Markdown with markdown-it-py, in interleaved rounds; then the adversarial
 inputs, each compared with a normal SPIP input of the same size; then ``--generated`` (200)
 adversarial texts of ``--size`` (100 KB) made by the grammar of SPIP's openers and closers
-of ``redac/typo/tests/shapes.py`` (motifs repeated, alternated, or closed once at the end),
+of ``tests/support/markup_shapes.py`` (motifs repeated, alternated, or closed once at the end),
 each compared with a normal text of the same size, per input character and per output
 character (notes, tables and documents legitimately expand).  Prints a table, the worst
 generated case and its ratio, and writes ``bench/results/typo.json`` (figures and machine
@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from markdown_it import MarkdownIt  # noqa: E402
+from markdown_it import MarkdownIt
 
-from redac.typo import budget, propre  # noqa: E402
-from redac.typo.tests.shapes import shapes  # noqa: E402
+from redac.typo import budget, propre
+from tests.support.markup_shapes import shapes
 
 WORDS = (
     "le la les un une des du de et à au aux pour par sur dans avec sans sous entre "

@@ -33,7 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from redac.visits.tests.live_server import (  # noqa: E402
+from tests.support.live_server import (  # noqa: E402
     BROWSER_UA,
     Database,
     Server,

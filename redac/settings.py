@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "redac.newsletter",
     "redac.reserve",
     "redac.newsroom",  # before wagtail.*: its French catalogue names the SPIP statuses
+    "redac.theme",  # the public theme's page chrome (template tags over the content apps)
+    "redac.demo",  # redac demo: above every content app, imported by none
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.forms",
@@ -341,7 +343,7 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 # --- E-mail --------------------------------------------------------------------------------------
 _email_url = env_str("REDAC_EMAIL_URL", "console://")
 globals().update(parse_email_url("REDAC_EMAIL_URL", _email_url))
-# Without a name of its own, the From: is named after the site identity (redac.contact.services).
+# Without a name of its own, the From: is named after the site identity (redac.core.mail).
 DEFAULT_FROM_EMAIL = env_str("REDAC_DEFAULT_FROM_EMAIL", f"noreply@{_site.hostname}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL

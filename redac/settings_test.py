@@ -7,7 +7,7 @@ os.environ.setdefault("REDAC_DATA_DIR", tempfile.mkdtemp(prefix="redac-test-"))
 os.environ.setdefault("REDAC_EMAIL_URL", "locmem://")
 os.environ.setdefault("REDAC_X_CACHE_HEADER", "1")  # the tests read X-Cache (off in production)
 
-from redac.settings import *  # noqa: E402,F403
+from redac.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -18,8 +18,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns without it)
 
-# The root conftest's "admin" persona is a superuser logged in with force_login (no second
-# factor): other apps' admin tests use it. redac.newsroom's tests switch this back on to test
+# The "admin" persona (tests/support/personas.py) is a superuser logged in with force_login (no
+# second factor): other apps' admin tests use it. redac.newsroom's tests switch this back on to test
 # that superusers are held to 2FA like Administrateur/Webmestre.
 REDAC_2FA_REQUIRED_FOR_SUPERUSERS = False
 

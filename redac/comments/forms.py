@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from redac.core.lib.antispam import count_links
+from redac.core.lib.antispam import RateLimit, count_links
 from redac.core.lib.usertext import PlainTextField
 
 from .models import BODY_MAX_LENGTH
@@ -13,6 +13,8 @@ MAX_LINKS = 2
 
 
 class CommentForm(forms.Form):
+    rate_limit = RateLimit("comment", 5, 600)
+
     author_name = PlainTextField(label=_("Votre nom (affiché)"), max_length=80, single_line=True)
     author_email = forms.EmailField(
         label=_("Votre adresse électronique (facultative, jamais affichée)"), required=False,

@@ -81,6 +81,12 @@ class Comment(ImportRefMixin, models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @staticmethod
+    def shown_count_sql(page_column: str) -> tuple[str, list[str]]:
+        """:func:`shown_count_sql`, for the listings of ``redac.news``, which sits below comments
+        and reaches it through the app registry (``apps.get_model("comments", "Comment")``)."""
+        return shown_count_sql(page_column)
+
 
 def shown_count_sql(page_column: str) -> tuple[str, list[str]]:
     """SQL and its parameters for the number of comments readers see on the page whose id is

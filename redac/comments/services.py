@@ -15,8 +15,8 @@ from django.utils.translation import gettext
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from redac.contact.services import queue_mail, site_name
 from redac.core.lib.usertext import clean_user_text
+from redac.core.mail import queue_mail, site_name
 from redac.core.prepared import Param, prepared
 from redac.news.models import CommentsMode
 from redac.reserve.services import blocked_by_silence

@@ -10,22 +10,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from redac.contact.views import uncacheable
-from redac.core.lib.antispam import (
-    THROTTLED_MESSAGE,
-    hit_rate_limit,
-    honeypot_filled,
-    issue_stamp,
-    use_stamp,
-)
+from redac.core.cachecontrol import uncacheable
+from redac.core.lib.antispam import check_post, issue_stamp, restamp
 from redac.core.lib.net import client_ip
 from redac.core.lib.params import positive_int
 
 from .forms import CommentForm
 from .models import Comment
 from .services import commentable_page, post_comment, refusal_reason
-
-RATE_LIMIT = (5, 600)
 
 
 @require_GET
@@ -42,15 +34,13 @@ def _comment_form_page(request, page):
     problem, status = None, 200
     if request.method == "POST":
         form = CommentForm(request.POST)
-        if reason:
+        check = None if reason else check_post(request, form)
+        if check is None:
             problem, status = reason, 403
-        elif hit_rate_limit(request, "comment", *RATE_LIMIT):
-            problem, status = THROTTLED_MESSAGE, 429
-        elif honeypot_filled(request.POST):
+            restamp(form)
+        elif check.bot:
             return uncacheable(HttpResponseRedirect(here + "?envoye=attente"))
-        elif (problem := use_stamp(request.POST.get("horodatage"))) is not None:
-            status = 400
-        elif form.is_valid():
+        elif check.passed:
             data = form.cleaned_data
             parent = None
             if parent_id := positive_int(data.get("parent")):
@@ -61,9 +51,7 @@ def _comment_form_page(request, page):
             state = "publie" if comment.is_published else "attente"
             return uncacheable(HttpResponseRedirect(f"{here}?envoye={state}"))
         else:
-            status = 400
-        form.data = form.data.copy()
-        form.data["horodatage"] = issue_stamp()
+            problem, status = check.problem, check.status
     else:
         parent = positive_int(request.GET.get("reponse", ""))
         form = CommentForm(initial={"horodatage": issue_stamp(), "parent": parent})

@@ -19,10 +19,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from redac.core import personal_data
 from redac.core.lib.csvsafe import csv_response
 
-from . import personal_data
-from .models import ContactMessage
+from .models import ContactMessage, attach_mails
 
 
 def _require(request, action: str) -> None:
@@ -38,7 +38,7 @@ def _render(request, template, context, title):
 
 
 def _filtered(request):
-    queryset = ContactMessage.objects.select_related("handled_by").prefetch_related("mails")
+    queryset = ContactMessage.objects.select_related("handled_by")
     state = request.GET.get("etat", "a-traiter")
     if state == "a-traiter":
         queryset = queryset.filter(handled_at__isnull=True)
@@ -58,13 +58,14 @@ def inbox(request):
     queryset, state, query = _filtered(request)
     raw = request.GET.get("page", "1")
     page = Paginator(queryset, 30).get_page(raw if raw.isdigit() else 1)
+    page.object_list = attach_mails(page.object_list)
     return _render(request, "contact/admin/inbox.html",
                    {"items": page, "state": state, "query": query}, "Messages reçus")  # fmt: skip
 
 
 def detail(request, pk):
     _require(request, "view")
-    message = get_object_or_404(ContactMessage.objects.prefetch_related("mails"), pk=pk)
+    message = get_object_or_404(ContactMessage, pk=pk)
     return _render(request, "contact/admin/detail.html", {"message": message},
                    f"Message de {message.name}")  # fmt: skip
 

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class ContactConfig(AppConfig):
     name = "redac.contact"
     label = "contact"
-    verbose_name = "Contact et courrier sortant"
+    verbose_name = "Contact"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from redac.core.lib.antispam import HONEYPOT_FIELD, STAMP_FIELD, count_links
+from redac.core.lib.antispam import HONEYPOT_FIELD, STAMP_FIELD, RateLimit, count_links
 from redac.core.lib.usertext import PlainTextField
 
 MESSAGE_MAX_LENGTH = 10_000
@@ -10,6 +10,9 @@ MAX_LINKS = 3
 
 
 class ContactForm(forms.Form):
+    #: A person writes once or twice; a bot hundreds of times (security case 7).
+    rate_limit = RateLimit("contact", 5, 600)
+
     name = PlainTextField(label="Votre nom", max_length=120, single_line=True)
     email = forms.EmailField(
         label="Votre adresse électronique", max_length=254,

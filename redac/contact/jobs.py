@@ -7,13 +7,6 @@ from redac.core.jobs import periodic
 from . import services
 
 
-@periodic("contact.outbox", every=5)
-def send_outbox() -> None:
-    """Send every due mail of the outbox (contact messages, comment notifications, newsletter
-    confirmations). Safe to overlap: each mail is claimed by one run."""
-    services.send_pending_mail()
-
-
 @periodic("contact.purge", every=3600)
 def purge_messages() -> None:
     """Delete contact messages older than REDAC_CONTACT_RETENTION_DAYS (GDPR storage limitation)."""

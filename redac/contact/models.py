@@ -1,4 +1,4 @@
-"""The contact page, the messages readers send through it, and the outbox that mails them.
+"""The contact page and the messages readers send through it (mailed by core's outbox).
 
 What readers write to a political organisation is political-opinion data (GDPR art. 9): every
 message is **stored first** (the reader sees success as soon as it is in the database), then mailed
@@ -9,12 +9,13 @@ through the outbox, so that a mail server outage loses nothing. Messages are pur
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -22,6 +23,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
+from redac.core.mail import split_addresses
+from redac.core.models import OutgoingMail, SiteIdentity
 from redac.news.models import BasePage
 
 
@@ -36,10 +39,6 @@ def validate_recipient_list(value: str) -> None:
             raise ValidationError(
                 _("« %(a)s » n'est pas une adresse valide."), params={"a": address}
             )
-
-
-def split_addresses(value: str) -> list[str]:
-    return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
 
 
 class ContactPage(BasePage):
@@ -77,8 +76,6 @@ class ContactPage(BasePage):
         verbose_name_plural = _("pages de contact")
 
     def get_privacy_page(self, request=None):
-        from redac.core.models import SiteIdentity
-
         if self.privacy_page_id and self.privacy_page.live:
             return self.privacy_page
         site = self.get_site()
@@ -121,6 +118,18 @@ class ContactMessageQuerySet(models.QuerySet):
         )
 
 
+def attach_mails(messages) -> list:
+    """The messages as a list, each with its mails read in one query for all (what a
+    ``prefetch_related`` did when the outbox had a foreign key to contact)."""
+    messages = list(messages)
+    by_message: dict[int, list] = {message.pk: [] for message in messages}
+    for mail in OutgoingMail.objects.filter(kind="contact", source_id__in=list(by_message)):
+        by_message[mail.source_id].append(mail)
+    for message in messages:
+        message._mails = by_message[message.pk]
+    return messages
+
+
 class ContactMessage(models.Model):
     """A message as the reader wrote it. Stored verbatim (never rendered as HTML or a template)."""
 
@@ -158,8 +167,15 @@ class ContactMessage(models.Model):
         self.save(update_fields=["handled_at", "handled_by"])
 
     @property
+    def mails(self):
+        """The outbox's mails about this message (its notification to the recipients)."""
+        return OutgoingMail.objects.filter(kind="contact", source_id=self.pk)
+
+    @property
     def delivery_status(self) -> str:
-        mails = list(self.mails.all())
+        mails = getattr(self, "_mails", None)
+        if mails is None:
+            mails = list(self.mails)
         if not mails:
             return ""
         statuses = {mail.status for mail in mails}
@@ -170,56 +186,8 @@ class ContactMessage(models.Model):
         return OutgoingMail.Status.SENT.label
 
 
-def new_message_id() -> str:
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "redac.invalid"
-    return f"<{uuid.uuid4().hex}@{domain}>"
-
-
-class OutgoingMail(models.Model):
-    """One e-mail to send, with its delivery state (the outbox).
-
-    States: ``pending`` -> ``sending`` (claimed by one worker with a claim token) -> ``sent``; on a
-    temporary failure ``failed`` with ``next_attempt_at`` (exponential backoff), then claimed
-    again; ``abandoned`` only on a permanent refusal (5xx) or after ``MAX_AGE``. The
-    ``message_id`` is fixed at creation so that the rare resend after a crash between "the server
-    accepted it" and "we marked it sent" carries the same ``Message-ID`` and can be de-duplicated
-    by the receiving side (see services.send_pending_mail).
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("en attente")
-        SENDING = "sending", _("en cours d'envoi")
-        FAILED = "failed", _("échec, nouvel essai prévu")
-        SENT = "sent", _("envoyé")
-        ABANDONED = "abandoned", _("abandonné")
-
-    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
-    kind = models.CharField(_("type"), max_length=40, default="contact")
-    to = models.TextField(_("destinataires"), max_length=2000)
-    reply_to = models.EmailField(_("répondre à"), blank=True, max_length=254)
-    subject = models.CharField(_("objet"), max_length=200)
-    body = models.TextField(_("texte"))
-    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True,
-                                  default=new_message_id)  # fmt: skip
-    status = models.CharField(_("état"), max_length=20, choices=Status.choices,
-                              default=Status.PENDING)  # fmt: skip
-    attempts = models.PositiveIntegerField(_("essais"), default=0)
-    next_attempt_at = models.DateTimeField(_("prochain essai"), default=timezone.now)
-    claim_token = models.CharField(max_length=32, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
-    last_error = models.TextField(_("dernière erreur"), blank=True)
-    contact_message = models.ForeignKey(
-        ContactMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="mails",
-    )  # fmt: skip
-
-    MAX_AGE = dt.timedelta(days=7)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
-        verbose_name = _("courriel sortant")
-        verbose_name_plural = _("courriels sortants")
-
-    def __str__(self) -> str:
-        return f"{self.subject} -> {self.to} ({self.get_status_display()})"
+@receiver(pre_delete, sender=ContactMessage)
+def delete_mails_with_message(sender, instance, **kwargs):
+    """A deleted message takes its notification mails with it (retention, erasure): what the
+    reader wrote must not stay in the outbox."""
+    instance.mails.delete()

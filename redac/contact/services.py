@@ -1,59 +1,18 @@
-"""Workflows around contact messages: store, queue, send through the outbox, purge, export, erase.
-
-Delivery guarantee, honestly stated: every stored message is delivered **at least once and, in
-practice, exactly once**. Each mail is claimed by one worker with an atomic conditional UPDATE
-(``status`` pending/failed/stale-sending -> sending, with a fresh claim token), sent over SMTP, and
-marked sent by the same token immediately after the server's 250. The only window for a duplicate
-is a crash *between* the server's acceptance and that one-row UPDATE (milliseconds); after such a
-crash the claim goes stale (``REDAC_OUTBOX_CLAIM_SECONDS``) and the mail is sent again with the
-**same Message-ID**, which mail clients and MTAs use to de-duplicate. Closing that window entirely
-would need a two-phase commit with the SMTP server, which SMTP does not offer (RFC 1047).
-"""
+"""Workflows around contact messages: store and queue their notification (sent by the outbox of
+:mod:`redac.core.mail`), purge, export, erase."""
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-import secrets
-import smtplib
-
 from django.conf import settings
-from django.core.mail import BadHeaderError, EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from redac.core.lib.dates import long_date
+from redac.core.mail import purge_old_mail, queue_mail, site_name, split_addresses
 
-from .models import ContactMessage, ContactPage, ContactSubject, OutgoingMail, split_addresses
-
-logger = logging.getLogger(__name__)
-
-BACKOFF_BASE_SECONDS = 30
-BACKOFF_MAX_SECONDS = 3600
-
+from .models import ContactMessage, ContactPage, ContactSubject
 
 # --- Storing and queueing ------------------------------------------------------------------------
-
-
-def queue_mail(*, to: list[str], subject: str, body: str, reply_to: str = "", kind: str,
-               contact_message: ContactMessage | None = None) -> OutgoingMail:  # fmt: skip
-    """Put one plain-text mail in the outbox (in the caller's transaction: a message and its
-    mail are committed together or not at all)."""
-    subject = " ".join(subject.split())[:200]  # one line, whatever the caller passed
-    return OutgoingMail.objects.create(
-        to=", ".join(to), subject=subject, body=body, reply_to=reply_to, kind=kind,
-        contact_message=contact_message,
-    )  # fmt: skip
-
-
-def site_name() -> str:
-    from wagtail.models import Site
-
-    from redac.core.models import SiteIdentity
-
-    site = Site.objects.filter(is_default_site=True).first()
-    return SiteIdentity.for_site(site).name if site else "redac"
 
 
 @transaction.atomic
@@ -85,150 +44,18 @@ def store_contact_message(page: ContactPage, subject: ContactSubject, *, name: s
     )
     queue_mail(
         to=recipients, subject=f"[Contact] {stored.subject} : {stored.name}", body=body,
-        reply_to=stored.email, kind="contact", contact_message=stored,
+        reply_to=stored.email, kind="contact", source_id=stored.pk,
     )  # fmt: skip
     return stored
-
-
-# --- Sending ---------------------------------------------------------------------------------------
-
-
-def _due(now):
-    stale = now - dt.timedelta(seconds=settings.REDAC_OUTBOX_CLAIM_SECONDS)
-    return Q(
-        status__in=[OutgoingMail.Status.PENDING, OutgoingMail.Status.FAILED],
-        next_attempt_at__lte=now,
-    ) | Q(status=OutgoingMail.Status.SENDING, claimed_at__lt=stale)
-
-
-def claim_next(now=None) -> OutgoingMail | None:
-    """Claim the next due mail for this worker, or None. The claim is one conditional UPDATE: of
-    two workers racing for the same row, exactly one sees ``rowcount == 1``."""
-    now = now or timezone.now()
-    for pk in (
-        OutgoingMail.objects.filter(_due(now))
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:20]
-    ):
-        token = secrets.token_hex(16)
-        claimed = OutgoingMail.objects.filter(_due(now), pk=pk).update(
-            status=OutgoingMail.Status.SENDING, claim_token=token, claimed_at=now
-        )
-        if claimed:
-            return OutgoingMail.objects.get(pk=pk)
-    return None
-
-
-def sender() -> str:
-    """The From: of the site's mails: REDAC_DEFAULT_FROM_EMAIL, named after the site identity
-    (« Le Journal <noreply@…> ») unless the operator gave it a name of its own."""
-    from email.utils import formataddr, parseaddr
-
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    if name or not address:
-        return settings.DEFAULT_FROM_EMAIL
-    return formataddr((site_name(), address))
-
-
-def site_contact_address() -> str:
-    """The site identity's public contact address ("" when none): Reply-To of the site's mails
-    to its staff (invitations, workflow notices)."""
-    from wagtail.models import Site
-
-    from redac.core.models import SiteIdentity
-
-    site = Site.objects.filter(is_default_site=True).first()
-    return SiteIdentity.for_site(site).contact_email if site else ""
-
-
-def build_email(mail: OutgoingMail, connection=None) -> EmailMessage:
-    """A plain-text mail with the fixed From; the reader only ever appears in Reply-To, after
-    validation (security case 3)."""
-    return EmailMessage(
-        subject=mail.subject, body=mail.body, from_email=sender(),
-        to=split_addresses(mail.to), reply_to=[mail.reply_to] if mail.reply_to else None,
-        headers={"Message-ID": mail.message_id, "Auto-Submitted": "auto-generated"},
-        connection=connection,
-    )  # fmt: skip
-
-
-def _is_permanent(exc: Exception) -> bool:
-    if isinstance(exc, (BadHeaderError, ValueError)):
-        return True
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code >= 500
-    return False
-
-
-def _record_failure(mail: OutgoingMail, exc: Exception, now) -> None:
-    attempts = mail.attempts + 1
-    abandoned = _is_permanent(exc) or now - mail.created_at > OutgoingMail.MAX_AGE
-    delay = min(BACKOFF_BASE_SECONDS * 2 ** (attempts - 1), BACKOFF_MAX_SECONDS)
-    OutgoingMail.objects.filter(pk=mail.pk, claim_token=mail.claim_token).update(
-        status=OutgoingMail.Status.ABANDONED if abandoned else OutgoingMail.Status.FAILED,
-        attempts=attempts, next_attempt_at=now + dt.timedelta(seconds=delay), claim_token="",
-        last_error=f"{type(exc).__name__}: {exc}"[:2000],
-    )  # fmt: skip
-    log = logger.error if abandoned else logger.warning
-    log("outbox: mail %s not sent (attempt %s): %s", mail.pk, attempts, exc)
-
-
-def send_pending_mail(*, limit: int = 200, connection=None) -> int:
-    """Send due mails one by one over one SMTP connection; returns how many were sent.
-
-    Idempotent and safe to run twice at once (each mail is claimed by exactly one run). One SMTP
-    transaction per mail, marked sent right after the server accepts it: the duplicate window is
-    that single UPDATE.
-    """
-    sent = 0
-    connection = connection or get_connection()
-    opened = False
-    try:
-        for _ in range(limit):
-            mail = claim_next()
-            if mail is None:
-                break
-            now = timezone.now()
-            try:
-                if not opened:
-                    connection.open()
-                    opened = True
-                delivered = connection.send_messages([build_email(mail)])
-                if delivered != 1:
-                    raise smtplib.SMTPException("the mail backend reported nothing sent")
-            except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
-                _record_failure(mail, exc, now)
-                if not isinstance(exc, (BadHeaderError, ValueError)):
-                    # The connection is suspect: stop this run, the next one retries.
-                    break
-                continue
-            OutgoingMail.objects.filter(pk=mail.pk, claim_token=mail.claim_token).update(
-                status=OutgoingMail.Status.SENT, sent_at=timezone.now(), claim_token="",
-                attempts=mail.attempts + 1, last_error="",
-            )  # fmt: skip
-            sent += 1
-    finally:
-        if opened:
-            try:
-                connection.close()
-            except Exception:  # noqa: BLE001,S110 - closing a dead connection is not an error
-                pass
-    return sent
 
 
 # --- Retention, export and erasure (GDPR) ------------------------------------------------------
 
 
 def purge_expired_messages(now=None) -> int:
-    """Delete messages older than the retention period (and their mails, by cascade), and sent
-    or abandoned notification mails of any kind after the same period."""
+    """Delete messages older than the retention period (and their mails: ContactMessage.delete),
+    and sent or abandoned notification mails of any kind after the same period."""
     now = now or timezone.now()
     _, per_model = ContactMessage.objects.older_than_retention(now).delete()
-    count = per_model.get(ContactMessage._meta.label, 0)
-    cutoff = now - dt.timedelta(days=settings.REDAC_CONTACT_RETENTION_DAYS)
-    OutgoingMail.objects.filter(
-        created_at__lt=cutoff, status__in=[OutgoingMail.Status.SENT, OutgoingMail.Status.ABANDONED]
-    ).delete()
-    return count
+    purge_old_mail(now)
+    return per_model.get(ContactMessage._meta.label, 0)

@@ -9,29 +9,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
-from redac.core.lib.antispam import (
-    THROTTLED_MESSAGE,
-    hit_rate_limit,
-    honeypot_filled,
-    issue_stamp,
-    use_stamp,
-)
+from redac.core.cachecontrol import uncacheable
+from redac.core.lib.antispam import check_post, issue_stamp
 
 from .forms import ContactForm
 from .services import store_contact_message
-
-#: Submissions per client address per window (seconds). A person writes once or twice; a bot
-#: hundreds of times (security case 7).
-RATE_LIMIT = (5, 600)
-
-
-def uncacheable(response):
-    add_never_cache_headers(response)
-    patch_cache_control(response, private=True, no_store=True)
-    patch_vary_headers(response, ["Cookie"])
-    return response
 
 
 def serve_contact_page(page, request):
@@ -41,23 +24,16 @@ def serve_contact_page(page, request):
     problem = None
     if request.method == "POST":
         form = ContactForm(request.POST, subjects=subjects)
-        if hit_rate_limit(request, "contact", *RATE_LIMIT):
-            problem, status = THROTTLED_MESSAGE, 429
-        elif honeypot_filled(request.POST):
-            # A bot: answer as if all went well, store nothing, teach it nothing.
-            return uncacheable(HttpResponseRedirect(page.url + "?envoye=1"))
-        elif (problem := use_stamp(request.POST.get("horodatage"))) is not None:
-            status = 400
-        elif form.is_valid():
+        check = check_post(request, form)
+        if check.passed:
             data = form.cleaned_data
             store_contact_message(page, data["subject"], name=data["name"], email=data["email"],
                                   message=data["message"])  # fmt: skip
+        if check.passed or check.bot:
+            # A bot is answered as if all went well: nothing stored, nothing taught.
             return uncacheable(HttpResponseRedirect(page.url + "?envoye=1"))
-        else:
-            status = 400
-        # Re-displayed with what the reader typed, and a fresh stamp.
-        form.data = form.data.copy()
-        form.data["horodatage"] = issue_stamp()
+        # Re-displayed with what the reader typed (and a fresh stamp).
+        problem, status = check.problem, check.status
     else:
         form = ContactForm(subjects=subjects, initial={"horodatage": issue_stamp()})
     context = page.get_context(request)

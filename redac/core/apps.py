@@ -11,9 +11,12 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import pre_save
         from wagtail.images import get_image_model
 
+        from . import invalidation
         from .uploads import strip_location_on_save
 
         # Every original image loses its GPS position before it is stored (security case 43).
         pre_save.connect(
             strip_location_on_save, sender=get_image_model(), dispatch_uid="redac_strip_gps"
         )
+        # the site identity shows on every page (redac.core.signals)
+        invalidation.register()

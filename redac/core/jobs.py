@@ -2,8 +2,8 @@
 
 Apps declare jobs in their ``jobs.py``::
 
-    @periodic("contact.outbox", every=5)
-    def send_pending_messages(): ...
+    @periodic("contact.purge", every=3600)
+    def purge_messages(): ...
 
 Exactly one worker on the whole deployment runs jobs at a time: it holds a lease row in the
 database (``core.WorkerLease``), renewed every few seconds; if that worker dies, another takes over
@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.dispatch import Signal
+
 logger = logging.getLogger("redac.jobs")
 
 
@@ -34,6 +36,12 @@ class Job:
 
 
 _registry: dict[str, Job] = {}
+
+#: Sent by ``redac worker`` on every node at each tick (about every second), whether or not it
+#: holds the jobs' lease: for work each node does on its own disk (redac.delivery applies the
+#: purges written by any node to this node's static folder). sender: None; no arguments. A
+#: receiver that raises is logged, and the others still run.
+every_node_tick = Signal()
 
 
 def periodic(name: str, *, every: float):
@@ -104,3 +112,12 @@ def purge_used_form_stamps() -> None:
     from redac.core.lib.antispam import purge_used_stamps
 
     purge_used_stamps()
+
+
+@periodic("core.outbox", every=5)
+def send_outbox() -> None:
+    """Send every due mail of the outbox (contact messages, comment notifications, newsletter
+    confirmations, workflow notices). Safe to overlap: each mail is claimed by one run."""
+    from redac.core.mail import send_pending_mail
+
+    send_pending_mail()

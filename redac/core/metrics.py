@@ -58,7 +58,7 @@ def store_error(operation: str) -> None:
 
 
 def mail_backlog() -> int:
-    from redac.contact.models import OutgoingMail
+    from redac.core.models import OutgoingMail
 
     waiting = [OutgoingMail.Status.PENDING, OutgoingMail.Status.SENDING, OutgoingMail.Status.FAILED]
     return OutgoingMail.objects.filter(status__in=waiting).count()

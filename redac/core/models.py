@@ -1,8 +1,14 @@
-"""Site-wide settings and the mixins every public page type shares."""
+"""Site-wide settings, the mixins every public page type shares, and the tables of core's services
+(the job lease, spent form stamps, the mail outbox)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -62,14 +68,14 @@ class SiteIdentity(BaseSiteSetting):
     @classmethod
     def remembered(cls, site):
         """The site's identity as this worker remembers it (shared: do not modify it)."""
-        from redac.delivery.chrome import site_wide
+        from .remembered import site_wide
 
         return site_wide(f"site_identity:{site.pk}", lambda: cls.for_site(site))
 
     @classmethod
     def for_request(cls, request):
         """The site's identity, read once per worker until the next invalidation (saving it
-        invalidates every page: redac.delivery.signals), each request getting its own copy."""
+        invalidates every page: redac.core.invalidation), each request getting its own copy."""
         import copy
 
         from wagtail.models import Site
@@ -164,3 +170,65 @@ class UsedFormStamp(models.Model):
 
     nonce = models.CharField(max_length=32, primary_key=True)
     expires_at = models.DateTimeField(db_index=True)
+
+
+def new_message_id() -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "redac.invalid"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+class OutgoingMail(models.Model):
+    """One e-mail to send, with its delivery state (the outbox of :mod:`redac.core.mail`, shared
+    by contact messages, comment notifications, newsletter confirmations and workflow notices).
+
+    States: ``pending`` -> ``sending`` (claimed by one worker with a claim token) -> ``sent``; on a
+    temporary failure ``failed`` with ``next_attempt_at`` (exponential backoff), then claimed
+    again; ``abandoned`` only on a permanent refusal (5xx) or after ``MAX_AGE``. The
+    ``message_id`` is fixed at creation so that the rare resend after a crash between "the server
+    accepted it" and "we marked it sent" carries the same ``Message-ID`` and can be de-duplicated
+    by the receiving side (see redac.core.mail.send_pending_mail).
+
+    ``kind`` names what the mail is about and ``source_id`` which one (for ``kind="contact"``,
+    the contact message): core knows no feature app, so the app that queues a mail about one of
+    its objects finds and deletes its mails through these two. The table kept the name it had in
+    the contact app (``contact_outgoingmail``), and the column its name (``contact_message_id``).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        SENDING = "sending", _("en cours d'envoi")
+        FAILED = "failed", _("échec, nouvel essai prévu")
+        SENT = "sent", _("envoyé")
+        ABANDONED = "abandoned", _("abandonné")
+
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    kind = models.CharField(_("type"), max_length=40, default="contact")
+    to = models.TextField(_("destinataires"), max_length=2000)
+    reply_to = models.EmailField(_("répondre à"), blank=True, max_length=254)
+    subject = models.CharField(_("objet"), max_length=200)
+    body = models.TextField(_("texte"))
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True,
+                                  default=new_message_id)  # fmt: skip
+    status = models.CharField(_("état"), max_length=20, choices=Status.choices,
+                              default=Status.PENDING)  # fmt: skip
+    attempts = models.PositiveIntegerField(_("essais"), default=0)
+    next_attempt_at = models.DateTimeField(_("prochain essai"), default=timezone.now)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    source_id = models.BigIntegerField(null=True, blank=True, db_index=True,
+                                       db_column="contact_message_id")  # fmt: skip
+
+    MAX_AGE = dt.timedelta(days=7)
+
+    class Meta:
+        db_table = "contact_outgoingmail"
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"],
+                                name="contact_out_status_a9b47c_idx")]  # fmt: skip
+        verbose_name = _("courriel sortant")
+        verbose_name_plural = _("courriels sortants")
+
+    def __str__(self) -> str:
+        return f"{self.subject} -> {self.to} ({self.get_status_display()})"

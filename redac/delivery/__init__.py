@@ -24,7 +24,8 @@ A view or page whose HTML is specific to one visitor must do ONE of these:
 Anything under ``/api/`` is never cached, whatever it sends. Only 200 responses (and 404/410 for
 a short time) of HTML, XML, JSON feeds and plain text are stored; errors never.
 
-What must be invalidated when content changes is computed by :mod:`redac.delivery.invalidation`;
-apps that publish other URLs derived from pages (feeds, sitemaps) add them with
-:func:`redac.delivery.invalidation.register_url_provider`.
+What must be invalidated when content changes is computed by :mod:`redac.delivery.invalidation`
+from Wagtail's signals and from what content apps declare in :mod:`redac.core.signals` (site-wide
+models, clock moments, URLs derived from pages such as feeds and sitemaps, listing pages,
+``content_changed``). Delivery names no content type: a new one registers there, in its app.
 """

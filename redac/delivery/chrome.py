@@ -71,6 +71,8 @@ def prime_site(request) -> None:
 def _load_site(request):
     from wagtail.models import Site
 
+    # Wagtail's private lookup (the public one caches on the request): test_site_lookup.py fails
+    # if it stops agreeing with Site.find_for_request.
     site = Site._find_for_request(request)
     if site is not None:
         site.root_page = site.root_page.specific

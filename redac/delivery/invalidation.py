@@ -1,19 +1,33 @@
-"""Which cached HTML changes when a page changes, and removing exactly that.
+"""Which cached HTML changes when content changes, and removing exactly that.
 
-For a page that is published, unpublished, moved or deleted, the HTML that changes is:
+This module names no content type: what a content type invalidates, it declares in the registry
+of :mod:`redac.core.signals`, from its app's ``ready()``, and this module reads only that
+registry. The flow, from an editor's action to the purge:
 
-- the page itself and everything under it (a section's title is in its descendants' breadcrumbs);
-- every ancestor's listing, all page numbers (sections list their descendants; home lists the
-  latest items) — home is the first ancestor;
-- the items just before and after it in its listing (their "previous/next" links);
-- the keyword and author pages that list it, before *and* after the change;
-- whatever the URL providers add: by default feeds and sitemaps (``/feeds/``, ``/sitemap.xml``,
-  ``/sitemap-*``); other apps add theirs with :func:`register_url_provider`.
+1. Wagtail's page signals (publish, unpublish, move, delete), received in
+   :mod:`redac.delivery.signals`, call :func:`invalidate_for_page`.
+2. For such a page, the HTML that changes is:
 
-Some changes show on every page: a top-level section in the menu, the contact or legal page of the
-footer, a page that a visible flash item or campaign banner links to, and any change to the flash
-ticker, the campaign banner, an author's or keyword's name or the site identity. Those empty the
-whole cache (:func:`invalidate_everything`).
+   - the page itself and everything under it (a section's title is in its descendants'
+     breadcrumbs);
+   - every ancestor's listing, all page numbers (sections list their descendants; home lists
+     the latest items) — home is the first ancestor; after a move, those of its old place too;
+   - the pages that list it through a relation, before *and* after the change
+     (``register_listing_refs``: the keyword and author pages, registered by news);
+   - whatever the URL providers add (``register_page_urls``: news adds its feeds, sitemaps and
+     the items whose previous/next links point to the page).
+
+   A page shown on every page empties the whole cache instead (:func:`invalidate_everything`):
+   a top-level section of the menu, and the pages a provider answers ``/*`` for (a page the
+   flash ticker or the campaign banner links to: flash; the footer's contact or legal page:
+   core).
+3. Models whose every change shows on all pages (``register_site_wide``: the site identity, the
+   flash ticker and banner, authors', keywords' names, the election silence; Wagtail's sites and
+   view restrictions, registered by delivery itself) empty everything when saved or deleted, or,
+   for drafts, published.
+4. Changes that come by the clock (``register_clock``) are :mod:`redac.delivery.schedule`'s.
+5. Anything else a content app announces with ``content_changed`` (comments: the page and the
+   listings showing its count), received in :mod:`redac.delivery.signals`.
 
 Invalidation runs at once *and* again when the transaction commits: the first pass makes the change
 visible to this process immediately, the second removes anything a concurrent request rendered from
@@ -28,134 +42,81 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
 
+from redac.core import signals as registry
+from redac.core.paths import page_path
+
 from . import conf, outbox
 from .store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-#: ``func(page) -> iterable of paths``; a path ending with ``*`` is a prefix.
-UrlProvider = Callable[[object], Iterable[str]]
-_providers: list[UrlProvider] = []
-
-
-def register_url_provider(func: UrlProvider) -> UrlProvider:
-    """Add URLs to purge whenever a page changes (usable as a decorator). ``func`` receives the
-    specific page (in its new state, or its last state for a deletion) and returns site paths
-    (``/feeds/actualite.xml``) or prefixes (``/feeds/*``)."""
-    if func not in _providers:
-        _providers.append(func)
-    return func
-
-
-@register_url_provider
-def feeds_and_sitemaps(page):
-    return ["/feeds/*", "/sitemap.xml", "/sitemap-*"]
-
-
 # --- Computing paths -----------------------------------------------------------------------------
 
 
-def page_path(page) -> str | None:
-    """The site-relative path of a page (None if it is not reachable in any site)."""
-    try:
-        parts = page.get_url_parts()
-    except Exception:  # a page outside every site, or mid-deletion
-        return None
-    if not parts:
-        return None
-    return parts[2]
-
-
-def url_path_to_paths(url_path: str) -> list[str]:
-    """Wagtail's tree ``url_path`` (``/accueil/actualite/``) -> site paths (``/actualite/``)."""
-    from wagtail.models import Site
-
-    paths = []
-    for root in Site.get_site_root_paths():
-        if url_path.startswith(root.root_path):
-            paths.append("/" + url_path[len(root.root_path) :])
-    return paths
-
-
 def listing_refs(page) -> set[str]:
-    """Keyword and author pages listing this page, as stored in the database now."""
-    from redac.news.models import Author, Keyword
-
-    specific_class = page.specific_class
+    """The pages that list this one through a relation (keyword and author pages), as the
+    database has them now: what the content apps registered (redac.core.signals)."""
     paths: set[str] = set()
-    if specific_class is None:
-        return paths
-    field_names = {f.name for f in specific_class._meta.get_fields()}
-    if "keywords" in field_names:
-        related = specific_class._meta.get_field("keywords").remote_field.related_name
-        for slug in Keyword.objects.filter(**{f"{related}__pk": page.pk}).values_list("slug",
-                                                                                         flat=True):  # fmt: skip
-            paths.add(f"/mots/{slug}/")
-    if "author_links" in field_names:
-        link_model = specific_class._meta.get_field("author_links").related_model
-        author_ids = link_model.objects.filter(page_id=page.pk).values_list("author_id", flat=True)
-        for slug in Author.objects.filter(pk__in=list(author_ids)).values_list("slug", flat=True):
-            paths.add(f"/auteurs/{slug}/")
+    for provider in registry.listing_ref_providers():
+        try:
+            paths.update(provider(page) or ())
+        except Exception:
+            log.exception("page cache: listing provider %r failed", provider)
     return paths
 
 
-def neighbour_paths(page, parent=None) -> set[str]:
-    """The published items just before and after ``page`` (by date) under ``parent``."""
-    from django.db.models import Q
-
-    from redac.news.models import published
-
-    specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
-    date = getattr(specific, "date", None)
-    parent = parent or page.get_parent()
-    if date is None or parent is None:
-        return set()
-    siblings = published(type(specific)).child_of(parent).exclude(pk=page.pk)
-    paths = set()
-    for item in (
-        siblings.filter(Q(date__lt=date) | Q(date=date, pk__lt=page.pk)).order_by("-date", "-pk")[:1],
-        siblings.filter(Q(date__gt=date) | Q(date=date, pk__gt=page.pk)).order_by("date", "pk")[:1],
-    ):  # fmt: skip
-        for sibling in item:
-            path = page_path(sibling)
-            if path:
-                paths.add(path)
-    return paths
+def split_paths(items: Iterable[str]) -> tuple[set[str], set[str]]:
+    """Site paths and prefixes (``/feeds/*``) -> (exact paths, prefixes without the ``*``)."""
+    paths: set[str] = set()
+    prefixes: set[str] = set()
+    for item in items:
+        if item:
+            (prefixes if item.endswith("*") else paths).add(_site_path(item.rstrip("*")))
+    return paths, prefixes
 
 
 def shows_everywhere(page) -> bool:
-    """Is this page linked from every page (menu, footer, flash ticker, campaign banner)?"""
-    from redac.flash.models import CampaignBanner, FlashItem
-
-    if page.depth == 3 and page.show_in_menus:
-        return True  # a top-level section in the main navigation (site root is depth 2)
-    if FlashItem.objects.visible().filter(link_page_id=page.pk).exists():
-        return True
-    if CampaignBanner.objects.active().filter(link_page_id=page.pk).exists():
-        return True
-    try:
-        from redac.core.models import SiteIdentity
-
-        ids = SiteIdentity.objects.values_list("contact_page_id", "legal_page_id")
-        if any(page.pk in pair for pair in ids):
-            return True
-    except Exception:  # noqa: S110  (settings table absent: nothing in the footer)
-        pass
-    return False
+    """Is this page in the main navigation of every page (a top-level section shown in menus)?
+    The content apps add the other places every page links to (the flash ticker, the footer)
+    through their URL providers, with the prefix ``/*``."""
+    return page.depth == 3 and page.show_in_menus  # the site root is depth 2
 
 
-def paths_for_page(page, *, old_path: str | None = None, old_parent=None,
-                   extra_paths: Iterable[str] = ()) -> tuple[set[str], set[str]]:  # fmt: skip
-    """(exact paths, prefixes) whose HTML changes with ``page``."""
-    paths: set[str] = set(extra_paths)
+def provided_paths(page) -> tuple[set[str], set[str]]:
+    """(exact paths, prefixes) the content apps' URL providers add for ``page``."""
+    specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    paths: set[str] = set()
     prefixes: set[str] = set()
+    for provider in registry.page_url_providers():
+        try:
+            more, more_prefixes = split_paths(provider(specific) or ())
+        except Exception:
+            log.exception("page cache: URL provider %r failed", provider)
+            continue
+        paths |= more
+        prefixes |= more_prefixes
+    return paths, prefixes
+
+
+def paths_for_page(
+    page, *, old_path: str | None = None, extra_paths: Iterable[str] = ()
+) -> tuple[set[str], set[str]]:
+    """(exact paths, prefixes) whose HTML changes with ``page``; the prefix ``/`` alone when it
+    shows on every page. ``old_path``: its path before a move (its old listings are the
+    ancestors of that path)."""
+    if shows_everywhere(page):
+        return set(), {"/"}
+    paths, prefixes = provided_paths(page)
+    if "/" in prefixes:
+        return set(), {"/"}
+    paths |= set(extra_paths)
     own = page_path(page)
     for path in filter(None, [own, old_path]):
         prefixes.add(path)
@@ -164,32 +125,9 @@ def paths_for_page(page, *, old_path: str | None = None, old_parent=None,
         ancestor_path = page_path(ancestor)
         if ancestor_path:
             paths.add(ancestor_path)
-    paths |= neighbour_paths(page)
-    if old_parent is not None:
-        paths |= neighbour_paths(page, parent=old_parent)
     paths |= listing_refs(page)
-    specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
-    for provider in _providers:
-        try:
-            for item in provider(specific) or ():
-                (prefixes if item.endswith("*") else paths).add(item.rstrip("*"))
-        except Exception:
-            log.exception("page cache: URL provider %r failed", provider)
     paths = {_site_path(p) for p in paths if p}
     return paths - prefixes, {_site_path(p) for p in prefixes}
-
-
-def comment_count_paths(page) -> set[str]:
-    """Where a page's count of published comments shows: the page itself (its thread), every
-    listing above it (home, its sections, its brève listing: the cards' « N commentaires ») and
-    the author and keyword pages that list it. Not its neighbours, feeds or sitemaps."""
-    paths: set[str] = set()
-    for item in [page, *page.get_ancestors()]:
-        path = page_path(item)
-        if path:
-            paths.add(path)
-    paths |= listing_refs(page)
-    return {_site_path(p) for p in paths}
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -259,10 +197,10 @@ def invalidate_everything(reason: str = "") -> None:
 
 
 def invalidate_for_page(page, **kwargs) -> list[str]:
-    if shows_everywhere(page):
+    paths, prefixes = paths_for_page(page, **kwargs)
+    if "/" in prefixes:
         invalidate_everything(reason=f"page {page.pk} is linked from every page")
         return []
-    paths, prefixes = paths_for_page(page, **kwargs)
     return invalidate(paths, prefixes)
 
 

@@ -31,3 +31,12 @@ def prune_applied_invalidations() -> None:
     from .outbox import prune
 
     prune()
+
+
+def apply_local_purges(sender=None, **kwargs) -> None:
+    """On every node, lease or not (``redac.core.jobs.every_node_tick``, connected in
+    DeliveryConfig.ready()): the purges written by any node, applied to this node's static folder
+    (redac.delivery.outbox.LocalApplier)."""
+    from .outbox import apply_local
+
+    apply_local()

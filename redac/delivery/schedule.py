@@ -1,9 +1,10 @@
 """Changes that happen by the clock rather than by an editor's action: a flash item expiring, a
-campaign banner starting or ending, an election silence opening or closing. No signal fires then, so every cached page carries the time of
-the next such change as its latest expiry, and the first request Django sees after that time (a
-cache miss, a visit beacon, an editor) empties the page cache, the published files and the CDN.
-Scheduled *publishing* of pages and snippets goes through Wagtail's ``publish_scheduled``, which
-fires the ordinary signals (redac.delivery.signals).
+campaign banner starting or ending, an election silence opening or closing. No signal fires then,
+so the content apps declare those moments (redac.core.signals.register_clock), every cached page
+carries the earliest of them as its latest expiry, and the first request Django sees after that
+time (a cache miss, a visit beacon, an editor) empties the page cache, the published files and
+the CDN. Scheduled *publishing* of pages and snippets goes through Wagtail's
+``publish_scheduled``, which fires the ordinary signals (redac.delivery.signals).
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import math
 import time
 
-from django.apps import apps
-from django.db.models import Min, Q
 from django.utils import timezone
+
+from redac.core import signals as registry
 
 from . import conf
 
@@ -25,24 +26,8 @@ _cache: dict = {"value": None, "token": None, "computed": 0.0}
 def _compute(now: float) -> float:
     moment = timezone.now()
     candidates = []
-    FlashItem = apps.get_model("flash", "FlashItem")
-    CampaignBanner = apps.get_model("flash", "CampaignBanner")
-    candidates.append(
-        FlashItem.objects.filter(live=True, expire_at__gt=moment).aggregate(m=Min("expire_at"))["m"]
-    )
-    banners = CampaignBanner.objects.filter(live=True).aggregate(
-        starts=Min("starts_at", filter=Q(starts_at__gt=moment)),
-        ends=Min("ends_at", filter=Q(ends_at__gt=moment)),
-    )
-    candidates += [banners["starts"], banners["ends"]]
-    if apps.is_installed("redac.reserve"):
-        # Election silence opening or closing shows or hides comment forms in campaign sections.
-        ElectionSilence = apps.get_model("reserve", "ElectionSilence")
-        silence = ElectionSilence.objects.aggregate(
-            starts=Min("starts_at", filter=Q(starts_at__gt=moment)),
-            ends=Min("ends_at", filter=Q(ends_at__gt=moment)),
-        )
-        candidates += [silence["starts"], silence["ends"]]
+    for clock in registry.clock_functions():
+        candidates.extend(clock(moment) or ())
     times = [c.timestamp() for c in candidates if c is not None]
     return min(times) if times else math.inf
 
@@ -67,9 +52,7 @@ def apply_due_changes() -> None:
         _cache["value"] = None
         from .invalidation import invalidate_everything
 
-        invalidate_everything(
-            reason="heure programmée d'un flash, d'une bannière ou de la réserve électorale"
-        )
+        invalidate_everything(reason="heure d'un changement programmé")
 
 
 def forget() -> None:

@@ -1,5 +1,10 @@
 """Wagtail and Django signals -> precise invalidation (redac.delivery.invalidation).
 
+Pages are Wagtail's: their signals are received here for every page type. Other models are
+received here only as the content apps registered them (redac.core.signals: site-wide models,
+``content_changed``); this module names none of them. Images, documents and redirects are
+Wagtail's too, below delivery, and handled here.
+
 Scheduled publishing (``redac publish_scheduled``) goes through the same Wagtail signals, so a page
 or flash item going live on schedule is invalidated like a manual publication.
 """
@@ -11,12 +16,16 @@ from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
+from redac.core import signals as registry
+from redac.core.paths import url_path_to_paths
+
 from .invalidation import (
     invalidate,
     invalidate_everything,
     invalidate_for_page,
     is_deferred,
     listing_refs,
+    split_paths,
 )
 
 
@@ -26,8 +35,9 @@ def _is_page(sender) -> bool:
 
 @receiver(pre_save)
 def remember_listings_before_publish(sender, instance, update_fields=None, raw=False, **kwargs):
-    """Publishing saves the whole page: before it does, note the keyword and author pages that list
-    the page now, so that a keyword removed by this publication is purged too. Not for rows
+    """Publishing saves the whole page: before it does, note the pages that list it now through a
+    relation (redac.core.signals.register_listing_refs: keyword and author pages), so that a
+    keyword removed by this publication is purged too. Not for rows
     loaded as they are (``raw``: fixtures, a test database restored), whose content types may
     not be loaded yet."""
     if _is_page(sender) and instance.pk and update_fields is None and not raw:
@@ -46,11 +56,8 @@ def on_page_unpublished(sender, instance, **kwargs):
 
 @receiver(post_page_move)
 def on_page_moved(sender, instance, parent_page_before=None, url_path_before="", **kwargs):
-    from .invalidation import url_path_to_paths
-
     old_paths = url_path_to_paths(url_path_before) if url_path_before else []
-    invalidate_for_page(instance, old_path=old_paths[0] if old_paths else None,
-                        old_parent=parent_page_before)  # fmt: skip
+    invalidate_for_page(instance, old_path=old_paths[0] if old_paths else None)
 
 
 @receiver(pre_delete)
@@ -59,20 +66,19 @@ def on_page_deleted(sender, instance, **kwargs):
         invalidate_for_page(instance)
 
 
-def _site_wide(sender) -> bool:
-    return f"{sender._meta.app_label}.{sender.__name__}" in {
-        "flash.FlashItem", "flash.CampaignBanner", "news.Author", "news.Keyword",
-        "news.KeywordGroup", "core.SiteIdentity", "reserve.ElectionSilence",
-        # Sites and view restrictions decide what every URL shows; redac.delivery.chrome keeps
-        # them in each worker's memory until the next invalidation.
-        "wagtailcore.Site", "wagtailcore.PageViewRestriction",
-    }  # fmt: skip
+def _site_wide(sender) -> str | None:
+    """How a change to ``sender`` reaches every page ("save" or "publish"), as its app registered
+    it (redac.core.signals.register_site_wide), or None."""
+    if not isinstance(sender, type) or not hasattr(sender, "_meta"):
+        return None
+    return registry.site_wide_models().get(sender._meta.label)
 
 
 @receiver(published)
 @receiver(unpublished)
 def on_snippet_published(sender, instance, **kwargs):
-    """A flash item or campaign banner shows on every page: everything goes."""
+    """A site-wide snippet (a flash item, a campaign banner) published or unpublished: it shows
+    on every page, everything goes."""
     if _site_wide(type(instance)):
         invalidate_everything(reason=f"{type(instance).__name__} {instance.pk}")
 
@@ -80,19 +86,31 @@ def on_snippet_published(sender, instance, **kwargs):
 @receiver(post_save)
 @receiver(post_delete)
 def on_site_wide_change(sender, instance, **kwargs):
-    """Author and keyword names appear in bylines and keyword lists of many pages, the site
-    identity on all of them; a live flash or banner deleted disappears from all of them."""
-    if not _site_wide(sender):
+    """A site-wide model saved or deleted (names shown in bylines and keyword lists of many pages,
+    the site identity on all of them): everything goes. For one registered on="publish", only
+    when a live instance is deleted, or saved whole (an import, a script: the admin publishes
+    through revisions, which save with update_fields and send ``published``); draft saves change
+    nothing readers see."""
+    when = _site_wide(sender)
+    if when is None:
         return
-    if sender.__name__ in ("FlashItem", "CampaignBanner"):
-        # A live item deleted, or saved whole (an import, a script: the admin publishes through
-        # revisions, which save with update_fields and fire `published`). Draft saves change
-        # nothing readers see.
+    if when == "publish":
         whole_save = kwargs.get("signal") is post_save and kwargs.get("update_fields") is None
         if getattr(instance, "live", False) and (kwargs.get("signal") is post_delete or whole_save):
             invalidate_everything(reason=f"{sender.__name__} {instance.pk} changed")
         return
     invalidate_everything(reason=f"{sender.__name__} {instance.pk} changed")
+
+
+@receiver(registry.content_changed)
+def on_content_changed(sender, paths=(), everything=False, reason="", **kwargs):
+    """A content app announces what changed (redac.core.signals.content_changed): its paths go,
+    or everything when it says so (or names the prefix ``/*``)."""
+    exact, prefixes = split_paths(paths)
+    if everything or "/" in prefixes:
+        invalidate_everything(reason=reason or f"{getattr(sender, '__name__', sender)} changed")
+        return
+    invalidate(exact, prefixes)
 
 
 def _is_media(sender) -> bool:
@@ -142,24 +160,3 @@ def on_redirect_changed(sender, instance, **kwargs):
     path = instance.old_path or ""
     if path.startswith("/"):
         invalidate([path, path.rstrip("/") + "/", path.rstrip("/") or "/"])
-
-
-def _connect_comments() -> None:
-    """A comment approved, rejected or deleted changes its page (thread and count) and the
-    listings whose cards show the count: purge them."""
-    from django.apps import apps
-
-    if not apps.is_installed("redac.comments"):
-        return
-    from redac.comments.services import comments_changed
-
-    from .invalidation import comment_count_paths
-
-    def on_comments_changed(sender, page=None, **kwargs):
-        if page is not None:
-            invalidate(comment_count_paths(page))
-
-    comments_changed.connect(on_comments_changed, weak=False, dispatch_uid="delivery.comments")
-
-
-_connect_comments()

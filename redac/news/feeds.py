@@ -26,6 +26,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from redac.core.paths import page_path
+
 from .models import (
     ArticlePage,
     BrevePage,
@@ -97,11 +99,6 @@ def _newest(*querysets, limit: int = FEED_SIZE):
 
     items = chain.from_iterable(prepared(qs)[:limit] for qs in querysets)
     return sorted(items, key=lambda page: (page.date, page.pk), reverse=True)[:limit]
-
-
-def _page_path(page) -> str:
-    parts = page.get_url_parts()
-    return parts[2] if parts else "/"
 
 
 class SiteFeed(Feed):
@@ -183,7 +180,7 @@ class SiteFeed(Feed):
         return feed_summary_html(summary(item))
 
     def item_link(self, item):
-        return absolute_url(_page_path(item))
+        return absolute_url(page_path(item))
 
     def item_guid(self, item):
         return self.item_link(item)
@@ -239,7 +236,7 @@ class SectionFeed(SiteFeed):
         return obj.title
 
     def channel_path(self, obj):
-        return _page_path(obj)
+        return page_path(obj) or "/"
 
     def items(self, obj=None):
         return _newest(

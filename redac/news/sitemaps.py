@@ -25,6 +25,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from redac.core.lib.params import positive_int
+from redac.core.paths import page_path
 
 from .models import (
     ArticlePage,
@@ -44,11 +45,6 @@ NEWS_WINDOW = dt.timedelta(hours=48)  # Google News only reads articles of the l
 NEWS_MAX_URLS = 1000  # Google News sitemap limit
 
 
-def _page_path(page) -> str:
-    parts = page.get_url_parts()
-    return parts[2] if parts else "/"
-
-
 class SiteSitemap(Sitemap):
     """Base: absolute locations on the configured site; ``images(item)`` for the image extension."""
 
@@ -65,7 +61,7 @@ class SiteSitemap(Sitemap):
         return []
 
     def location(self, item):
-        return _page_path(item)
+        return page_path(item) or "/"
 
     def lastmod(self, item):
         return getattr(item, "last_published_at", None)
@@ -187,7 +183,7 @@ def news_sitemap(request):
     site = Site.objects.filter(is_default_site=True).first()
     name = (SiteIdentity.for_site(site).name if site else "") or "redac"
     entries = [
-        {"location": absolute_url(_page_path(page)), "title": xml_safe(page.title),
+        {"location": absolute_url(page_path(page)), "title": xml_safe(page.title),
          "date": page.date, "lang": page.lang or "fr"}
         for page in items
     ]  # fmt: skip

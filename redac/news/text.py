@@ -20,6 +20,8 @@ import nh3
 from django.conf import settings
 from django.utils.html import escape, linebreaks
 
+from redac.core.paths import page_path
+
 # Characters SPIP uses as markup ({gras}, {{{intertitre}}}, [lien->url], [[note]], -* lists, |tables).
 _SPIP_LINK = re.compile(r"\[([^\[\]]*?)->[^\[\]]*\]")
 _SPIP_MARKUP = re.compile(r"\{+|\}+|\[\[|\]\]|<[^>]{0,200}>|^-[*#]+\s?|^\|+|\|+$|\|", re.M)
@@ -201,9 +203,9 @@ def item_html(page) -> str:
             if url:
                 parts.append(f'<p><a href="{escape(url)}">{escape(url)}</a></p>')
     html = without_hidden("\n".join(p for p in parts if p))
-    parts_of_url = page.get_url_parts() if hasattr(page, "get_url_parts") else None
-    if parts_of_url and "#" in html:
-        here = escape(absolute_url(parts_of_url[2]))
+    own_path = page_path(page) if hasattr(page, "get_url_parts") else None
+    if own_path is not None and "#" in html:
+        here = escape(absolute_url(own_path))
         html = _FRAGMENT_LINK.sub(lambda m: m.group(1) + here + "#", html)
     return clean_html(html)
 

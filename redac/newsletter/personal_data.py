@@ -1,6 +1,6 @@
-"""GDPR access and erasure for newsletter subscriptions (registered with contact.personal_data)."""
+"""GDPR access and erasure for newsletter subscriptions (registered with redac.core.personal_data)."""
 
-from redac.contact.personal_data import register
+from redac.core.personal_data import register
 
 
 def _export(email: str) -> list[dict]:

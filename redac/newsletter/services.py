@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from redac.contact.services import queue_mail, site_name
+from redac.core.mail import queue_mail, site_name
 
 from .models import CONSENT_TEXT, CONSENT_VERSION, UNCONFIRMED_RETENTION, Subscriber, hash_token
 

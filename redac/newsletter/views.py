@@ -8,19 +8,12 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from redac.contact.views import uncacheable
-from redac.core.lib.antispam import (
-    THROTTLED_MESSAGE,
-    hit_rate_limit,
-    honeypot_filled,
-    issue_stamp,
-    use_stamp,
-)
+from redac.core.cachecontrol import uncacheable
+from redac.core.lib.antispam import check_post, issue_stamp
 
 from . import services
 from .forms import SignupForm
 
-RATE_LIMIT = (5, 600)
 SAME_ANSWER = (
     "C'est noté. Si cette adresse n'était pas encore inscrite, un courriel de confirmation vient "
     "de lui être envoyé : cliquez sur le lien qu'il contient pour confirmer votre inscription."
@@ -35,19 +28,12 @@ def signup(request):
     problem, status = None, 200
     if request.method == "POST":
         form = SignupForm(request.POST)
-        if hit_rate_limit(request, "newsletter", *RATE_LIMIT):
-            problem, status = THROTTLED_MESSAGE, 429
-        elif honeypot_filled(request.POST):
-            return uncacheable(HttpResponseRedirect(reverse("newsletter:signup") + "?envoye=1"))
-        elif (problem := use_stamp(request.POST.get("horodatage"))) is not None:
-            status = 400
-        elif form.is_valid():
+        check = check_post(request, form)
+        if check.passed:
             services.subscribe(form.cleaned_data["email"])
+        if check.passed or check.bot:
             return uncacheable(HttpResponseRedirect(reverse("newsletter:signup") + "?envoye=1"))
-        else:
-            status = 400
-        form.data = form.data.copy()
-        form.data["horodatage"] = issue_stamp()
+        problem, status = check.problem, check.status
     else:
         form = SignupForm(initial={"horodatage": issue_stamp()})
     sent = request.GET.get("envoye") == "1"

@@ -1,7 +1,7 @@
-"""E-mails of the publication workflow, all through the contact app's outbox (issue 8).
+"""E-mails of the publication workflow, all through core's outbox (issue 8).
 
 A proposal, a publication or a refusal is told by e-mail; if the mail server is down at that
-moment, the mail waits in the outbox (``contact.OutgoingMail``, kind ``workflow``) and the
+moment, the mail waits in the outbox (``core.OutgoingMail``, kind ``workflow``) and the
 background worker sends it once the server is back, instead of the mail being lost or the action
 failing. That covers Wagtail's own workflow notifications (its notifiers are replaced by
 subclasses that queue instead of sending, see :func:`connect_outbox_notifiers`) and ours (the
@@ -34,7 +34,7 @@ MAIL_KIND = "workflow"
 
 def send(subject: str, body: str, recipients: list[str]) -> int:
     """Queue one mail per recipient (nobody sees who else was told); returns how many."""
-    from redac.contact.services import queue_mail, site_contact_address
+    from redac.core.mail import queue_mail, site_contact_address
 
     reply_to = site_contact_address()
     for recipient in recipients:

@@ -64,7 +64,7 @@ class SectionApprovalTask(AbstractGroupApprovalTask):
         states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
         if user.is_superuser or self._user_in_groups(user):
             return states
-        from .services import publishable_section_paths
+        from .roles import publishable_section_paths
 
         paths = publishable_section_paths(user)
         if not paths:

@@ -340,3 +340,14 @@ def reapply_roles_after_migrate(sender, **kwargs) -> None:
         apply_roles(apps.get_model)
     except LookupError:  # a partial migration (e.g. migrate newsroom zero)
         return
+
+
+def publishable_section_paths(user) -> list[str]:
+    """Tree paths under which ``user`` may publish (their sections, or the whole site)."""
+    from wagtail.models import GroupPagePermission
+
+    return list(
+        GroupPagePermission.objects.filter(
+            group__in=user.groups.all(), permission__codename="publish_page"
+        ).values_list("page__path", flat=True)
+    )

@@ -276,15 +276,6 @@ def set_redacteur_sections(user, sections, *, by=None) -> None:
         data={"role": REDACTEUR, "sections": [section.title for section in sections]})  # fmt: skip
 
 
-def publishable_section_paths(user) -> list[str]:
-    """Tree paths under which ``user`` may publish (their sections, or the whole site)."""
-    return list(
-        GroupPagePermission.objects.filter(
-            group__in=user.groups.all(), permission__codename="publish_page"
-        ).values_list("page__path", flat=True)
-    )
-
-
 # --- "Mes articles" ------------------------------------------------------------------------------
 
 

@@ -145,7 +145,7 @@ def invitation_link(user) -> str:
 def send_invitation(user, invited_by) -> None:
     """Queue the invitation mail in the outbox (sent by the background worker, retried if the mail
     server is down)."""
-    from redac.contact.services import queue_mail, site_contact_address, site_name
+    from redac.core.mail import queue_mail, site_contact_address, site_name
 
     name = site_name()
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
+from redac.core.paths import page_path
 from redac.news.models import (
     ArticlePage,
     Author,
@@ -34,11 +35,6 @@ FTS_TABLE = "redac_search_fts"
 
 def is_sqlite() -> bool:
     return connection.vendor == "sqlite"
-
-
-def _page_path(page) -> str:
-    parts = page.get_url_parts()
-    return parts[2] if parts else ""
 
 
 def _top_section_title(page, section_titles: dict[str, str] | None = None) -> str:
@@ -70,7 +66,7 @@ def entry_fields_for_page(page, section_titles: dict[str, str] | None = None) ->
         "chapo": chapo or "",
         "body": body[:MAX_BODY_CHARS],
         "tags": " ".join(extra),
-        "url": _page_path(page),
+        "url": page_path(page) or "",
         "date": getattr(page, "date", None) or page.last_published_at,
         "path": page.path,
         "section_title": _top_section_title(page, section_titles),

@@ -99,11 +99,3 @@ class LegacyURL(models.Model):
             _slug, kind, slug = self.key.split(":", 2)
             return f"/{slug} ({kind})"
         return "/" + self.key
-
-    def new_address(self) -> str:
-        """Where it answers now (301), or "" when its target is not (or no longer) public."""
-        from .resolver import url_for_ref
-
-        if self.target_url:
-            return self.target_url
-        return url_for_ref(self.target_ref) or ""

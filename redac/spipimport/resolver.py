@@ -69,6 +69,14 @@ def url_for_ref(ref: str) -> str | None:
     return None
 
 
+def new_address(legacy_url) -> str:
+    """Where an old address (a ``LegacyURL``) answers now (301), or "" when its target is not
+    (or no longer) public."""
+    if legacy_url.target_url:
+        return legacy_url.target_url
+    return url_for_ref(legacy_url.target_ref) or ""
+
+
 def virtual_article_link(kind: str, number: int):
     """``[->art5]`` where article 5 was a published SPIP virtual article: its old address, which
     answers 301 to where it pointed (only when that target answers)."""
@@ -104,8 +112,11 @@ def document_caption(obj) -> dict:
 def register() -> None:
     from redac.core import spiplinks
 
+    from .translations import translations_of
+
     spiplinks.register_link_fallback(virtual_article_link)
     spiplinks.register_document_caption(document_caption)
+    spiplinks.register_translations(translations_of)
 
 
 class RecordingResolver:

@@ -22,6 +22,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import ImportRecord, LegacyURL
+from .resolver import new_address
 
 KINDS = [
     ("article", _("article")), ("breve", _("brève")), ("rubrique", _("rubrique")),
@@ -145,7 +146,7 @@ class LegacyURLFilterSet(WagtailFilterSet):
 
 class NewAddressColumn(Column):
     def get_value(self, instance):
-        url = instance.new_address()
+        url = new_address(instance)
         if not url:
             return _("— (hors ligne : l'adresse répond 404)")
         return format_html('<a href="{}">{}</a>', url, url)

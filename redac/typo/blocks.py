@@ -13,13 +13,12 @@ repairs.  This keeps the engine linear on 10,000 unbalanced braces.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from .escapes import BLOCK_TAGS
 from .scan import NextFinder, TagRule, replace_pairs
+from .tables import AUTOBR, tables
 
-AUTOBR = "<br class='autobr' />"
 PUCE = '<span class="spip-puce ltr"><b>\u2013</b></span>'
 
 # internal protection characters (SPIP uses "\x1\xN" pairs)
@@ -127,8 +126,6 @@ def raccourcis(text: str, *, paragraph: bool = True, escapes=None) -> str:
     if "\n " in text or ("\t" in text and "\n\t" in text):
         text = _BLANK_LINES.sub("", text)
     if "|" in text and "\n|" in text:
-        from .tables import tables
-
         text = tables(text, escapes)
     if "-" in text and "\n-" in text:
         from .lists import lists
@@ -393,8 +390,3 @@ def _close_spans(pattern: re.Pattern, text: str, cut: str, close: str) -> str:
             cut + span.rstrip(_PHP_TRIM).replace("\n", newline) + close for span in parts[1::2]
         ]
     return "".join(parts)
-
-
-def table_id(block: str) -> str:
-    """First 4 hex digits of the md5 of the table source (SPIP's table ids)."""
-    return hashlib.md5(block.encode("utf-8"), usedforsecurity=False).hexdigest()[:4]

@@ -12,12 +12,21 @@ Table blocks are located with a precomputed list of row ends, never by re-scanni
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from functools import partial
 
 from . import budget
-from .blocks import AUTOBR, table_id
 from .escapes import TOKEN_OPEN
+
+#: SPIP's line break for a single newline in a paragraph (and in a table cell).
+AUTOBR = "<br class='autobr' />"
+
+
+def table_id(block: str) -> str:
+    """First 4 hex digits of the md5 of the table source (SPIP's table ids)."""
+    return hashlib.md5(block.encode("utf-8"), usedforsecurity=False).hexdigest()[:4]
+
 
 _HEADER_ROW = re.compile(r"^(\|(\s*(:?\{\{[^{}]+\}\}\s*)?|<))+$", re.S)
 _HEADER_CELL = re.compile(r"^(\s*(:?\{\{[^{}]+\}\}\s*)?|<)$", re.S)

@@ -106,6 +106,10 @@ class PageStatsQuerySet(models.QuerySet):
         return self.annotate(popularity=models.F("score") * decay)
 
 
+#: Who may read the statistics (declared on PageStats below; the roles give it, redac.newsroom).
+STATISTICS_PERMISSION = "visits.view_statistics"
+
+
 class PageStats(models.Model):
     """Per-page totals: all-time visits (the same number as the page's ``visit_count``, kept here
     too so that rankings across page types are one query) and SPIP's popularity score, stored as

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import ObjectList, Panel, TabbedInterface
 
-STATISTICS_PERMISSION = "visits.view_statistics"
+from .models import STATISTICS_PERMISSION
 
 
 class VisitStatsPanel(Panel):

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from wagtail.models import Page
 
 from redac.core.lib.params import positive_int
+from redac.news.models import published
 
 from . import services
 from .buffer import visit_buffer
@@ -48,10 +49,7 @@ def live_page(page_id: int) -> tuple[int, type | None] | None:
     if cached is not None and cached[2] > now:
         return cached[0], cached[1]
     content_type_id = (
-        Page.objects.live()
-        .public()
-        .filter(pk=page_id, depth__gt=1)
-        .values_list("content_type_id", flat=True)
+        published(Page).filter(pk=page_id, depth__gt=1).values_list("content_type_id", flat=True)
     ).first()
     if content_type_id is None:
         with _live_pages_lock:

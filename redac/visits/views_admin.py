@@ -23,8 +23,7 @@ from redac.core.lib.dates import long_date
 
 from . import services
 from .charts import bar_chart
-from .models import PageStats
-from .panels import STATISTICS_PERMISSION
+from .models import STATISTICS_PERMISSION, PageStats
 
 MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
           "nov.", "déc."]  # fmt: skip

@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
-from .panels import STATISTICS_PERMISSION
+from .models import STATISTICS_PERMISSION
 
 
 class StatisticsMenuItem(MenuItem):

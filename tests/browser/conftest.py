@@ -3,12 +3,23 @@ module, headless chromium, desktop and phone pages, screenshots and axe-core che
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 import pytest
 
 from conftest import skip_or_fail
 from tests.support import browser as support
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    """Every test of this folder drives chromium: marked ``browser`` and ``slow`` (left out of
+    ``make test-fast``)."""
+    for item in items:
+        if HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -36,31 +47,30 @@ def demo_server(request):
     server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser():
-    """Debian's chromium, headless, driven by Playwright, for one test module."""
-    executable = support.chromium_executable()
-    if executable is None:
-        skip_or_fail("chromium is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("playwright (Python) is not installed (make install-test)")
-    # Playwright's synchronous API runs an event loop in this thread; tests that also touch the
-    # test database through Django must be allowed to.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(executable_path=executable,
-                                                  args=support.CHROMIUM_ARGS)  # fmt: skip
-            yield launched
-            launched.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    """Debian's chromium, headless, driven by Playwright, for one test. Not for a whole module:
+    Playwright's event loop, running in this thread before the test's database is set up,
+    stopped a transactional test's ``serialized_rollback`` from bringing the content back after
+    an earlier transactional test had emptied the database (the demo then had no root page)."""
+    with support.launched_chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def browser_page(browser):
+    """A page of 1280 × 900 in French for tests against Django's ``live_server``: what the
+    console says in red is kept in ``page.console_errors``, every URL it asks for in
+    ``page.requested``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda msg: page.console_errors.append(msg.text)
+            if msg.type == "error" else None)  # fmt: skip
+    page.requested = []
+    context.on("request", lambda request: page.requested.append(request.url))
+    yield page
+    context.close()
 
 
 @pytest.fixture
@@ -79,7 +89,7 @@ def _page(request, browser, shots, options):
     if report is not None and report.failed and not page.is_closed():
         try:
             shots(page, "echec")
-        except Exception:  # noqa: BLE001  (the page may be gone; the failure is what matters)
+        except Exception:  # the page may be gone; the failure is what matters
             pass
     context.close()
 

@@ -11,36 +11,18 @@ PLAYER = "https://www.youtube-nocookie.com/embed/abc123"
 
 
 @pytest.fixture
-def browser_page(chromium_path, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )  # fmt: skip
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-        page.console_errors = []
-        page.on(
-            "console",
-            lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
-        )
-        page.requested = []
-        page.context.on("request", lambda request: page.requested.append(request.url))
-        # the provider is played by a stand-in: the test never leaves the machine
-        page.context.route(
-            "https://www.youtube-nocookie.com/**",
-            lambda route: route.fulfill(body="<p>lecteur</p>", content_type="text/html"),
-        )
-        yield page
-        browser.close()
+def provider_page(browser_page):
+    """The page of the live server, with the provider played by a stand-in: the test never
+    leaves the machine."""
+    browser_page.context.route(
+        "https://www.youtube-nocookie.com/**",
+        lambda route: route.fulfill(body="<p>lecteur</p>", content_type="text/html"),
+    )
+    return browser_page
 
 
 def test_a_reader_loads_an_embedded_video_only_by_pressing_its_button(
-    live_server, demo, browser_page
+    live_server, demo, provider_page
 ):
     from redac.news.models import BreveIndexPage, BrevePage
 
@@ -54,7 +36,7 @@ def test_a_reader_loads_an_embedded_video_only_by_pressing_its_button(
     listing.add_child(instance=breve)
     breve.save_revision().publish()
 
-    page = browser_page
+    page = provider_page
     page.goto(live_server.url + breve.url)
     page.wait_for_load_state("networkidle")
     assert not [url for url in page.requested if not url.startswith(live_server.url)]

@@ -151,7 +151,7 @@ def test_administrator_reviews_schedules_and_publishes(demo_server, desktop, sho
     deadline = time.monotonic() + 720
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+            with urllib.request.urlopen(url, timeout=10) as response:
                 if response.status == 200:
                     break
         except OSError:
@@ -167,7 +167,7 @@ def test_administrator_reviews_schedules_and_publishes(demo_server, desktop, sho
         reader.locator("time.byline__date").inner_text().startswith(f"{day} ")  # fmt: skip
     shots(reader, "article-en-ligne")
     reader.close()
-    with urllib.request.urlopen(base + "/feeds/rss/", timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(base + "/feeds/rss/", timeout=10) as response:
         feed = feedparser.parse(response.read())
     entry = next(entry for entry in feed.entries if entry.title == TITLE)
     published = dt.datetime(*entry.published_parsed[:6], tzinfo=dt.UTC)

@@ -6,41 +6,10 @@ import importlib.util
 
 import pytest
 
+from tests.support.personas import PASSWORD
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True,
                                                          serialized_rollback=True)]  # fmt: skip
-
-PASSWORD = "motdepasse-solide-42"
-
-
-@pytest.fixture
-def browser(chromium_path, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )  # fmt: skip
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def people(demo):
-    from django.contrib.auth.models import Group, User
-
-    from redac.news.models import SectionPage
-    from redac.newsroom import roles, services
-
-    redacteur = User.objects.create_user("redac", "redac@example.org", PASSWORD,
-                                         first_name="Rita")  # fmt: skip
-    redacteur.groups.add(Group.objects.get(name=roles.REDACTEUR))
-    restricted = User.objects.create_user("resa", "resa@example.org", PASSWORD)
-    services.set_restricted_sections(restricted, [SectionPage.objects.get(slug="actualite")])
-    return {"redacteur": redacteur, "restricted": restricted}
 
 
 def log_in(page, base, username):
@@ -59,8 +28,13 @@ def footer_action(page, label):
     button.click()
 
 
-def test_breve_from_spip_markup_to_the_home_page(live_server, people, browser, tmp_path, settings):
+def test_breve_from_spip_markup_to_the_home_page(
+    live_server, personas, browser, tmp_path, settings
+):
     from redac.news.models import BrevePage
+
+    personas["redacteur"].first_name = "Rita"
+    personas["redacteur"].save()
 
     # The editor pings "who else is editing" in the background; on the test's in-memory SQLite
     # database a ping landing during the form's POST can fail with "table is locked" (a

@@ -5,13 +5,11 @@ import time
 
 import pytest
 
-from tests.browser.test_reference_page_in_chromium import browser_page  # noqa: F401
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True,
                                                          serialized_rollback=True)]  # fmt: skip
 
 
-def test_reader_writes_editor_moderates(live_server, demo, browser_page, settings):  # noqa: F811
+def test_reader_writes_editor_moderates(live_server, demo, browser_page, settings):
     from django.contrib.auth.models import User
     from django.core.cache import cache
 
@@ -48,7 +46,7 @@ def test_reader_writes_editor_moderates(live_server, demo, browser_page, setting
     assert "après relecture" in page.locator(".notice").inner_text()
     page.goto(live_server.url + article.url)
     assert "Enquête passionnante" not in page.content()
-    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
 
     # The editor approves it in the moderation queue.
     page.goto(live_server.url + "/admin/login/")
@@ -67,10 +65,10 @@ def test_reader_writes_editor_moderates(live_server, demo, browser_page, setting
 
     # The comment is on the page, its link marked as user content. (The admin's own CSP reports,
     # e.g. Wagtail's gravatar over http, are not this test's business.)
-    page.csp_errors.clear()
+    page.console_errors.clear()
     page.goto(live_server.url + article.url)
     comment = page.locator(".comment", has_text="Enquête passionnante")
     assert comment.count() == 1
     assert comment.locator("a").first.get_attribute("rel") == "nofollow ugc noopener"
     assert "1 commentaire" in page.locator("#commentaires-titre").inner_text()
-    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]

@@ -8,28 +8,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True,
                                                          serialized_rollback=True)]  # fmt: skip
 
 
-@pytest.fixture
-def browser_page(chromium_path, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread, where the live server's ORM calls
-    # are in fact synchronous: tell Django so, for this test only.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )  # fmt: skip
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-        errors = []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.csp_errors = errors
-        yield page
-        browser.close()
-
-
 def test_home_and_breve_show_the_six_reference_elements(live_server, demo, browser_page, tmp_path):
     page = browser_page
     page.goto(live_server.url + "/")
@@ -63,7 +41,7 @@ def test_home_and_breve_show_the_six_reference_elements(live_server, demo, brows
     screenshot = tmp_path / "breve.png"
     page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.stat().st_size > 10_000
-    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
 
     # The skip link is the first thing a keyboard user reaches.
     page.keyboard.press("Tab")

@@ -3,26 +3,23 @@ chooser and puts ``<imgN>`` into her text in one click, as a person would in Chr
 
 import pytest
 
-from tests.browser.test_newsroom_flow_in_chromium import PASSWORD, browser, log_in  # noqa: F401
+from tests.browser.test_newsroom_flow_in_chromium import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True,
                                                          serialized_rollback=True)]  # fmt: skip
 
 
-def test_redacteur_inserts_an_image_shortcut_from_the_chooser(live_server, browser, demo,  # noqa: F811
+def test_redacteur_inserts_an_image_shortcut_from_the_chooser(live_server, browser, personas,
                                                                tmp_path, settings):  # fmt: skip
-    from django.contrib.auth.models import Group, User
     from django.core.files.base import ContentFile
     from wagtail.images import get_image_model
 
     from redac.news import numbers
     from redac.news.models import ArticlePage
-    from redac.newsroom import roles
-    from redac.spipimport.fixtures import png_bytes
+    from tests.support.spip_sites import png_bytes
 
     settings.WAGTAIL_EDITING_SESSION_PING_INTERVAL = 3_600_000  # see the newsroom flow test
-    user = User.objects.create_user("redac", "redac@example.org", PASSWORD)
-    user.groups.add(Group.objects.get(name=roles.REDACTEUR))
+    user = personas["redacteur"]
     image = get_image_model().objects.create(
         title="Manifestation du 1er mai", file=ContentFile(png_bytes(40, 30), name="mai.png")
     )

@@ -161,6 +161,7 @@ def test_attack_any_query_or_body_4xx_beacon_page_ids_that_are_not_ascii(wsgi_ap
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data(), query=pairs, raw=st.booleans())
+@pytest.mark.slow  # hypothesis over every public URL: tens of seconds
 def test_attack_any_query_or_body_4xx_any_query_string_on_any_public_url(wsgi_app, demo, data,
                                                                           query, raw):  # fmt: skip
     url = data.draw(st.sampled_from(public_urls(demo)))

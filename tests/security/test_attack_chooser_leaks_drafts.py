@@ -9,14 +9,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from redac.newsroom.tests.conftest import login
+from tests.support.personas import login
 
 SECRET_TITLE = "Projet confidentiel de motion de censure"
 OWN_TITLE = "Brouillon de la rubrique actualité"
 
 
 @pytest.fixture
-def drafts(newsroom_personas):
+def drafts(personas):
     from redac.news.models import ArticlePage
 
     def draft(section, title):
@@ -26,20 +26,20 @@ def drafts(newsroom_personas):
         return page
 
     return {
-        "elsewhere": draft(newsroom_personas["section_b"], SECRET_TITLE),
-        "own": draft(newsroom_personas["section_a"], OWN_TITLE),
+        "elsewhere": draft(personas["section_b"], SECRET_TITLE),
+        "own": draft(personas["section_a"], OWN_TITLE),
     }
 
 
 @pytest.fixture(params=["restricted", "limited_redacteur"])
-def limited(request, newsroom_personas):
+def limited(request, personas):
     """A restricted administrator of « Actualité », and a rédacteur limited to it."""
     from redac.newsroom import services
 
     if request.param == "restricted":
-        return login(Client(), newsroom_personas["restricted"])
-    redacteur = newsroom_personas["redacteur"]
-    services.set_redacteur_sections(redacteur, [newsroom_personas["section_a"]])
+        return login(Client(), personas["restricted"])
+    redacteur = personas["redacteur"]
+    services.set_redacteur_sections(redacteur, [personas["section_a"]])
     return login(Client(), redacteur)
 
 
@@ -74,7 +74,7 @@ def test_admin_search_and_api_keep_other_sections_drafts_hidden_too(limited, dra
     assert SECRET_TITLE not in search.content.decode() + api.content.decode()
 
 
-def test_site_wide_editors_still_see_every_draft_in_the_chooser(newsroom_personas, drafts):
-    client = login(Client(), newsroom_personas["administrateur"])
+def test_site_wide_editors_still_see_every_draft_in_the_chooser(personas, drafts):
+    client = login(Client(), personas["administrateur"])
     found = client.get(reverse("wagtailadmin_choose_page_search") + "?q=confidentiel")
     assert SECRET_TITLE in found.content.decode()

@@ -52,6 +52,7 @@ def nesting_depth(html: str) -> int:
     return deepest
 
 
+@pytest.mark.slow  # thousands of replies
 def test_attack_deep_reply_chains_thousands_of_nested_replies_render(client, commented):
     from redac.comments.services import MAX_NESTING
 

@@ -65,6 +65,7 @@ PUBLIC_NAMES = ["Jeanne Dupont", "La rédaction", "L'équipe", "Administrateur",
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(data=st.data())
+@pytest.mark.slow  # hypothesis, hundreds of examples
 def test_attack_display_name_impersonation_look_alikes_of_public_names_are_refused(staff, data):
     name = data.draw(st.sampled_from(PUBLIC_NAMES))
     disguise = data.draw(disguised(name))

@@ -98,7 +98,7 @@ def test_attack_markup_cpu_generated_shapes_stay_linear():
     sizes, their work units (deterministic) growing linearly and under the budget."""
     import random
 
-    from redac.typo.tests.shapes import shape
+    from tests.support.markup_shapes import shape
 
     for index in range(40):
         small, name = shape(random.Random(index), 8_000)
@@ -155,13 +155,13 @@ def test_attack_markup_cpu_over_budget_page_is_neither_cached_nor_published(sett
 
 
 @pytest.mark.django_db
-def test_attack_markup_cpu_previews_are_bounded_per_worker(newsroom_personas):
+def test_attack_markup_cpu_previews_are_bounded_per_worker(personas):
     """A rédacteur (the lowest role with the preview) gets a 429 at once while this worker
     renders another preview, and the rendered preview otherwise."""
     from redac.newsroom import views
-    from redac.newsroom.tests.conftest import login
+    from tests.support.personas import login
 
-    editor = login(Client(), newsroom_personas["redacteur"])
+    editor = login(Client(), personas["redacteur"])
     url = reverse("newsroom_spip_preview")
     text = "<doc1|" * 16_000
     assert views._PREVIEW_SLOTS.acquire(blocking=False)  # another preview in flight
@@ -223,6 +223,7 @@ def _request(port: int, method: str, path: str, body: bytes | None = None, heade
         conn.close()
 
 
+@pytest.mark.slow
 def test_attack_markup_cpu_cached_page_answers_fast_while_four_previews_run(tmp_path):
     """Four 100 KB adversarial previews sent in a loop by a rédacteur (the lowest role with
     the preview) to a real ``redac serve`` (2 workers): a cached page still answers in less
@@ -232,8 +233,8 @@ def test_attack_markup_cpu_cached_page_answers_fast_while_four_previews_run(tmp_
     import threading
     from urllib.parse import urlencode
 
-    from redac.core.testing import free_port
-    from redac.visits.tests.live_server import Database, Server, base_env
+    from tests.support.live_server import Database, Server, base_env
+    from tests.support.processes import free_port
 
     database = Database(tmp_path, "redac_markup_cpu_live", postgres=False)
     port = free_port()

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from redac.newsroom import roles
-from redac.newsroom.tests.conftest import login
+from tests.support.personas import login
 
 
 @pytest.fixture
@@ -27,8 +27,8 @@ def boss(db):
 
 
 @pytest.fixture
-def webmestre(newsroom_personas):
-    return login(Client(), newsroom_personas["webmestre"])
+def webmestre(personas):
+    return login(Client(), personas["webmestre"])
 
 
 def edit(user) -> str:
@@ -51,10 +51,8 @@ def user_form(user, **changes):
     return {key: value for key, value in data.items() if value is not None}
 
 
-def test_attack_privilege_escalation_webmestre_cannot_grant_superuser_status(
-    webmestre, newsroom_personas
-):
-    target = newsroom_personas["redacteur"]
+def test_attack_privilege_escalation_webmestre_cannot_grant_superuser_status(webmestre, personas):
+    target = personas["redacteur"]
     form = webmestre.get(edit(target))
     assert form.status_code == 200 and 'name="is_superuser"' not in form.content.decode()
     webmestre.post(edit(target), user_form(target, is_superuser="on"))
@@ -62,7 +60,9 @@ def test_attack_privilege_escalation_webmestre_cannot_grant_superuser_status(
         "username": "complice", "email": "complice@example.org", "first_name": "Co",
         "last_name": "Mplice", "is_superuser": "on",
     })  # fmt: skip
-    assert not User.objects.filter(is_superuser=True).exclude(username="admin").exists()
+    # The superusers are the demo's « admin » and the persona set's; nobody else became one.
+    superusers = {"admin", personas["admin"].username}
+    assert not User.objects.filter(is_superuser=True).exclude(username__in=superusers).exists()
     assert User.objects.filter(username="complice", is_superuser=False).exists()
 
 
@@ -81,11 +81,11 @@ def test_attack_privilege_escalation_webmestre_cannot_touch_a_superuser(webmestr
 
 
 def test_attack_privilege_escalation_roles_give_only_groups_at_or_below_their_own(
-    webmestre, newsroom_personas
+    webmestre, personas
 ):
     almighty = Group.objects.create(name="Tout-puissant")
     editors = Group.objects.get(name="Editors")
-    target = newsroom_personas["redacteur"]
+    target = personas["redacteur"]
     for group in (almighty, editors):
         webmestre.post(edit(target), user_form(target, groups=[group.pk]))
         webmestre.post(f"/admin/bulk/auth/user/assign_role/?id={target.pk}", {"role": group.pk})
@@ -101,29 +101,29 @@ def test_attack_privilege_escalation_roles_give_only_groups_at_or_below_their_ow
 
 
 def test_attack_privilege_escalation_an_administrateur_given_user_rights_cannot_make_a_webmestre(
-    newsroom_personas,
+    personas,
 ):
     from django.contrib.auth.models import Permission
 
-    admina = newsroom_personas["administrateur"]
+    admina = personas["administrateur"]
     admina.user_permissions.add(*Permission.objects.filter(codename__in=["add_user",
                                                                          "change_user"]))  # fmt: skip
     client = login(Client(), admina)
     webmaster = Group.objects.get(name=roles.WEBMASTER)
     client.post(edit(admina), user_form(admina, groups=[webmaster.pk]))
-    target = newsroom_personas["redacteur"]
+    target = personas["redacteur"]
     client.post(f"/admin/bulk/auth/user/assign_role/?id={target.pk}", {"role": webmaster.pk})
     assert not webmaster.user_set.filter(pk__in=[admina.pk, target.pk]).exists()
 
 
 def test_attack_privilege_escalation_restricted_admin_cannot_rename_a_collective_byline(
-    newsroom_personas,
+    personas,
 ):
     from redac.news.models import Author
 
     byline = Author.objects.create(name="La rédaction", slug="la-redaction-test",
                                    kind=Author.Kind.COLLECTIVE)  # fmt: skip
-    client = login(Client(), newsroom_personas["restricted"])
+    client = login(Client(), personas["restricted"])
     edit_url = f"/admin/snippets/news/author/edit/{byline.pk}/"
     assert client.get(edit_url).status_code in (302, 403)
     client.post(edit_url, {"name": "Piratée", "slug": "la-redaction-test", "kind": "collective"})
@@ -137,14 +137,14 @@ def test_attack_privilege_escalation_restricted_admin_cannot_rename_a_collective
 
 
 def test_attack_privilege_escalation_restricted_admin_cannot_replace_others_images(
-    newsroom_personas,
+    personas,
 ):
     from wagtail.images import get_image_model
     from wagtail.images.tests.utils import get_test_image_file
 
     image = get_image_model().objects.create(title="Une d'un autre rubrique",
                                              file=get_test_image_file())  # fmt: skip
-    client = login(Client(), newsroom_personas["restricted"])
+    client = login(Client(), personas["restricted"])
     assert client.get(f"/admin/images/{image.pk}/").status_code in (302, 403)
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from redac.delivery.tests import conftest as delivery_fixtures
-from redac.newsroom.tests.conftest import login
+from tests.support.personas import login
 
 page_cache = delivery_fixtures.page_cache  # an empty page cache for each test
 publish_dir = delivery_fixtures.publish_dir
@@ -56,7 +56,7 @@ def handler_order(request):
 
 
 @pytest.fixture
-def listed(newsroom_personas):
+def listed(personas):
     """An article of « Actualité » with a keyword, an author and visits, so that it shows in
     every listing: its section, home, feeds, sitemaps, search, « Les plus lus », its keyword's
     and its author's pages."""
@@ -64,7 +64,7 @@ def listed(newsroom_personas):
     from redac.search.index import index_page
     from redac.visits.models import DailyPageVisits, PageStats
 
-    article = newsroom_personas["article_a"]
+    article = personas["article_a"]
     article.title = "Zéphyrine inaugure la médiathèque"
     article.date = timezone.now()  # recent: in the news sitemap too
     keyword = Keyword.objects.create(
@@ -80,7 +80,7 @@ def listed(newsroom_personas):
     DailyPageVisits.objects.create(page=article, day=timezone.localdate(), visits=90_000)
     PageStats.objects.create(page=article, total=90_000)
     return {"article": ArticlePage.objects.get(pk=article.pk), "keyword": keyword,
-            "author": author, **newsroom_personas}  # fmt: skip
+            "author": author, **personas}  # fmt: skip
 
 
 def outputs(listed) -> dict[str, str]:

@@ -13,8 +13,8 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
-from redac.newsroom.tests.conftest import PASSWORD
 from tests.support.browser import totp_now
+from tests.support.personas import PASSWORD
 
 DOORS = ("/_util/login/", "/admin/login/")
 
@@ -27,7 +27,7 @@ def _fresh_axes(db):
 
 
 @pytest.fixture
-def private_things(newsroom_personas):
+def private_things(personas):
     """A login-restricted article, an original image, a document in a login-restricted
     collection."""
     from wagtail.documents import get_document_model
@@ -35,7 +35,7 @@ def private_things(newsroom_personas):
     from wagtail.images.tests.utils import get_test_image_file
     from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
-    article = newsroom_personas["article_a"]
+    article = personas["article_a"]
     PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
     image = get_image_model().objects.create(title="Photo", file=get_test_image_file())
     internal = Collection.get_first_root_node().add_child(name="Interne")
@@ -83,11 +83,11 @@ def assert_no_privilege(client, things):
 
 @pytest.mark.parametrize("door", DOORS)
 def test_attack_second_factor_everywhere_password_alone_opens_nothing(
-    door, newsroom_personas, private_things
+    door, personas, private_things
 ):
     """The Webmestre has a device; the Administrateur has none yet (their role requires one):
     neither reads anything private with the password alone."""
-    with_device(newsroom_personas["webmestre"])
+    with_device(personas["webmestre"])
     for username in ("webmestre", "admina"):
         client, login = password_only(door, username)
         # The door leads to the second factor, not to where it was going.
@@ -95,22 +95,20 @@ def test_attack_second_factor_everywhere_password_alone_opens_nothing(
         assert_no_privilege(client, private_things)
 
 
-def test_attack_second_factor_everywhere_applies_to_whoever_turned_it_on(
-    newsroom_personas, private_things
-):
+def test_attack_second_factor_everywhere_applies_to_whoever_turned_it_on(personas, private_things):
     """A rédacteur needs no second factor, but one who turned it on is held to it."""
-    with_device(newsroom_personas["redacteur"])
+    with_device(personas["redacteur"])
     client, login = password_only("/_util/login/", "redac")
     assert "/admin/2fa/verifier/" in login["Location"]
     assert_no_privilege(client, private_things)
 
 
 def test_attack_second_factor_everywhere_the_code_then_opens_what_the_role_allows(
-    newsroom_personas, private_things
+    personas, private_things
 ):
     import base64
 
-    device = with_device(newsroom_personas["webmestre"])
+    device = with_device(personas["webmestre"])
     client, login = password_only("/_util/login/", "webmestre")
     secret = base64.b32encode(device.bin_key).decode()
     verified = client.post(login["Location"], {"token": totp_now(secret)})

@@ -22,7 +22,9 @@ from pathlib import Path
 import pytest
 
 from redac.core.bodies import PER_CLIENT, threads_per_worker
-from redac.core.testing import free_port, signal_tree
+from tests.support.processes import free_port, signal_tree
+
+pytestmark = pytest.mark.slow  # starts real servers (left out of make test-fast)
 
 BIN = Path(sys.executable).parent
 

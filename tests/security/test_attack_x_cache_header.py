@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.handlers.wsgi import WSGIHandler
 
 from redac.delivery.tests import conftest as delivery_fixtures
@@ -53,6 +54,7 @@ def test_attack_x_cache_header_present_when_asked_for(demo, request, settings):
     assert states[:5] == ["MISS", "HIT", "HIT", "HIT", "HIT"]
 
 
+@pytest.mark.slow  # runs redac in a subprocess
 def test_attack_x_cache_header_off_in_production_on_in_the_demo(tmp_path):
     """The production settings, without the variable, do not send it; `make demo` asks for it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REDAC_X_CACHE")}

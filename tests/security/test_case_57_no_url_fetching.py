@@ -19,12 +19,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from redac.spipimport.tests.test_command_input import (
-    test_titles_and_urls_are_cleaned as test_case_57_imported_titles_and_links_are_cleaned,
-)
-
-__all__ = ["test_case_57_imported_titles_and_links_are_cleaned"]
-
 REDAC = Path(__file__).resolve().parents[2] / "redac"
 HOSTILE_ADDRESSES = [
     "http://127.0.0.1:8000/admin/",
@@ -88,9 +82,9 @@ ALLOWED_ATTRIBUTES = {
 
 
 #: Modules that only *listen*: ``redac serve`` probes that its port is free before starting
-#: granian, and the test helper asks the kernel for a free port. They may create and bind sockets
-#: but never connect anywhere (checked below).
-LISTEN_ONLY = {"redac/core/management/commands/serve.py", "redac/core/testing.py"}
+#: granian. They may create and bind sockets but never connect anywhere (checked below). (The
+#: tests' own free-port helper is tests/support/processes.py, outside the application.)
+LISTEN_ONLY = {"redac/core/management/commands/serve.py"}
 CONNECTING = re.compile(r"^(connect|connect_ex|create_connection|sendto|getaddrinfo)$")
 
 

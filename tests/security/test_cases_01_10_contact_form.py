@@ -8,8 +8,10 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from redac.contact.models import ContactMessage, OutgoingMail
-from redac.contact.services import queue_mail, send_pending_mail, store_contact_message
+from redac.contact.models import ContactMessage
+from redac.contact.services import store_contact_message
+from redac.core.mail import queue_mail, send_pending_mail
+from redac.core.models import OutgoingMail
 
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 
@@ -75,7 +77,7 @@ def test_case_03_bad_or_exotic_email_is_a_form_error_never_a_header(post_contact
 def test_case_03_from_is_fixed_and_the_reader_is_only_in_reply_to(post_contact, settings):
     post_contact(email="lecteur@example.fr")
     send_pending_mail()
-    from redac.contact.services import sender
+    from redac.core.mail import sender
 
     # The site's own address, named after the site: never the reader's.
     assert mail.outbox[0].from_email == sender()
@@ -144,7 +146,7 @@ def test_case_07_filled_honeypot_is_silently_discarded(post_contact):
 def test_case_08_smtp_down_visitor_sees_success_and_message_is_pending(post_contact):
     from django.core.mail import get_connection
 
-    from redac.contact.tests.smtp_sink import SmtpSink, free_port
+    from tests.support.smtp_sink import SmtpSink, free_port
 
     port = free_port()
     response = post_contact()

@@ -1,30 +1,19 @@
 """Security cases for the newsletter sign-up (end of security-cases.md): header injection,
 subscribing someone else (double opt-in, random single-purpose tokens), enumeration, flooding.
 
-Two token tests live with the newsletter (redac/newsletter/tests/test_double_opt_in.py) and are
-re-exported here under the cases' names."""
+Two token tests live with the newsletter (redac/newsletter/tests/test_double_opt_in.py), marked
+``security_case("newsletter")``."""
 
 import time
 
 from django.core import mail
 
-from redac.contact.services import send_pending_mail
+from redac.core.mail import send_pending_mail
 from redac.newsletter.models import Subscriber
 from redac.newsletter.tests.test_double_opt_in import (  # noqa: F401 (fixture)
     _link,
     sign_up,
 )
-from redac.newsletter.tests.test_double_opt_in import (
-    test_confirmation_link_works_once as test_case_newsletter_confirmation_link_works_once,
-)
-from redac.newsletter.tests.test_double_opt_in import (
-    test_tokens_are_single_purpose as test_case_newsletter_tokens_are_single_purpose,
-)
-
-__all__ = [
-    "test_case_newsletter_confirmation_link_works_once",
-    "test_case_newsletter_tokens_are_single_purpose",
-]
 
 
 def _post(client, email, stamp, ip="203.0.113.90"):

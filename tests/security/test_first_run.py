@@ -1,7 +1,7 @@
 """Security case 53: no default account; the first administrator gets a password nobody else knows.
 
-The demo command's behaviour is tested in redac/core/tests/test_demo_command.py; the two tests that
-carry case 53 are re-exported here under the case's name (they run in both places, written once).
+The demo command's behaviour is tested in redac/demo/tests/test_demo_command.py; the two tests that
+carry case 53 are marked ``security_case(53)`` there.
 """
 
 from __future__ import annotations
@@ -9,18 +9,6 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-
-from redac.core.tests.test_demo_command import (
-    test_a_fresh_install_has_no_default_account as test_case_53_fresh_install_has_no_default_account,  # noqa: E501
-)
-from redac.core.tests.test_demo_command import (
-    test_demo_is_idempotent_and_prints_a_random_admin_password as test_case_53_demo_prints_a_random_admin_password,  # noqa: E501
-)
-
-__all__ = [
-    "test_case_53_fresh_install_has_no_default_account",
-    "test_case_53_demo_prints_a_random_admin_password",
-]
 
 
 @pytest.mark.django_db

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from redac.core.testing import free_port
+from tests.support.processes import free_port
+
+pytestmark = pytest.mark.slow  # starts real servers (left out of make test-fast)
 
 HOST_HEADER = "journal.example"
 BIN = Path(sys.executable).parent

@@ -11,14 +11,16 @@
 - :func:`totp_now`: the current code of an authenticator app, from the secret the 2FA page shows.
 - :class:`Screenshots`: one PNG per step under ``test-artifacts/<module>/<test>/``.
 
-The fixtures (``demo_server``, ``browser``, ``desktop``, ``phone``, ``shots``) are wired by
-``tests/browser/conftest.py``. Nothing here imports Django: the demo runs in its own processes, on
+The fixtures (``demo_server``, ``browser``, ``browser_page``, ``desktop``, ``phone``, ``shots``)
+are wired by ``tests/browser/conftest.py``; a test elsewhere that needs chromium opens it with
+:func:`launched_chromium` (the one place chromium is launched). Nothing here imports Django: the demo runs in its own processes, on
 its own database, exactly as an operator would run it, so the test process only clicks and reads.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import email
 import email.policy
 import hashlib
@@ -28,7 +30,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -38,6 +39,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.support.processes import free_port
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 #: Screenshots and logs of browser tests (git-ignored); REDAC_TEST_ARTIFACTS moves it (CI).
@@ -81,11 +84,35 @@ def chromium_executable() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
-def free_port() -> int:
-    """A port the kernel says is free now (the server refuses it if someone takes it meanwhile)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@contextlib.contextmanager
+def launched_chromium():
+    """Debian's chromium, headless, driven by Playwright's synchronous API (``CHROMIUM_ARGS``);
+    skips the test, saying why, when chromium or Playwright is missing (fails in CI). Playwright
+    runs an event loop in this thread, where Django's calls are in fact synchronous: Django is
+    told so while the browser is open (tests that touch the test database too)."""
+    from conftest import skip_or_fail
+
+    executable = chromium_executable()
+    if executable is None:
+        skip_or_fail("chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("playwright (Python) is not installed (make install-test)")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def redac_command() -> str:
@@ -213,7 +240,7 @@ class DemoServer:
         argv = [redac_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
         if self.workers:
             argv += ["--workers", str(self.workers)]
-        self._log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
+        self._log = open(self.log_path, "w")  # closed in stop()
         # Its own process group: stop() ends the server and everything it started.
         self.process = subprocess.Popen(argv, env=self.env, cwd=self.data_dir, stdout=self._log,
                                         stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
@@ -226,7 +253,7 @@ class DemoServer:
             if self.process.poll() is not None:
                 raise DemoError(f"redac serve exited {self.process.returncode}:\n{self.log()}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=5) as response:  # noqa: S310
+                with urllib.request.urlopen(self.url + "/", timeout=5) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, OSError):

@@ -25,7 +25,11 @@ import pytest
 
 from tests.support.redis_server import RedisServer, free_port
 
-pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("multinode")]  # one worker sets it up
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres,
+    pytest.mark.xdist_group("multinode"),
+]  # one worker sets it up
 
 REPO = Path(__file__).resolve().parents[2]
 REDAC = str(Path(sys.executable).with_name("redac"))
@@ -69,7 +73,7 @@ class Node:
         self.public = self.data / "public"
         self.env = {**env, "REDAC_DATA_DIR": str(self.data), "REDAC_PUBLISH_DIR": str(self.public)}
         self.process: subprocess.Popen | None = None
-        self.log = open(root / f"{name}.log", "wb")  # noqa: SIM115
+        self.log = open(root / f"{name}.log", "wb")
 
     def start(self):
         self.process = subprocess.Popen(

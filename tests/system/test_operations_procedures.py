@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import free_port, redac_command
+from tests.support.browser import redac_command
+from tests.support.processes import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 OPERATIONS = (REPO / "docs" / "operations.md").read_text()
@@ -106,8 +107,9 @@ class Operator:
             return None
 
 
+pytestmark = [pytest.mark.slow]  # runs `redac` in subprocesses (left out of make test-fast)
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-    pytestmark = pytest.mark.skip(reason="runs on SQLite, in the suite's SQLite pass")
+    pytestmark.append(pytest.mark.skip(reason="runs on SQLite, in the suite's SQLite pass"))
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from redac.comments.services import (
     post_comment,
     purge_expired_ips,
 )
-from redac.contact.models import OutgoingMail
-from redac.contact.services import send_pending_mail
+from redac.core.mail import send_pending_mail
+from redac.core.models import OutgoingMail
 from redac.news.models import CommentsMode
 
 

@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import modelcluster.fields
 import redac.contact.models
+import redac.core.models
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
@@ -81,7 +82,7 @@ class Migration(migrations.Migration):
                 ('reply_to', models.EmailField(blank=True, max_length=254, verbose_name='répondre à')),
                 ('subject', models.CharField(max_length=200, verbose_name='objet')),
                 ('body', models.TextField(verbose_name='texte')),
-                ('message_id', models.CharField(default=redac.contact.models.new_message_id, max_length=200, unique=True, verbose_name='Message-ID')),
+                ('message_id', models.CharField(default=redac.core.models.new_message_id, max_length=200, unique=True, verbose_name='Message-ID')),
                 ('status', models.CharField(choices=[('pending', 'en attente'), ('sending', "en cours d'envoi"), ('failed', 'échec, nouvel essai prévu'), ('sent', 'envoyé'), ('abandoned', 'abandonné')], default='pending', max_length=20, verbose_name='état')),
                 ('attempts', models.PositiveIntegerField(default=0, verbose_name='essais')),
                 ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='prochain essai')),

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from redac.contact.models import ContactMessage, OutgoingMail
+from redac.contact.models import ContactMessage
 from redac.contact.services import purge_expired_messages, store_contact_message
+from redac.core.models import OutgoingMail
 
 
 @pytest.fixture
@@ -36,17 +37,17 @@ def test_anonymous_reader_is_sent_to_the_login_page(client, message):
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_messages_group_member_and_admin_can_read_the_inbox(client, personas, messages_member,
+def test_messages_group_member_and_admin_can_read_the_inbox(client, personas,
                                                             message, url):  # fmt: skip
-    for user in (messages_member, personas["admin"]):
+    for user in (personas["messages"], personas["admin"]):
         client.force_login(user)
         response = client.get(url.format(pk=message.pk))
         assert response.status_code == 200
         assert b"dom@example.org" in response.content
 
 
-def test_the_inbox_is_in_french_and_shows_the_message(client, messages_member, message):
-    client.force_login(messages_member)
+def test_the_inbox_is_in_french_and_shows_the_message(client, personas, message):
+    client.force_login(personas["messages"])
     html = client.get("/admin/messages/").content.decode()
     assert "Messages reçus" in html and "À traiter" in html and "Dominique" in html
 
@@ -60,25 +61,25 @@ def test_editor_cannot_mark_or_delete_a_message(client, personas, message):
     assert not message.is_handled
 
 
-def test_marking_a_message_handled_moves_it_out_of_the_to_do_list(client, messages_member, message):
-    client.force_login(messages_member)
+def test_marking_a_message_handled_moves_it_out_of_the_to_do_list(client, personas, message):
+    client.force_login(personas["messages"])
     client.post(f"/admin/messages/{message.pk}/traite/", {"traite": "1"})
     message.refresh_from_db()
-    assert message.is_handled and message.handled_by == messages_member
+    assert message.is_handled and message.handled_by == personas["messages"]
     assert b"Dominique" not in client.get("/admin/messages/").content
     assert b"Dominique" in client.get("/admin/messages/?etat=traites").content
 
 
-def test_bulk_mark_handled(client, messages_member, message, contact_page):
+def test_bulk_mark_handled(client, personas, message, contact_page):
     other = store_contact_message(contact_page, contact_page.subjects.first(), name="Eve",
                                   email="eve@example.org", message="Bonjour")  # fmt: skip
-    client.force_login(messages_member)
+    client.force_login(personas["messages"])
     client.post("/admin/messages/actions/", {"ids": [message.pk, other.pk], "action": "traite"})
     assert ContactMessage.objects.filter(handled_at__isnull=False).count() == 2
 
 
-def test_csv_export_lists_messages(client, messages_member, message):
-    client.force_login(messages_member)
+def test_csv_export_lists_messages(client, personas, message):
+    client.force_login(personas["messages"])
     response = client.get("/admin/messages/export.csv?etat=tous")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["reçu le", "sujet", "nom"]
@@ -86,18 +87,18 @@ def test_csv_export_lists_messages(client, messages_member, message):
     assert response["Content-Disposition"].startswith("attachment")
 
 
-def test_per_person_export_gives_everything_held_about_an_address(client, messages_member,
+def test_per_person_export_gives_everything_held_about_an_address(client, personas,
                                                                    message):  # fmt: skip
-    client.force_login(messages_member)
+    client.force_login(personas["messages"])
     response = client.get("/admin/messages/personne/?email=DOM@example.org&format=json")
     data = json.loads(response.content)
     assert data["Messages de contact"][0]["message"] == "Je souhaite adhérer."
 
 
 def test_per_person_erase_needs_confirmation_then_deletes_messages_and_mails(
-    client, messages_member, message
+    client, personas, message
 ):
-    client.force_login(messages_member)
+    client.force_login(personas["messages"])
     client.post("/admin/messages/personne/", {"email": "dom@example.org", "action": "effacer"})
     assert ContactMessage.objects.exists()
     client.post("/admin/messages/personne/",
@@ -117,12 +118,11 @@ def test_messages_older_than_the_retention_are_purged(message, settings):
                                    email="r@example.org", message="Hier")  # fmt: skip
     assert purge_expired_messages() == 1
     assert list(ContactMessage.objects.all()) == [recent]
-    assert not OutgoingMail.objects.filter(contact_message_id=message.pk).exists()
+    assert not OutgoingMail.objects.filter(kind="contact", source_id=message.pk).exists()
 
 
-def test_the_inbox_menu_item_is_shown_only_to_the_messages_group(client, personas,
-                                                                 messages_member):  # fmt: skip
+def test_the_inbox_menu_item_is_shown_only_to_the_messages_group(client, personas):  # fmt: skip
     client.force_login(personas["editor"])
     assert b"/admin/messages/" not in client.get("/admin/").content
-    client.force_login(messages_member)
+    client.force_login(personas["messages"])
     assert b"/admin/messages/" in client.get("/admin/").content

@@ -4,9 +4,10 @@ import time
 
 from django.core import mail
 
-from redac.contact.models import ContactMessage, OutgoingMail
-from redac.contact.services import send_pending_mail, sender
+from redac.contact.models import ContactMessage
 from redac.core.lib.antispam import issue_stamp
+from redac.core.mail import send_pending_mail, sender
+from redac.core.models import OutgoingMail
 
 
 def test_contact_page_shows_subjects_consent_and_is_never_shared_by_a_cache(client, contact_page):
@@ -38,7 +39,7 @@ def test_a_valid_message_is_stored_then_queued_and_the_reader_sees_success(post_
     outgoing = OutgoingMail.objects.get()
     assert outgoing.status == OutgoingMail.Status.PENDING
     assert outgoing.to == "presse@example.org"
-    assert outgoing.contact_message == message
+    assert (outgoing.kind, outgoing.source_id) == ("contact", message.pk)
 
 
 def test_the_thank_you_page_says_it_was_received(client, contact_page):

@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from redac.contact.models import ContactMessage
 from redac.contact.services import store_contact_message
-from redac.newsroom.tests.conftest import login, newsroom_personas  # noqa: F401 (fixture)
+from tests.support.personas import login
 
 #: Who may use the inbox; every other persona is refused.
-MAY_READ_MESSAGES = {"messages_member", "webmestre"}
+MAY_READ_MESSAGES = {"messages", "webmestre"}
 STAFF_REFUSED = {"redacteur", "restricted", "administrateur"}
 NO_ADMIN_ACCESS = {"outsider", "anonymous"}
 PERSONAS = sorted(MAY_READ_MESSAGES | STAFF_REFUSED | NO_ADMIN_ACCESS)
@@ -32,12 +32,10 @@ def inbox_message(demo):
 
 
 @pytest.fixture
-def as_persona(client, newsroom_personas, messages_member):  # noqa: F811
+def as_persona(client, personas):
     def log_in(persona):
-        if persona == "messages_member":
-            return login(client, messages_member)
         if persona != "anonymous":
-            return login(client, newsroom_personas[persona])
+            return login(client, personas[persona])
         return client
 
     return log_in
@@ -64,6 +62,7 @@ READ_VIEWS = {
 }
 
 
+@pytest.mark.security_case(50)
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("view", sorted(READ_VIEWS))
 def test_reading_and_exporting_messages_by_persona(as_persona, inbox_message, persona, view):
@@ -88,6 +87,7 @@ WRITE_ACTIONS = {
 }  # fmt: skip
 
 
+@pytest.mark.security_case(50)
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("action", sorted(WRITE_ACTIONS))
 def test_handling_and_deleting_messages_by_persona(as_persona, inbox_message, persona, action):
@@ -106,6 +106,7 @@ def test_handling_and_deleting_messages_by_persona(as_persona, inbox_message, pe
         assert remaining is not None and not remaining.is_handled  # nothing changed
 
 
+@pytest.mark.security_case(50)
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_inbox_menu_item_follows_the_same_rights(as_persona, persona):
     response = as_persona(persona).get(reverse("wagtailadmin_home"))

@@ -18,10 +18,13 @@ from django.core.mail import get_connection
 from django.db import connection
 from django.utils import timezone
 
-from redac.contact.models import ContactMessage, ContactPage, OutgoingMail
-from redac.contact.services import send_pending_mail, store_contact_message
+from redac.contact.models import ContactMessage, ContactPage
+from redac.contact.services import store_contact_message
+from redac.core.mail import send_pending_mail
+from redac.core.models import OutgoingMail
+from tests.support.smtp_sink import SmtpSink, free_port
 
-from .smtp_sink import SmtpSink, free_port
+pytestmark = pytest.mark.slow  # starts real servers (left out of make test-fast)
 
 
 def smtp_connection(port):

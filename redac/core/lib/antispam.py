@@ -10,6 +10,9 @@ blind readers. Four cheap checks stop almost all form spam instead:
   expired anyway, so one stamp fetched once cannot be replayed for many posts;
 - a per-client rate limit keyed on an HMAC of the client address (raw IPs never reach the cache);
 - a maximum number of links in the text (the usual payload of spam).
+
+The public forms all go through :func:`check_post` (rate limit -> honeypot -> single-use stamp ->
+validation), each form declaring its own :class:`RateLimit`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import datetime as dt
 import re
 import secrets
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -131,3 +135,51 @@ def hit_rate_limit(request, bucket: str, limit: int, window: int) -> bool:
 THROTTLED_MESSAGE = (
     "Trop d'envois depuis votre connexion en peu de temps. Réessayez dans quelques minutes."
 )
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """What a public form accepts from one client: ``limit`` posts per ``window`` seconds,
+    counted in ``bucket``. A form declares it as its ``rate_limit`` class attribute."""
+
+    bucket: str
+    limit: int = 5
+    window: int = 600
+
+
+@dataclass(frozen=True)
+class PostCheck:
+    """What :func:`check_post` says of a POST: ``bot`` (answer as if all went well, keep
+    nothing), else ``passed`` (the form is valid: act on ``form.cleaned_data``), else re-display
+    the form with ``problem`` (if any, above the form) and ``status``."""
+
+    bot: bool = False
+    passed: bool = False
+    problem: str | None = None
+    status: int = 200
+
+
+def check_post(request, form) -> PostCheck:
+    """The anti-spam chain of a public form, in this order: the client's rate limit (declared
+    by the form as ``rate_limit``), the honeypot, the single-use stamp, then the form's own
+    validation. Unless the post passed (or came from a bot), the form gets a fresh stamp, so
+    that the reader sends again what they typed."""
+    rate: RateLimit = form.rate_limit
+    if hit_rate_limit(request, rate.bucket, rate.limit, rate.window):
+        check = PostCheck(problem=THROTTLED_MESSAGE, status=429)
+    elif honeypot_filled(request.POST):
+        return PostCheck(bot=True)
+    elif (problem := use_stamp(request.POST.get(STAMP_FIELD))) is not None:
+        check = PostCheck(problem=problem, status=400)
+    elif form.is_valid():
+        return PostCheck(passed=True)
+    else:
+        check = PostCheck(status=400)
+    restamp(form)
+    return check
+
+
+def restamp(form) -> None:
+    """Give a bound form that is shown again a fresh stamp (its old one is spent or refused)."""
+    form.data = form.data.copy()
+    form.data[STAMP_FIELD] = issue_stamp()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from redac.core import jobs
 from redac.core.models import WorkerLease
-from redac.core.testing import free_port, process_tree
+from tests.support.processes import free_port, process_tree
 
 
 @pytest.fixture
@@ -89,6 +89,7 @@ def serve(env: dict, port: int, **popen) -> subprocess.Popen:
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_redac_serve_runs_the_site_and_a_background_worker(tmp_path):
     env = migrated_site(tmp_path, PYTHONUNBUFFERED="1")
     port = free_port()
@@ -126,6 +127,7 @@ def test_redac_serve_runs_the_site_and_a_background_worker(tmp_path):
     assert server.returncode == 0, output
 
 
+@pytest.mark.slow
 def test_redac_serve_refuses_a_port_another_server_listens_on(tmp_path):
     """granian shares a port with SO_REUSEPORT: a second server must not join the first one."""
     with socket.socket() as busy:
@@ -153,6 +155,7 @@ def running(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_granian_and_the_worker_do_not_outlive_a_killed_redac_serve(tmp_path):
     """kill -9 of ``redac serve`` (an OOM killer, an operator): its children must not keep the
     port and the jobs lease forever, serving old code."""

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs redac in subprocesses (left out of make test-fast)
+
 BIN = Path(sys.executable).parent
 PG = "postgres://postgres@127.0.0.1:5432/"
 

@@ -24,6 +24,7 @@ def test_database_is_configured_for_safe_concurrent_writes():
             assert cursor.fetchone()[0] == "UTF8"
 
 
+@pytest.mark.slow  # runs redac in a subprocess
 def test_default_database_is_a_sqlite_file_in_the_data_dir(monkeypatch, tmp_path):
     import subprocess
     import sys

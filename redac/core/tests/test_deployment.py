@@ -15,6 +15,8 @@ PRODUCTION_ENV = {
     "REDAC_DEBUG": "0",
 }
 
+pytestmark = pytest.mark.slow  # runs redac in subprocesses (left out of make test-fast)
+
 
 def redac(*args, env=None, tmp_path):
     environment = {k: v for k, v in os.environ.items()

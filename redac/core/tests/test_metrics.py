@@ -70,6 +70,7 @@ def test_requests_are_counted_by_cache_state_and_the_outbox_backlog_is_read(node
     assert re.search(r'^redac_outbox_backlog\{outbox="mail"\} \d', after, re.M)
 
 
+@pytest.mark.slow  # runs several processes
 def test_values_of_several_processes_are_summed(tmp_path):
     """As granian's workers and the background worker write them (multiprocess mode)."""
     env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(tmp_path))

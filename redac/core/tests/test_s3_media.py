@@ -11,9 +11,9 @@ import pytest
 from django.core.files.images import ImageFile
 
 from conftest import skip_or_fail
-from redac.core.testing import free_port
+from tests.support.processes import free_port
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 BUCKET = "redac-media"
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 

@@ -3,12 +3,12 @@
 unpublished ever enters the cache."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from redac.delivery.invalidation import paths_for_page, register_url_provider
+from redac.core.signals import register_page_urls as register_url_provider
+from redac.delivery.invalidation import paths_for_page
 from redac.delivery.store import Entry
 from redac.flash.models import FlashItem
 from redac.news.models import BrevePage, SectionPage
@@ -20,15 +20,8 @@ LISTING = "/actualite/breves/"
 
 
 @pytest.fixture
-def moderator(db):
-    user = User.objects.create_user("claire", "claire@example.org", "motdepasse-claire-1")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, moderator):
-    client.force_login(moderator)
+def editor_client(client, personas):
+    client.force_login(personas["moderator"])
     return client
 
 
@@ -174,9 +167,9 @@ def test_apps_add_their_own_urls_to_purge(demo):
         paths, _ = paths_for_page(BrevePage.objects.get(slug=BREVE))
         assert "/feeds/section-breves.xml" in paths
     finally:
-        from redac.delivery import invalidation
+        from redac.core import signals
 
-        invalidation._providers.remove(section_feeds)
+        signals._page_url_providers.remove(section_feeds)
 
 
 def test_a_flash_item_change_empties_the_whole_cache(reader, demo, editor_client, page_cache):

@@ -15,9 +15,9 @@ from redac.delivery.models import Invalidation
 from redac.delivery.store import Entry, RedisStore, StoreUnavailable
 from tests.support.redis_server import RedisServer
 
-from .test_invalidation import BREVE, edit_form, editor_client, moderator  # noqa: F401
+from .test_invalidation import BREVE, edit_form, editor_client  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 KEY = ("http://testserver", "/actualite/", "")
 TIMEOUT_MS = 200
 

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import skip_or_fail
 from redac.core.middleware import PUBLIC_CSP
-from redac.core.testing import free_port
+from tests.support.processes import free_port
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[3]
@@ -188,6 +188,7 @@ def fetch(url, headers=None, method="GET"):
         return error.code, error.headers, error.read()
 
 
+@pytest.mark.slow
 def test_nginx_serves_published_pages_without_asking_redac(reader, demo, nginx, publish_dir):
     page = reader.get("/actualite/")
     status, headers, body = fetch(nginx + "/actualite/")
@@ -206,6 +207,7 @@ def test_nginx_serves_published_pages_without_asking_redac(reader, demo, nginx, 
     assert FakeRedac.hits == []
 
 
+@pytest.mark.slow
 def test_nginx_falls_back_to_redac_for_everything_else(reader, demo, nginx, publish_dir):
     reader.get("/actualite/")
     assert fetch(nginx + "/pas-publiee/")[2] == b"from redac"
@@ -223,6 +225,7 @@ def test_nginx_falls_back_to_redac_for_everything_else(reader, demo, nginx, publ
     assert status == 200 and headers["X-Cache"] == "STATIC" and body == b""
 
 
+@pytest.mark.slow
 def test_nginx_stops_serving_a_page_once_it_changes(reader, demo, nginx, publish_dir):
     breve = demo["breves"][BREVE]
     reader.get(breve.url)
@@ -299,6 +302,8 @@ def stored_media(nginx, settings):
     }
 
 
+@pytest.mark.security_case("nginx_media")
+@pytest.mark.slow
 def test_nginx_serves_renditions_and_static_files_as_another_user(stored_media, nginx):
     for kind in ("rendition", "static"):
         url, path = stored_media[kind]
@@ -308,6 +313,8 @@ def test_nginx_serves_renditions_and_static_files_as_another_user(stored_media, 
     assert not [hit for hit in FakeRedac.hits if hit[1].startswith(("/media/", "/static/"))]
 
 
+@pytest.mark.security_case("nginx_media")
+@pytest.mark.slow
 def test_nginx_never_serves_originals_nor_documents(stored_media, nginx):
     """An original (its name follows from any rendition's) and a document of a restricted
     collection, asked by their storage paths: nginx hands them to redac, which refuses them."""
@@ -320,6 +327,7 @@ def test_nginx_never_serves_originals_nor_documents(stored_media, nginx):
         assert ("GET", url) in FakeRedac.hits, f"{kind}: nginx did not ask redac"
 
 
+@pytest.mark.security_case("nginx_media")
 def test_media_files_are_written_public_or_private(stored_media):
     """Renditions and static files are readable by the web server's user; originals and documents
     are not, nor are their folders enterable (so nginx gets 403 even if told to serve them)."""
@@ -336,6 +344,7 @@ def test_media_files_are_written_public_or_private(stored_media):
         assert mode(path) & 0o007 == 0 and mode(path.parent) & 0o007 == 0, kind
 
 
+@pytest.mark.security_case("nginx_media")
 def test_files_already_stored_get_the_same_modes_on_upgrade(stored_media):
     """Files written before (all 0640, folders as the umask left them) are fixed by the
     migration that `redac migrate` applies, and by `redac fix_media_permissions`."""
@@ -350,10 +359,11 @@ def test_files_already_stored_get_the_same_modes_on_upgrade(stored_media):
     migration.fix_permissions(None, None)
     test_media_files_are_written_public_or_private(stored_media)
     stored_media["rendition"][1].chmod(0o600)
-    call_command("fix_media_permissions", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("fix_media_permissions", stdout=open(os.devnull, "w"))
     test_media_files_are_written_public_or_private(stored_media)
 
 
+@pytest.mark.slow
 def test_nginx_serves_the_feeds_stylesheet_as_xml(nginx, tmp_path):
     """Browsers apply a feed's XSLT stylesheet only when it comes as XML (issue 16); nginx's
     mime.types has no .xsl."""

@@ -70,6 +70,7 @@ def test_one_request_cannot_leak_what_it_caches_on_the_home_page_into_another(re
     assert "_siblings" not in vars(remembered)
 
 
+@pytest.mark.slow  # thousands of requests
 def test_hostile_host_headers_do_not_grow_the_worker_memory(reader, demo, settings):
     settings.ALLOWED_HOSTS = ["*"]
     for number in range(chrome.MAX_SITE_KEYS * 3):

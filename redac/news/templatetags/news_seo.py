@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 
 from django import template
-from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
@@ -22,6 +21,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from redac.core import spiplinks
+from redac.core.paths import page_path
 from redac.news.feeds import feed_links
 from redac.news.models import ArticlePage, BrevePage, SectionPage, display_ancestors
 from redac.news.text import absolute_url, spip_text, summary, truncate_words
@@ -89,11 +90,6 @@ def _first_body_image(page):
     return None
 
 
-def _page_path(page) -> str:
-    parts = page.get_url_parts()
-    return parts[2] if parts else "/"
-
-
 def _publisher(identity, name):
     logo = _rendition_url(getattr(identity, "logo", None), "height-60")
     logo_url = logo[0] if logo else absolute_url(static("redac/img/favicon.svg"))
@@ -118,7 +114,7 @@ def _breadcrumb_ld(page, canonical):
     elements = []
     for position, crumb in enumerate([*crumbs, page], start=1):
         name = gettext("Accueil") if crumb.depth == 2 else crumb.title
-        url = canonical if crumb.pk == page.pk else absolute_url(_page_path(crumb))
+        url = canonical if crumb.pk == page.pk else absolute_url(page_path(crumb))
         elements.append({"@type": "ListItem", "position": position, "name": name, "item": url})
     return {"@context": "https://schema.org", "@type": "BreadcrumbList",
             "itemListElement": elements}  # fmt: skip
@@ -148,7 +144,7 @@ def seo_meta(context):
         "json_ld": [],
     }
     if page is not None and getattr(page, "pk", None) and hasattr(page, "get_url_parts"):
-        canonical = absolute_url(_page_path(page))
+        canonical = absolute_url(page_path(page))
         meta["canonical"] = canonical
         meta["title"] = page.seo_title or page.title
         meta["description"] = summary(page, 200)
@@ -156,18 +152,17 @@ def seo_meta(context):
         meta["image"] = social_image(page, identity)
         if settings.WAGTAIL_I18N_ENABLED:
             meta["alternates"] = [
-                (t.locale.language_code, absolute_url(_page_path(t)))
+                (t.locale.language_code, absolute_url(page_path(t)))
                 for t in page.get_translations(inclusive=True).live()
             ]
-        elif isinstance(page, ArticlePage) and apps.is_installed("redac.spipimport"):
-            # One locale, translations grouped as SPIP did (id_trad): each version lists all of
-            # them, itself included, as search engines ask of hreflang alternates.
-            from redac.spipimport.translations import translations_of
-
-            others = translations_of(page)
+        elif isinstance(page, ArticlePage):
+            # One locale, translations grouped as SPIP did (id_trad, known to redac.spipimport):
+            # each version lists all of them, itself included, as search engines ask of hreflang
+            # alternates.
+            others = spiplinks.translations_of(page)
             if others:
                 meta["alternates"] = [(meta["lang"], canonical)] + [
-                    (t.lang, absolute_url(_page_path(t))) for t in others
+                    (t.lang, absolute_url(page_path(t))) for t in others
                 ]
         if isinstance(page, ArticlePage | BrevePage):
             meta["og_type"] = "article"

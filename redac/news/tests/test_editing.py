@@ -1,9 +1,8 @@
 """Editors work in a French admin, create a brève under Brèves and a flash item, and readers see
 them. Personas: reader (anonymous), outsider (account without admin access), editor (Wagtail's
-Moderators group: may publish), admin (superuser)."""
+Moderators group: may publish; ``personas["moderator"]``, tests/support/personas.py), admin (superuser)."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils.text import slugify
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
@@ -11,13 +10,6 @@ from redac.flash.models import FlashItem
 from redac.news.models import BreveIndexPage, BrevePage
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(db):
-    user = User.objects.create_user("claire", "claire@example.org", "motdepasse-claire-1")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def breve_form(title="Grève des bibliothèques : soutien total", text="Nous {soutenons} la grève."):
@@ -34,8 +26,8 @@ def breve_form(title="Grève des bibliothèques : soutien total", text="Nous {so
     })  # fmt: skip
 
 
-def test_admin_speaks_french(client, editor):
-    client.force_login(editor)
+def test_admin_speaks_french(client, personas):
+    client.force_login(personas["moderator"])
     response = client.get("/admin/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -53,9 +45,8 @@ def test_reader_is_sent_to_login_for_the_admin(client, demo):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_outsider_cannot_enter_the_admin(client, demo):
-    outsider = User.objects.create_user("passant", "p@example.org", "motdepasse-passant-1")
-    client.force_login(outsider)
+def test_outsider_cannot_enter_the_admin(client, personas):
+    client.force_login(personas["outsider"])
     response = client.get("/admin/")
     assert response.status_code in (302, 403)
     listing = BreveIndexPage.objects.get()
@@ -64,9 +55,9 @@ def test_outsider_cannot_enter_the_admin(client, demo):
     assert not BrevePage.objects.filter(title__startswith="Grève des").exists()
 
 
-def test_editor_creates_a_breve_under_breves_and_readers_see_it(client, demo, editor):
+def test_editor_creates_a_breve_under_breves_and_readers_see_it(client, demo, personas):
     listing = BreveIndexPage.objects.get()
-    client.force_login(editor)
+    client.force_login(personas["moderator"])
     response = client.post(f"/admin/pages/add/news/brevepage/{listing.pk}/", breve_form())
     assert response.status_code == 302, response.content.decode()[:2000]
     breve = BrevePage.objects.get(title__startswith="Grève des")
@@ -77,15 +68,15 @@ def test_editor_creates_a_breve_under_breves_and_readers_see_it(client, demo, ed
     assert "Grève des bibliothèques" in client.get("/").content.decode()
 
 
-def test_editor_cannot_file_a_breve_directly_under_a_section(client, demo, editor):
-    client.force_login(editor)
+def test_editor_cannot_file_a_breve_directly_under_a_section(client, demo, personas):
+    client.force_login(personas["moderator"])
     section = demo["home"].get_children().get(slug="actualite")
     response = client.get(f"/admin/pages/add/news/brevepage/{section.pk}/")
     assert response.status_code in (403, 404) or response.status_code == 302
 
 
-def test_editor_publishes_a_flash_item_shown_in_the_ticker(client, demo, editor):
-    client.force_login(editor)
+def test_editor_publishes_a_flash_item_shown_in_the_ticker(client, demo, personas):
+    client.force_login(personas["moderator"])
     response = client.post("/admin/snippets/flash/flashitem/add/", {
         "title": "Rassemblement devant la mairie à 18 h",
         "date": "2026-11-27 09:00",
@@ -102,8 +93,8 @@ def test_editor_publishes_a_flash_item_shown_in_the_ticker(client, demo, editor)
     assert 'href="https://example.org/rassemblement"' in html
 
 
-def test_flash_title_must_be_one_line(client, demo, editor):
-    client.force_login(editor)
+def test_flash_title_must_be_one_line(client, demo, personas):
+    client.force_login(personas["moderator"])
     response = client.post("/admin/snippets/flash/flashitem/add/", {
         "title": "Ligne un\nLigne deux", "date": "2026-11-27 09:00",
         "action-publish": "action-publish",

@@ -137,6 +137,7 @@ def test_pages_advertise_their_feeds(client, demo):
 # --- Security cases 54-56 ------------------------------------------------------------------------
 
 
+@pytest.mark.security_case(54)
 def test_case_54_hostile_titles_and_control_characters_keep_the_feed_well_formed(client, demo):
     _article(SectionPage.objects.get(slug="actualite"), "hostile",
              "]]><script>alert(1)</script>\x0b\x1b titre",
@@ -155,6 +156,7 @@ def test_case_54_hostile_titles_and_control_characters_keep_the_feed_well_formed
         assert "<script" not in entry.content[0].value
 
 
+@pytest.mark.security_case(55)
 def test_case_55_drafts_and_private_pages_never_appear(client, demo):
     section = SectionPage.objects.get(slug="actualite")
     _article(section, "secret-draft", "Brouillon secret", [("spip", "x")], publish=False)
@@ -167,6 +169,7 @@ def test_case_55_drafts_and_private_pages_never_appear(client, demo):
         assert "@example.org" not in body  # no author e-mail address
 
 
+@pytest.mark.security_case(55)
 def test_case_55_pending_comments_and_account_addresses_never_appear(client, demo):
     """Comments awaiting moderation are not feed items, and a byline linked to an admin account
     never carries that account's e-mail address."""
@@ -190,6 +193,7 @@ def test_case_55_pending_comments_and_account_addresses_never_appear(client, dem
         assert "Commentaire en attente" not in body and "@secret.example" not in body, url
 
 
+@pytest.mark.security_case(56)
 @override_settings(SITE_URL=SITE)
 def test_case_56_javascript_and_data_links_are_not_emitted(client, demo):
     _article(SectionPage.objects.get(slug="actualite"), "liens", "Liens piégés",

@@ -16,7 +16,7 @@ from wagtail.images import get_image_model
 from redac.core.templatetags.redac_tags import spip_filter
 from redac.news import numbers
 from redac.news.models import ArticlePage, BrevePage, SectionPage
-from redac.spipimport.fixtures import png_bytes
+from tests.support.spip_sites import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +148,7 @@ def _allocate_in_processes(database_file, count: int) -> list[int]:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.slow  # allocates numbers from several processes
 def test_numbers_given_at_the_same_time_are_all_different_and_contiguous(demo, tmp_path):
     from django.db import connection
     from django.db.models import Max

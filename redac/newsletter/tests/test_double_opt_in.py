@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
-from redac.contact.services import send_pending_mail
+from redac.core.mail import send_pending_mail
 from redac.newsletter.models import Subscriber
 from redac.newsletter.services import purge_unconfirmed, subscribe
 
@@ -51,6 +51,7 @@ def test_sign_up_sends_a_confirmation_and_lists_nobody_until_confirmed(sign_up, 
     assert subscriber.status == Subscriber.Status.CONFIRMED and subscriber.confirmed_at
 
 
+@pytest.mark.security_case("newsletter")
 def test_confirmation_link_works_once(sign_up, client):
     sign_up()
     path = _link("confirmer").split("8000", 1)[1]
@@ -79,6 +80,7 @@ def test_unsubscribe_link_erases_the_address(sign_up, client):
     assert not Subscriber.objects.exists()
 
 
+@pytest.mark.security_case("newsletter")
 def test_tokens_are_single_purpose(sign_up, client):
     sign_up()
     confirm_token = _link("confirmer").rstrip("/").rsplit("/", 1)[1]
@@ -104,15 +106,14 @@ def test_consent_is_required(sign_up):
     assert not Subscriber.objects.exists()
 
 
-def test_csv_export_for_the_mailer_lists_confirmed_addresses_only(client, personas,
-                                                                    messages_member, db):  # fmt: skip
+def test_csv_export_for_the_mailer_lists_confirmed_addresses_only(client, personas, db):  # fmt: skip
     Subscriber.objects.create(email="=cmd@example.org", status=Subscriber.Status.CONFIRMED,
                               confirmed_at=timezone.now(), unsubscribe_token="u" * 40,
                               consent_version="v1")  # fmt: skip
     subscribe("attente@example.org")
     client.force_login(personas["editor"])
     assert client.get("/admin/lettre/export.csv").status_code in (302, 403)
-    client.force_login(messages_member)
+    client.force_login(personas["messages"])
     response = client.get("/admin/lettre/export.csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 2

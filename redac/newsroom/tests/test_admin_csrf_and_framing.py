@@ -11,8 +11,7 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from redac.newsroom import services
-
-from .conftest import login
+from tests.support.personas import login
 
 FOREIGN_ORIGIN = "https://evil.example"
 
@@ -62,9 +61,10 @@ def site_name(site):
     return SiteIdentity.for_site(site).name
 
 
+@pytest.mark.security_case(48)
 @pytest.mark.parametrize("attack", ["no_token", "foreign_origin"])
-def test_case_48_publish_refused_without_token_or_from_another_origin(newsroom_personas, attack):
-    people = newsroom_personas
+def test_case_48_publish_refused_without_token_or_from_another_origin(personas, attack):
+    people = personas
     client = admin_client(people["administrateur"])
     page = draft_in(people["section_a"], "csrf-publication")
     if attack == "no_token":
@@ -81,9 +81,10 @@ def test_case_48_publish_refused_without_token_or_from_another_origin(newsroom_p
     assert page.live
 
 
+@pytest.mark.security_case(48)
 @pytest.mark.parametrize("attack", ["no_token", "foreign_origin"])
-def test_case_48_delete_refused_without_token_or_from_another_origin(newsroom_personas, attack):
-    people = newsroom_personas
+def test_case_48_delete_refused_without_token_or_from_another_origin(personas, attack):
+    people = personas
     client = admin_client(people["administrateur"])
     article = people["article_a"]
     if attack == "no_token":
@@ -98,12 +99,13 @@ def test_case_48_delete_refused_without_token_or_from_another_origin(newsroom_pe
     assert services.is_in_trash(Page.objects.get(pk=article.pk))
 
 
+@pytest.mark.security_case(48)
 @pytest.mark.parametrize("attack", ["no_token", "foreign_origin"])
 @pytest.mark.parametrize("persona", ["administrateur", "webmestre"])
 def test_case_48_settings_and_roles_refused_without_token_or_from_another_origin(
-    newsroom_personas, demo, attack, persona
+    personas, demo, attack, persona
 ):
-    people = newsroom_personas
+    people = personas
     client = admin_client(people[persona])
     before = site_name(demo["site"])
     extra = {} if attack == "no_token" else {"HTTP_X_CSRFTOKEN": csrf_token(client),
@@ -118,19 +120,21 @@ def test_case_48_settings_and_roles_refused_without_token_or_from_another_origin
     assert assign_sections(client, people, **token).status_code != 403
 
 
+@pytest.mark.security_case(48)
 @pytest.mark.parametrize(
     "url",
     ["wagtailadmin_home", "wagtailusers_users:index", "newsroom_sections",
      "contact_admin:inbox", "visits_admin:dashboard"],
 )  # fmt: skip
-def test_case_48_admin_pages_cannot_be_framed(newsroom_personas, url):
-    client = login(Client(), newsroom_personas["webmestre"])
+def test_case_48_admin_pages_cannot_be_framed(personas, url):
+    client = login(Client(), personas["webmestre"])
     response = client.get(reverse(url))
     assert response.status_code == 200
     assert response["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
 
 
+@pytest.mark.security_case(48)
 def test_case_48_the_login_page_cannot_be_framed(client, db):
     response = client.get(reverse("wagtailadmin_login"))
     assert response.status_code == 200

@@ -9,7 +9,7 @@ import re
 from django.test import Client
 from django.utils import translation
 
-from .conftest import login
+from tests.support.personas import login
 
 
 def test_the_login_page_says_mot_de_passe(db):
@@ -17,8 +17,8 @@ def test_the_login_page_says_mot_de_passe(db):
     assert "Mot de passe" in page and ">Password<" not in page and "Password\n" not in page
 
 
-def test_the_aide_menu_opens_the_newsroom_guide_in_french(newsroom_personas):
-    client = login(Client(), newsroom_personas["redacteur"])
+def test_the_aide_menu_opens_the_newsroom_guide_in_french(personas):
+    client = login(Client(), personas["redacteur"])
     dashboard = client.get("/admin/").content.decode()
     # The sidebar's menu is JSON in the page (accents escaped): our item, not Wagtail's guide.
     assert '"newsroom-guide"' in dashboard and "/admin/aide/" in dashboard
@@ -30,8 +30,8 @@ def test_the_aide_menu_opens_the_newsroom_guide_in_french(newsroom_personas):
     assert "<h1" in text and "Guide de la rédaction" in text
 
 
-def test_no_avatar_comes_from_gravatar(newsroom_personas):
-    client = login(Client(), newsroom_personas["webmestre"])
+def test_no_avatar_comes_from_gravatar(personas):
+    client = login(Client(), personas["webmestre"])
     for url in ("/admin/", "/admin/users/"):
         assert "gravatar" not in client.get(url).content.decode().lower()
 
@@ -128,8 +128,8 @@ def test_the_newsroom_s_french_keeps_every_placeholder():
             assert set(placeholder.findall(french)) <= set(placeholder.findall(msgid)), msgid
 
 
-def test_listings_show_statuses_in_words_not_raw_values(newsroom_personas):
-    client = login(Client(), newsroom_personas["administrateur"])
+def test_listings_show_statuses_in_words_not_raw_values(personas):
+    client = login(Client(), personas["administrateur"])
     for url in ("/admin/snippets/flash/flashitem/", "/admin/snippets/flash/campaignbanner/"):
         page = client.get(url).content.decode()
         assert ">True<" not in page and ">False<" not in page, url

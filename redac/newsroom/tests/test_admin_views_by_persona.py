@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Page
 
-from .conftest import login
+from tests.support.personas import login
 
 PERSONAS = ["redacteur", "restricted", "administrateur", "webmestre", "outsider"]
 
@@ -48,13 +48,14 @@ EXPECTED_A = {"restricted", "administrateur"}
 EXPECTED_B = {"administrateur"}
 
 
+@pytest.mark.security_case(49)
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("view", ["edit", "history", "revisions_compare",
                                   "copy", "preview", "move", "delete", "unpublish",
                                   "workflow_history", "revisions_view",
                                   "revisions_revert"])  # fmt: skip
-def test_page_views_follow_the_sections(client, newsroom_personas, persona, view):
-    people = newsroom_personas
+def test_page_views_follow_the_sections(client, personas, persona, view):
+    people = personas
     login(client, people[persona])
     for page, expected in ((people["article_a"], EXPECTED_A), (people["article_b"], EXPECTED_B)):
         url = page_urls(page)[view]
@@ -75,14 +76,15 @@ def refused(response) -> bool:
     )
 
 
+@pytest.mark.security_case(49)
 def test_restricted_admin_cannot_copy_move_delete_or_preview_a_page_of_another_section(
-    client, newsroom_personas
+    client, personas
 ):
     """Security case 49 with the POSTs that act, not only the GETs that show: copying an article
     of section B into A, moving it into A, deleting it, previewing an altered version of it."""
     from redac.newsroom import services
 
-    people = newsroom_personas
+    people = personas
     login(client, people["restricted"])
     article_b, section_a = people["article_b"], people["section_a"]
     original_parent, original_title = article_b.get_parent().pk, article_b.title
@@ -106,8 +108,9 @@ def test_restricted_admin_cannot_copy_move_delete_or_preview_a_page_of_another_s
     assert not services.is_in_trash(article_b)
 
 
-def test_restricted_admin_cannot_publish_in_another_section(client, newsroom_personas):
-    people = newsroom_personas
+@pytest.mark.security_case(49)
+def test_restricted_admin_cannot_publish_in_another_section(client, personas):
+    people = personas
     login(client, people["restricted"])
     article_b = people["article_b"]
     response = client.post(reverse("wagtailadmin_pages:unpublish", args=[article_b.pk]))
@@ -118,8 +121,8 @@ def test_restricted_admin_cannot_publish_in_another_section(client, newsroom_per
     assert article_b.live
 
 
-def test_restricted_admin_publishes_in_their_section(client, newsroom_personas):
-    people = newsroom_personas
+def test_restricted_admin_publishes_in_their_section(client, personas):
+    people = personas
     login(client, people["restricted"])
     article_a = people["article_a"]
     assert article_a.permissions_for_user(people["restricted"]).can_publish()
@@ -129,18 +132,18 @@ def test_restricted_admin_publishes_in_their_section(client, newsroom_personas):
     assert not article_a.live
 
 
-def test_redacteur_can_write_in_a_section_but_not_publish(newsroom_personas):
-    people = newsroom_personas
+def test_redacteur_can_write_in_a_section_but_not_publish(personas):
+    people = personas
     permissions = people["section_a"].permissions_for_user(people["redacteur"])
     assert permissions.can_add_subpage()
     assert not permissions.can_publish_subpage()
     assert not people["article_a"].permissions_for_user(people["redacteur"]).can_edit()
 
 
-def test_redacteur_edits_own_draft(client, newsroom_personas):
+def test_redacteur_edits_own_draft(client, personas):
     from redac.news.models import ArticlePage
 
-    people = newsroom_personas
+    people = personas
     draft = ArticlePage(title="Mon brouillon", slug="mon-brouillon", live=False,
                         owner=people["redacteur"])  # fmt: skip
     people["section_a"].add_child(instance=draft)
@@ -170,11 +173,12 @@ EXPECTED_OTHER = {
 }
 
 
+@pytest.mark.security_case(51)
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("view", sorted(SNIPPET_AND_SETTINGS_URLS))
-def test_snippets_users_and_settings_by_persona(client, newsroom_personas, persona, view):
+def test_snippets_users_and_settings_by_persona(client, personas, persona, view):
     name, args = SNIPPET_AND_SETTINGS_URLS[view]
-    login(client, newsroom_personas[persona])
+    login(client, personas[persona])
     code = client.get(reverse(name, args=args)).status_code
     if persona in EXPECTED_OTHER[view]:
         assert code == 200, f"{persona} should open {view}: {code}"
@@ -182,10 +186,11 @@ def test_snippets_users_and_settings_by_persona(client, newsroom_personas, perso
         assert code in (302, 403), f"{persona} must not open {view}: {code}"
 
 
+@pytest.mark.security_case(51)
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_site_settings_edit_by_persona(client, newsroom_personas, demo, persona):
+def test_site_settings_edit_by_persona(client, personas, demo, persona):
     """Security case 51: only Administrateur and Webmestre edit the site's identity."""
-    login(client, newsroom_personas[persona])
+    login(client, personas[persona])
     url = reverse("wagtailsettings:edit", args=["core", "siteidentity", demo["site"].pk])
     code = client.get(url).status_code
     if persona in ("administrateur", "webmestre"):
@@ -220,12 +225,13 @@ def target_unchanged(target) -> bool:
     return target is not None and target.is_active and not target.groups.exists()
 
 
+@pytest.mark.security_case(51)
 @pytest.mark.parametrize("persona", ["redacteur", "restricted", "administrateur", "outsider"])
 @pytest.mark.parametrize("action", sorted(USER_BULK_ACTIONS))
-def test_only_the_webmestre_reaches_user_bulk_actions(client, newsroom_personas, persona, action):
+def test_only_the_webmestre_reaches_user_bulk_actions(client, personas, persona, action):
     """Security case 51: bulk actions on users (delete, give a role, deactivate) are the
     webmestre's; others can neither list the chosen users nor act on them."""
-    people = newsroom_personas
+    people = personas
     target = people["outsider"]
     login(client, people[persona])  # the outsider, without admin access, is the target too
     shown, acted = user_bulk_action(client, action, target, people)
@@ -235,9 +241,10 @@ def test_only_the_webmestre_reaches_user_bulk_actions(client, newsroom_personas,
     assert target_unchanged(target)
 
 
+@pytest.mark.security_case(51)
 @pytest.mark.parametrize("action", sorted(USER_BULK_ACTIONS))
-def test_webmestre_reaches_user_bulk_actions(client, newsroom_personas, action):
-    people = newsroom_personas
+def test_webmestre_reaches_user_bulk_actions(client, personas, action):
+    people = personas
     target = people["outsider"]
     login(client, people["webmestre"])
     shown, acted = user_bulk_action(client, action, target, people)
@@ -246,6 +253,7 @@ def test_webmestre_reaches_user_bulk_actions(client, newsroom_personas, action):
     assert not target_unchanged(target)  # the control: the same requests do act for her
 
 
+@pytest.mark.security_case(51)
 def test_no_field_of_an_admin_form_relies_on_a_per_field_permission():
     """Security case 51, CVE-2024-32882 (Wagtail ignored ``FieldPanel(permission=...)`` in some
     views): redac restricts access per view and per model, never per field. Should a per-field
@@ -299,16 +307,17 @@ def test_webmestre_gets_the_messages_and_statistics_permissions_once_they_exist(
     assert Group.objects.get(name=WEBMASTER).permissions.filter(pk=permission.pk).exists()
 
 
+@pytest.mark.security_case(52)
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_image_chooser_lists_images_only_for_roles_with_collection_rights(
-    client, newsroom_personas, persona
+    client, personas, persona
 ):
     """Security case 52: choosers return only the items a persona is allowed to choose."""
     from wagtail.images import get_image_model
     from wagtail.images.tests.utils import get_test_image_file
 
     get_image_model().objects.create(title="Photo du rassemblement", file=get_test_image_file())
-    login(client, newsroom_personas[persona])
+    login(client, personas[persona])
     response = client.get(reverse("wagtailimages_chooser:choose"))
     if persona in ("redacteur", "restricted", "administrateur"):
         assert response.status_code == 200

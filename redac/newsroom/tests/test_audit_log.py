@@ -9,34 +9,33 @@ from wagtail.log_actions import LogContext
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from redac.newsroom import roles, services
+from tests.support.personas import login
 
-from .conftest import login
 
-
-def test_group_membership_change_is_logged(newsroom_personas):
-    user = newsroom_personas["outsider"]
-    with LogContext(user=newsroom_personas["webmestre"]):
+def test_group_membership_change_is_logged(personas):
+    user = personas["outsider"]
+    with LogContext(user=personas["webmestre"]):
         user.groups.add(Group.objects.get(name=roles.WEBMASTER))
     entry = ModelLogEntry.objects.filter(action="newsroom.permissions",
                                          object_id=str(user.pk)).latest("timestamp")  # fmt: skip
     assert entry.data["groups"] == [roles.WEBMASTER]
     assert entry.data["change"] == "add"
-    assert entry.user == newsroom_personas["webmestre"]
+    assert entry.user == personas["webmestre"]
 
 
-def test_group_permission_change_is_logged(newsroom_personas):
+def test_group_permission_change_is_logged(personas):
     from django.contrib.auth.models import Permission
 
     group = Group.objects.get(name=roles.REDACTEUR)
-    with LogContext(user=newsroom_personas["webmestre"]):
+    with LogContext(user=personas["webmestre"]):
         group.permissions.add(Permission.objects.get(codename="add_flashitem"))
     entry = ModelLogEntry.objects.filter(action="newsroom.permissions",
                                          object_id=str(group.pk)).latest("timestamp")  # fmt: skip
     assert entry.data["permissions"] == ["add_flashitem"]
 
 
-def test_section_assignment_is_logged_with_who_did_it(client, newsroom_personas):
-    people = newsroom_personas
+def test_section_assignment_is_logged_with_who_did_it(client, personas):
+    people = personas
     login(client, people["webmestre"])
     response = client.post(reverse("newsroom_sections"), {
         "user": people["outsider"].pk, "sections": [people["section_b"].pk]})  # fmt: skip
@@ -49,8 +48,8 @@ def test_section_assignment_is_logged_with_who_did_it(client, newsroom_personas)
     assert people["section_b"].permissions_for_user(people["outsider"]).can_publish()
 
 
-def test_unpublish_and_trash_are_logged(client, newsroom_personas):
-    people = newsroom_personas
+def test_unpublish_and_trash_are_logged(client, personas):
+    people = personas
     article = people["article_a"]
     login(client, people["administrateur"])
     client.post(reverse("wagtailadmin_pages:unpublish", args=[article.pk]))

@@ -3,16 +3,17 @@ preview endpoint, and brèves flagged for the flash ticker."""
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
-from .conftest import login
+from tests.support.personas import login
 
 
-def test_my_articles_panel_lists_drafts_and_offers_a_new_breve(client, newsroom_personas):
+def test_my_articles_panel_lists_drafts_and_offers_a_new_breve(client, personas):
     from redac.news.models import ArticlePage
 
-    people = newsroom_personas
+    people = personas
     draft = ArticlePage(title="Brouillon sur les transports", slug="brouillon-transports",
                         live=False, owner=people["redacteur"])  # fmt: skip
     people["section_a"].add_child(instance=draft)
@@ -24,8 +25,9 @@ def test_my_articles_panel_lists_drafts_and_offers_a_new_breve(client, newsroom_
     assert "Nouvelle brève" in home
 
 
-def test_spip_preview_renders_for_editors_only(newsroom_personas):
-    people = newsroom_personas
+@pytest.mark.security_case(64)
+def test_spip_preview_renders_for_editors_only(personas):
+    people = personas
     url = reverse("newsroom_spip_preview")
     anonymous = Client().post(url, {"text": "{{gras}}"})
     assert anonymous.status_code == 302
@@ -39,7 +41,7 @@ def test_spip_preview_renders_for_editors_only(newsroom_personas):
     assert editor.post(url, {"text": "a" * 100_001}).status_code == 400
 
 
-def test_a_breve_flagged_for_the_flash_appears_in_the_ticker(client, newsroom_personas, demo):
+def test_a_breve_flagged_for_the_flash_appears_in_the_ticker(client, personas, demo):
     from redac.flash.models import FlashItem
     from redac.news.models import BrevePage
 
@@ -54,8 +56,8 @@ def test_a_breve_flagged_for_the_flash_appears_in_the_ticker(client, newsroom_pe
     assert not FlashItem.objects.visible().filter(link_page=breve).exists()
 
 
-def test_page_editor_gets_the_visits_only_for_those_who_can_edit(newsroom_personas):
-    people = newsroom_personas
+def test_page_editor_gets_the_visits_only_for_those_who_can_edit(personas):
+    people = personas
     article = people["article_a"]
     url = reverse("newsroom_page_visits", args=[article.pk])
     restricted = login(Client(), people["restricted"]).get(url)

@@ -11,8 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from redac.newsroom import roles
-
-from .conftest import login
+from tests.support.personas import login
 
 
 def invite(client, username="camille", role=roles.REDACTEUR):
@@ -22,10 +21,10 @@ def invite(client, username="camille", role=roles.REDACTEUR):
     })  # fmt: skip
 
 
-def test_the_webmestre_invites_someone_who_then_chooses_a_password(newsroom_personas):
-    from redac.contact.models import OutgoingMail
+def test_the_webmestre_invites_someone_who_then_chooses_a_password(personas):
+    from redac.core.models import OutgoingMail
 
-    webmestre = login(Client(), newsroom_personas["webmestre"])
+    webmestre = login(Client(), personas["webmestre"])
     form = webmestre.get(reverse("wagtailusers_users:add")).content.decode()
     assert 'type="password"' not in form
     assert invite(webmestre).status_code == 302
@@ -53,16 +52,16 @@ def test_the_webmestre_invites_someone_who_then_chooses_a_password(newsroom_pers
     assert "new_password1" not in again
 
 
-def test_an_invitation_keeps_the_section_groups_the_form_does_not_show(newsroom_personas):
+def test_an_invitation_keeps_the_section_groups_the_form_does_not_show(personas):
     """Editing someone on the user form leaves their « Rubriques attribuées » groups alone."""
     from redac.newsroom import services
 
-    redacteur = newsroom_personas["redacteur"]
-    services.set_redacteur_sections(redacteur, [newsroom_personas["section_a"]])
+    redacteur = personas["redacteur"]
+    services.set_redacteur_sections(redacteur, [personas["section_a"]])
     section_groups = set(redacteur.groups.filter(
         name__startswith=roles.REDACTEUR_SECTION_GROUP_PREFIX).values_list("pk", flat=True))  # fmt: skip
     assert section_groups
-    webmestre = login(Client(), newsroom_personas["webmestre"])
+    webmestre = login(Client(), personas["webmestre"])
     webmestre.post(reverse("wagtailusers_users:edit", args=[redacteur.pk]), {
         "username": redacteur.username, "email": redacteur.email, "first_name": "Rita",
         "last_name": "Lopez", "is_active": "on",

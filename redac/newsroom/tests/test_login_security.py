@@ -6,7 +6,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from .conftest import PASSWORD, login
+from tests.support.personas import PASSWORD, login
 
 LOGIN = "/admin/login/"
 
@@ -22,7 +22,7 @@ def attempt(username, password, ip="10.0.0.1"):
     return Client(REMOTE_ADDR=ip).post(LOGIN, {"username": username, "password": password})
 
 
-def test_unknown_user_and_wrong_password_get_the_same_answer(newsroom_personas):
+def test_unknown_user_and_wrong_password_get_the_same_answer(personas):
     unknown = attempt("personne", "mauvais-mot-de-passe", ip="10.0.0.2")
     wrong = attempt("redac", "mauvais-mot-de-passe", ip="10.0.0.3")
     assert unknown.status_code == wrong.status_code == 200
@@ -35,7 +35,7 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(newsroom_personas):
     assert error(unknown) == error(wrong)
 
 
-def test_repeated_failures_lock_the_account_from_any_address(newsroom_personas, settings):
+def test_repeated_failures_lock_the_account_from_any_address(personas, settings):
     for n in range(settings.AXES_FAILURE_LIMIT):
         attempt("redac", "mauvais", ip=f"10.1.0.{n + 1}")
     # The right password, from yet another address, is refused while the account is locked.
@@ -44,7 +44,7 @@ def test_repeated_failures_lock_the_account_from_any_address(newsroom_personas, 
     assert "_auth_user_id" not in response.client.session
 
 
-def test_spraying_many_accounts_from_one_address_locks_the_address(newsroom_personas, settings):
+def test_spraying_many_accounts_from_one_address_locks_the_address(personas, settings):
     for n in range(settings.AXES_FAILURE_LIMIT):
         attempt(f"compte{n}", "Printemps2026!", ip="10.2.0.1")
     response = attempt("redac", PASSWORD, ip="10.2.0.1")
@@ -53,7 +53,7 @@ def test_spraying_many_accounts_from_one_address_locks_the_address(newsroom_pers
     assert attempt("redac", PASSWORD, ip="10.2.0.2").status_code == 302
 
 
-def test_forwarded_for_header_does_not_escape_the_address_lock(newsroom_personas, settings):
+def test_forwarded_for_header_does_not_escape_the_address_lock(personas, settings):
     """Security case 33: X-Forwarded-For is not trusted."""
     for n in range(settings.AXES_FAILURE_LIMIT):
         Client(REMOTE_ADDR="10.3.0.1", HTTP_X_FORWARDED_FOR=f"1.2.3.{n}").post(
@@ -65,7 +65,7 @@ def test_forwarded_for_header_does_not_escape_the_address_lock(newsroom_personas
     assert response.status_code == 429
 
 
-def test_session_id_changes_at_login_and_dies_at_logout(newsroom_personas):
+def test_session_id_changes_at_login_and_dies_at_logout(personas):
     """Security case 47 (session fixation, logout)."""
     client = Client(REMOTE_ADDR="10.4.0.1")
     client.get(LOGIN)
@@ -82,9 +82,9 @@ def test_session_id_changes_at_login_and_dies_at_logout(newsroom_personas):
     assert response.status_code == 302 and response.url.startswith(LOGIN)
 
 
-def test_admin_posts_need_a_csrf_token_and_admin_cannot_be_framed(newsroom_personas):
+def test_admin_posts_need_a_csrf_token_and_admin_cannot_be_framed(personas):
     """Security case 48."""
-    people = newsroom_personas
+    people = personas
     client = Client(enforce_csrf_checks=True)
     login(client, people["administrateur"])
     article = people["article_a"]
@@ -108,17 +108,17 @@ def test_no_account_exists_after_install(db):
 # --- Two-factor authentication -------------------------------------------------------------------
 
 
-def test_administrateur_must_set_up_two_factor_before_using_the_admin(newsroom_personas):
+def test_administrateur_must_set_up_two_factor_before_using_the_admin(personas):
     client = Client()
-    client.force_login(newsroom_personas["administrateur"])
+    client.force_login(personas["administrateur"])
     response = client.get("/admin/pages/")
     assert response.status_code == 302
     assert response.url.startswith(reverse("newsroom_2fa_setup"))
 
 
-def test_webmestre_must_set_up_two_factor(newsroom_personas):
+def test_webmestre_must_set_up_two_factor(personas):
     client = Client()
-    client.force_login(newsroom_personas["webmestre"])
+    client.force_login(personas["webmestre"])
     response = client.get("/admin/")
     assert response.url.startswith(reverse("newsroom_2fa_setup"))
 
@@ -132,21 +132,21 @@ def test_superusers_must_set_up_two_factor(db):
     assert client.get("/admin/").url.startswith(reverse("newsroom_2fa_setup"))
 
 
-def test_redacteur_may_use_the_admin_without_two_factor(newsroom_personas):
+def test_redacteur_may_use_the_admin_without_two_factor(personas):
     client = Client()
-    client.force_login(newsroom_personas["redacteur"])
+    client.force_login(personas["redacteur"])
     assert client.get("/admin/").status_code == 200
 
 
-def test_setting_up_two_factor_with_a_valid_code_opens_the_admin(newsroom_personas):
+def test_setting_up_two_factor_with_a_valid_code_opens_the_admin(personas):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     client = Client()
-    client.force_login(newsroom_personas["administrateur"])
+    client.force_login(personas["administrateur"])
     page = client.get(reverse("newsroom_2fa_setup"))
     assert page.status_code == 200 and "data:image/svg+xml" in page.content.decode()
-    device = TOTPDevice.objects.get(user=newsroom_personas["administrateur"])
+    device = TOTPDevice.objects.get(user=personas["administrateur"])
     wrong = client.post(reverse("newsroom_2fa_setup"), {"token": "000000"})
     assert wrong.status_code == 200 and "pas le bon" in wrong.content.decode()
     # django-otp makes the next try wait after a failure (brute-force throttle); skip the wait.
@@ -159,11 +159,11 @@ def test_setting_up_two_factor_with_a_valid_code_opens_the_admin(newsroom_person
     assert client.get("/admin/pages/").status_code == 200
 
 
-def test_a_user_with_a_device_types_a_code_at_each_login(newsroom_personas):
+def test_a_user_with_a_device_types_a_code_at_each_login(personas):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    user = newsroom_personas["redacteur"]  # optional for rédacteurs, but enforced once set up
+    user = personas["redacteur"]  # optional for rédacteurs, but enforced once set up
     device = TOTPDevice.objects.create(user=user, name="tel", confirmed=True)
     client = Client()
     client.force_login(user)

@@ -9,11 +9,10 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
-from redac.contact.jobs import send_outbox
-from redac.contact.models import OutgoingMail
+from redac.core.jobs import send_outbox
+from redac.core.models import OutgoingMail
 from redac.newsroom import services
-
-from .conftest import login
+from tests.support.personas import login
 
 
 def propose_breve(client, people, title="Fête de quartier samedi"):
@@ -41,8 +40,8 @@ def propose_breve(client, people, title="Fête de quartier samedi"):
     return breve
 
 
-def test_redacteur_proposes_and_the_item_is_proposé(client, newsroom_personas):
-    people = newsroom_personas
+def test_redacteur_proposes_and_the_item_is_proposé(client, personas):
+    people = personas
     mail.outbox.clear()
     breve = propose_breve(client, people)
     assert not breve.live
@@ -55,8 +54,8 @@ def test_redacteur_proposes_and_the_item_is_proposé(client, newsroom_personas):
     assert people["restricted"].email in recipients
 
 
-def test_restricted_admin_of_the_section_publishes_the_proposal(client, newsroom_personas):
-    people = newsroom_personas
+def test_restricted_admin_of_the_section_publishes_the_proposal(client, personas):
+    people = personas
     breve = propose_breve(client, people)
     state = breve.current_workflow_task_state
     login(client, people["restricted"])
@@ -69,10 +68,10 @@ def test_restricted_admin_of_the_section_publishes_the_proposal(client, newsroom
     assert services.spip_status(breve) == services.PUBLISHED
 
 
-def test_restricted_admin_of_another_section_cannot_review(client, newsroom_personas):
+def test_restricted_admin_of_another_section_cannot_review(client, personas):
     from django.contrib.auth.models import User
 
-    people = newsroom_personas
+    people = personas
     other = User.objects.create_user("resb", "resb@example.org", "motdepasse-solide-42")
     services.set_restricted_sections(other, [people["section_b"]])
     breve = propose_breve(client, people)
@@ -85,8 +84,8 @@ def test_restricted_admin_of_another_section_cannot_review(client, newsroom_pers
     assert not breve.live
 
 
-def test_refusal_with_a_comment_makes_it_refusé(client, newsroom_personas):
-    people = newsroom_personas
+def test_refusal_with_a_comment_makes_it_refusé(client, personas):
+    people = personas
     breve = propose_breve(client, people)
     state = breve.current_workflow_task_state
     login(client, people["restricted"])
@@ -99,8 +98,8 @@ def test_refusal_with_a_comment_makes_it_refusé(client, newsroom_personas):
     assert state.comment == "Il manque l'adresse."
 
 
-def test_redacteur_cannot_publish_directly(client, newsroom_personas):
-    people = newsroom_personas
+def test_redacteur_cannot_publish_directly(client, personas):
+    people = personas
     breve = propose_breve(client, people)
     login(client, people["redacteur"])
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[breve.pk])).content.decode()
@@ -109,7 +108,7 @@ def test_redacteur_cannot_publish_directly(client, newsroom_personas):
     assert not breve.live
 
 
-def test_statuses_are_spip_words_in_the_admin(client, newsroom_personas):
+def test_statuses_are_spip_words_in_the_admin(client, personas):
     from django.utils import translation
 
     with translation.override("fr"):
@@ -128,10 +127,10 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_workflow_mails_survive_a_mail_server_outage(client, newsroom_personas):
+def test_workflow_mails_survive_a_mail_server_outage(client, personas):
     """Proposal, publication and refusal mails are queued in the outbox: with the mail server
     down, proposing and publishing still work, and the mails go out once it is back, once."""
-    people = newsroom_personas
+    people = personas
     mail.outbox.clear()
     smtp_down = override_settings(
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
@@ -164,8 +163,8 @@ def test_workflow_mails_survive_a_mail_server_outage(client, newsroom_personas):
     assert set(queued.values_list("status", flat=True)) == {OutgoingMail.Status.SENT}
 
 
-def test_a_refusal_is_mailed_to_the_rédacteur_through_the_outbox(client, newsroom_personas):
-    people = newsroom_personas
+def test_a_refusal_is_mailed_to_the_rédacteur_through_the_outbox(client, personas):
+    people = personas
     breve = propose_breve(client, people)
     state = breve.current_workflow_task_state
     login(client, people["restricted"])
@@ -190,7 +189,7 @@ def test_wagtail_workflow_notifiers_are_replaced_by_the_outbox_ones():
     assert notifiers and all(isinstance(r, OutboxNotifierMixin) for r in notifiers)
 
 
-def test_publier_is_refused_during_the_election_silence_and_says_why(client, newsroom_personas):
+def test_publier_is_refused_during_the_election_silence_and_says_why(client, personas):
     import datetime as dt
 
     from django.utils import timezone
@@ -198,7 +197,7 @@ def test_publier_is_refused_during_the_election_silence_and_says_why(client, new
     from redac.news.models import SectionPage
     from redac.reserve.models import ElectionSilence
 
-    people = newsroom_personas
+    people = personas
     breve = propose_breve(client, people)  # in « Actualité »
     SectionPage.objects.filter(pk=people["section_a"].pk).update(campagne=True)
     silence = ElectionSilence.for_site(breve.get_site())
@@ -221,9 +220,7 @@ def test_publier_is_refused_during_the_election_silence_and_says_why(client, new
     assert breve.live
 
 
-def test_an_editor_note_is_saved_and_mailed_through_the_outbox_when_smtp_is_down(
-    client, newsroom_personas
-):
+def test_an_editor_note_is_saved_and_mailed_through_the_outbox_when_smtp_is_down(client, personas):
     """Wagtail's in-editor comments notify the page's subscribers (its author): with the mail
     server down, saving the page with a note still works, and the note waits in the outbox."""
     from wagtail.admin.views.pages import edit as page_editor
@@ -231,7 +228,7 @@ def test_an_editor_note_is_saved_and_mailed_through_the_outbox_when_smtp_is_down
     from redac.newsroom.mail import send_notification_through_outbox
 
     assert page_editor.send_notification is send_notification_through_outbox
-    people = newsroom_personas
+    people = personas
     breve = propose_breve(client, people)  # its author is subscribed to its comments
     login(client, people["restricted"])
     data = {

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .conftest import login
+from tests.support.personas import login
 
 URL = "/admin/2fa/codes-de-secours/"
 
@@ -21,8 +21,8 @@ def shown_codes(response) -> list[str]:
 
 
 @pytest.fixture
-def administrateur(newsroom_personas):
-    return newsroom_personas["administrateur"]
+def administrateur(personas):
+    return personas["administrateur"]
 
 
 def test_the_url_is_the_named_one():
@@ -83,9 +83,9 @@ def test_a_password_alone_cannot_mint_recovery_codes(administrateur):
     assert not StaticToken.objects.exists()
 
 
-def test_without_two_factor_set_up_there_are_no_codes_to_generate(newsroom_personas):
+def test_without_two_factor_set_up_there_are_no_codes_to_generate(personas):
     client = Client()
-    client.force_login(newsroom_personas["redacteur"])  # 2FA optional and not set up
+    client.force_login(personas["redacteur"])  # 2FA optional and not set up
     response = client.post(URL)
     assert response.status_code == 302 and response.url == reverse("newsroom_2fa_setup")
     assert not StaticToken.objects.exists()

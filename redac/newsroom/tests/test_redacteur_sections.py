@@ -9,15 +9,15 @@ from django.urls import reverse
 
 from redac.news.models import ArticlePage, BreveIndexPage, SectionPage
 from redac.newsroom import roles, services
+from tests.support.personas import login
 
-from .conftest import login
 from .test_publication_workflow import propose_breve
 
 
 @pytest.fixture
-def limited(newsroom_personas):
+def limited(personas):
     """The rédacteur, limited to « Actualité » (A) by an administrator."""
-    people = newsroom_personas
+    people = personas
     services.set_redacteur_sections(people["redacteur"], [people["section_a"]],
                                     by=people["administrateur"])  # fmt: skip
     return people
@@ -95,15 +95,15 @@ def test_limited_rédacteur_still_cannot_publish(client, limited):
     assert not draft.live
 
 
-def test_a_rédacteur_without_sections_writes_everywhere(client, newsroom_personas):
-    people = newsroom_personas
+def test_a_rédacteur_without_sections_writes_everywhere(client, personas):
+    people = personas
     login(client, people["redacteur"])
     assert client.get(add_article_url(people["section_a"])).status_code == 200
     assert client.get(add_article_url(people["section_b"])).status_code == 200
 
 
-def test_the_screen_assigns_and_removes_a_rédacteur_s_sections(client, newsroom_personas):
-    people = newsroom_personas
+def test_the_screen_assigns_and_removes_a_rédacteur_s_sections(client, personas):
+    people = personas
     redacteur = people["redacteur"]
     login(client, people["administrateur"])
     url = reverse("newsroom_sections")
@@ -135,8 +135,8 @@ def test_a_section_group_carries_the_rédacteur_role_s_other_rights(limited):
 
 
 @pytest.mark.parametrize("persona", ["redacteur", "restricted", "outsider"])
-def test_only_administrators_and_webmestres_assign_sections(client, newsroom_personas, persona):
-    people = newsroom_personas
+def test_only_administrators_and_webmestres_assign_sections(client, personas, persona):
+    people = personas
     login(client, people[persona])
     response = client.post(reverse("newsroom_sections"), {
         "role": "redacteur", "user": people["redacteur"].pk,

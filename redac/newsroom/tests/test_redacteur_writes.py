@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
-from .conftest import PASSWORD, login
+from tests.support.personas import PASSWORD, login
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +40,11 @@ def _invite(webmestre, username, first="", last=""):
 
 
 def test_an_account_comes_with_its_author_named_from_the_person_never_the_login(
-    newsroom_personas,
+    personas,
 ):
     from redac.news.models import Author
 
-    webmestre = login(Client(), newsroom_personas["webmestre"])
+    webmestre = login(Client(), personas["webmestre"])
     assert _invite(webmestre, "rlopez42", "Rita", "Lopez").status_code == 302
     user = User.objects.get(username="rlopez42")
     author = Author.objects.get(user=user)
@@ -53,7 +53,7 @@ def test_an_account_comes_with_its_author_named_from_the_person_never_the_login(
     assert "rlopez42" not in author.slug and author.slug == "rita-lopez"
 
 
-def test_an_account_without_a_name_gets_its_author_when_the_name_is_typed(newsroom_personas):
+def test_an_account_without_a_name_gets_its_author_when_the_name_is_typed(personas):
     from redac.news.models import Author
     from redac.newsroom import roles, services
 
@@ -62,7 +62,7 @@ def test_an_account_without_a_name_gets_its_author_when_the_name_is_typed(newsro
     user.groups.add(Group.objects.get(name=roles.REDACTEUR))
     assert services.account_author(user) is None  # never named from the login
     assert not Author.objects.filter(user=user).exists()
-    webmestre = login(Client(), newsroom_personas["webmestre"])
+    webmestre = login(Client(), personas["webmestre"])
     edit = reverse("wagtailusers_users:edit", args=[user.pk])
     form = {"username": "sans-nom", "email": "sans-nom@example.org", "first_name": "Aïcha",
             "last_name": "Benali", "is_active": "on",
@@ -142,10 +142,10 @@ def test_a_redactrice_edits_her_own_byline_and_no_other(demo):
     assert client.get(f"/admin/snippets/news/author/edit/{other.pk}/").status_code in (302, 403)
 
 
-def test_the_own_byline_screen_is_for_people_of_the_newsroom_only(demo, newsroom_personas):
+def test_the_own_byline_screen_is_for_people_of_the_newsroom_only(demo, personas):
     url = reverse("newsroom_own_author")
     assert Client().get(url).status_code == 302  # anonymous: to the login
-    outsider = login(Client(), newsroom_personas["outsider"])
+    outsider = login(Client(), personas["outsider"])
     assert outsider.get(url).status_code in (302, 403)
 
 
@@ -179,10 +179,10 @@ def test_a_redactrice_in_one_section_goes_straight_to_the_form(demo):
                                            args=["news", "articlepage", section.pk])  # fmt: skip
 
 
-def test_a_redactrice_is_offered_only_articles_and_breves(demo, newsroom_personas):
+def test_a_redactrice_is_offered_only_articles_and_breves(demo, personas):
     from redac.news.models import HomePage, SectionPage
 
-    people = newsroom_personas
+    people = personas
     section = SectionPage.objects.get(slug="actualite")
     client = login(Client(), people["redacteur"])
     chooser = client.get(reverse("wagtailadmin_pages:add_subpage", args=[section.pk]))
@@ -201,10 +201,10 @@ def test_a_redactrice_is_offered_only_articles_and_breves(demo, newsroom_persona
                                                                        home.pk])))  # fmt: skip
 
 
-def test_administrators_still_build_the_structure(demo, newsroom_personas):
+def test_administrators_still_build_the_structure(demo, personas):
     from redac.news.models import SectionPage
 
-    people = newsroom_personas
+    people = personas
     section = SectionPage.objects.get(slug="actualite")
     admin = login(Client(), people["administrateur"])
     html = admin.get(reverse("wagtailadmin_pages:add_subpage", args=[section.pk])).content.decode()
@@ -219,8 +219,8 @@ def test_administrators_still_build_the_structure(demo, newsroom_personas):
                                                                            other.pk])))  # fmt: skip
 
 
-def test_a_redactrice_cannot_copy_a_section(demo, newsroom_personas):
-    people = newsroom_personas
+def test_a_redactrice_cannot_copy_a_section(demo, personas):
+    people = personas
     client = login(Client(), people["redacteur"])
     assert _refused(client.get(reverse("wagtailadmin_pages:copy", args=[people["section_b"].pk])))
 

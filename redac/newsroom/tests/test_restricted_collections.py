@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from .conftest import login
+from tests.support.personas import login
 
 
 @pytest.fixture
@@ -77,6 +77,7 @@ def refused(response) -> bool:
     )
 
 
+@pytest.mark.security_case(52)
 @pytest.mark.parametrize(
     "chooser, query, public",
     [("wagtailimages_chooser", "", "Photo publique"), ("wagtailimages_chooser", "Visage", None),
@@ -110,6 +111,7 @@ def test_choosers_list_only_the_permitted_collection(client, collections, choose
     ids=["image_chosen", "document_chosen", "image_edit", "document_edit", "image_usage",
          "document_usage", "url_generator", "image_preview", "api_image", "api_document"],
 )  # fmt: skip
+@pytest.mark.security_case(52)
 def test_an_item_of_another_collection_is_refused_by_every_view(client, collections, url):
     login(client, collections["limited"])
     response = client.get(url(collections))
@@ -117,6 +119,7 @@ def test_an_item_of_another_collection_is_refused_by_every_view(client, collecti
     assert shows_no_secret(response)
 
 
+@pytest.mark.security_case(52)
 def test_the_same_views_work_on_the_permitted_collection(client, collections):
     """The control for the test above: the refusals are about the collection, not the views."""
     login(client, collections["limited"])
@@ -131,6 +134,7 @@ def test_the_same_views_work_on_the_permitted_collection(client, collections):
         assert client.get(url).status_code == 200, url
 
 
+@pytest.mark.security_case(52)
 @pytest.mark.parametrize("api", ["images", "documents"])
 def test_the_admin_api_lists_only_the_permitted_collection(client, collections, api):
     login(client, collections["limited"])
@@ -141,11 +145,13 @@ def test_the_admin_api_lists_only_the_permitted_collection(client, collections, 
     assert ("Photo publique du cortège" if api == "images" else "Communiqué public") in titles
 
 
+@pytest.mark.security_case(52)
 def test_the_image_preview_needs_admin_access(collections):
     response = Client().get(f"/admin/images/{collections['image_public'].pk}/preview/width-300/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
+@pytest.mark.security_case(52)
 def test_a_document_in_a_restricted_collection_is_not_served_to_readers(client, collections):
     from wagtail.models import CollectionViewRestriction
 

@@ -35,12 +35,12 @@ def test_the_guide_table_is_the_roles_table():
 
 
 @pytest.fixture
-def one_role_each(newsroom_personas):
+def one_role_each(personas):
     return {
-        roles.REDACTEUR: newsroom_personas["redacteur"],
-        roles.RESTRICTED_ADMIN: newsroom_personas["restricted"],  # of « Actualité »
-        roles.ADMINISTRATOR: newsroom_personas["administrateur"],
-        roles.WEBMASTER: newsroom_personas["webmestre"],
+        roles.REDACTEUR: personas["redacteur"],
+        roles.RESTRICTED_ADMIN: personas["restricted"],  # of « Actualité »
+        roles.ADMINISTRATOR: personas["administrateur"],
+        roles.WEBMASTER: personas["webmestre"],
     }
 
 
@@ -90,21 +90,21 @@ def can(user, check: str, people) -> bool:
     ("label", "check", "who"), roles.CAPABILITIES, ids=[row[1] for row in roles.CAPABILITIES]
 )
 def test_each_role_can_do_exactly_what_the_table_says(label, check, who, one_role_each,
-                                                      newsroom_personas):  # fmt: skip
+                                                      personas):  # fmt: skip
     for role, user in one_role_each.items():
         user = type(user).objects.get(pk=user.pk)  # no permission cache between checks
-        assert can(user, check, newsroom_personas) == (role in who), f"{role}: {label}"
+        assert can(user, check, personas) == (role in who), f"{role}: {label}"
 
 
-def test_the_webmestre_edits_the_service_pages_and_no_other(newsroom_personas):
+def test_the_webmestre_edits_the_service_pages_and_no_other(personas):
     from wagtail.models import Site
 
     from redac.core.models import SiteIdentity
     from redac.news.models import StandardPage
 
-    webmestre = newsroom_personas["webmestre"]
+    webmestre = personas["webmestre"]
     home = Site.objects.get(is_default_site=True).root_page
-    for page in (home, newsroom_personas["article_a"], newsroom_personas["section_b"]):
+    for page in (home, personas["article_a"], personas["section_b"]):
         assert not page.permissions_for_user(webmestre).can_edit()
     # Naming another page in the site identity moves the right with it.
     identity = SiteIdentity.for_site(Site.objects.get(is_default_site=True))

@@ -7,12 +7,11 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from redac.newsroom import services
+from tests.support.personas import login
 
-from .conftest import login
 
-
-def test_delete_moves_an_article_to_the_trash(client, newsroom_personas):
-    people = newsroom_personas
+def test_delete_moves_an_article_to_the_trash(client, personas):
+    people = personas
     article = people["article_a"]
     parent = article.get_parent()
     revisions = article.revisions.count()
@@ -31,8 +30,8 @@ def test_delete_moves_an_article_to_the_trash(client, newsroom_personas):
     assert client.get(article.url or "/nope/").status_code == 404
 
 
-def test_restore_puts_it_back_as_a_draft_with_its_slug(client, newsroom_personas):
-    people = newsroom_personas
+def test_restore_puts_it_back_as_a_draft_with_its_slug(client, personas):
+    people = personas
     article = people["article_a"]
     slug, parent = article.slug, article.get_parent()
     services.move_to_trash(article, people["administrateur"])
@@ -46,8 +45,8 @@ def test_restore_puts_it_back_as_a_draft_with_its_slug(client, newsroom_personas
     assert services.spip_status(article) == services.DRAFT
 
 
-def test_only_an_administrator_deletes_for_good_from_the_trash(client, newsroom_personas):
-    people = newsroom_personas
+def test_only_an_administrator_deletes_for_good_from_the_trash(client, personas):
+    people = personas
     article = people["article_a"]
     services.move_to_trash(article, people["restricted"])
     url = reverse("wagtailadmin_pages:delete", args=[article.pk])
@@ -62,16 +61,16 @@ def test_only_an_administrator_deletes_for_good_from_the_trash(client, newsroom_
     assert not Page.objects.filter(pk=article.pk).exists()
 
 
-def test_a_section_that_still_holds_articles_is_not_deleted(client, newsroom_personas):
-    people = newsroom_personas
+def test_a_section_that_still_holds_articles_is_not_deleted(client, personas):
+    people = personas
     login(client, people["administrateur"])
     section = people["section_b"]
     client.post(reverse("wagtailadmin_pages:delete", args=[section.pk]))
     assert Page.objects.filter(pk=section.pk).exists()
 
 
-def test_the_trash_screen_lists_trashed_items(client, newsroom_personas):
-    people = newsroom_personas
+def test_the_trash_screen_lists_trashed_items(client, personas):
+    people = personas
     services.move_to_trash(people["article_b"], people["administrateur"])
     login(client, people["administrateur"])
     page = client.get(reverse("newsroom_trash")).content.decode()

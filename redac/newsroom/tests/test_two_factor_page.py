@@ -9,8 +9,7 @@ import base64
 from django.test import Client
 
 from tests.support.browser import totp_now
-
-from .conftest import PASSWORD
+from tests.support.personas import PASSWORD
 
 
 def password_only(username):
@@ -23,7 +22,7 @@ def password_only(username):
 
 
 def test_the_sprite_and_the_javascript_catalogue_answer_before_the_second_factor(
-    newsroom_personas,
+    personas,
 ):
     client = password_only("webmestre")
     sprite = client.get("/admin/sprite/")
@@ -32,7 +31,7 @@ def test_the_sprite_and_the_javascript_catalogue_answer_before_the_second_factor
     assert client.get("/admin/jsi18n/").status_code == 200
 
 
-def test_the_setup_page_is_one_page_with_one_form_and_leads_to_the_dashboard(newsroom_personas):
+def test_the_setup_page_is_one_page_with_one_form_and_leads_to_the_dashboard(personas):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     client = password_only("webmestre")
@@ -40,7 +39,7 @@ def test_the_setup_page_is_one_page_with_one_form_and_leads_to_the_dashboard(new
     assert page.count("<main") == 1 and page.count("<h1") == 1
     main = page[page.index("<main") : page.index("</main>")]
     assert main.count("<form") == 1
-    device = TOTPDevice.objects.get(user=newsroom_personas["webmestre"], confirmed=False)
+    device = TOTPDevice.objects.get(user=personas["webmestre"], confirmed=False)
     secret = base64.b32encode(device.bin_key).decode()
     assert secret in page
     done = client.post("/admin/2fa/activer/", {"token": totp_now(secret), "next": "/admin/"})

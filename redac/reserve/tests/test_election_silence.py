@@ -4,7 +4,6 @@ are closed there; existing pages stay; other sections are not affected."""
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.text import slugify
@@ -13,13 +12,6 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 from redac.comments.models import Comment
 from redac.news.models import BreveIndexPage, BrevePage, SectionPage
 from redac.reserve.models import ElectionSilence
-
-
-@pytest.fixture
-def moderator(db):
-    user = User.objects.create_user("claire", "claire@example.org", "motdepasse-claire-1")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 @pytest.fixture
@@ -43,9 +35,9 @@ def breve_form(title):
     })  # fmt: skip
 
 
-def test_publishing_in_a_campaign_section_is_blocked_and_says_why(client, moderator, silence):
+def test_publishing_in_a_campaign_section_is_blocked_and_says_why(client, personas, silence):
     listing = BreveIndexPage.objects.get(slug="breves")  # under Actualité
-    client.force_login(moderator)
+    client.force_login(personas["moderator"])
     response = client.post(f"/admin/pages/add/news/brevepage/{listing.pk}/",
                            breve_form("Appel au vote"), follow=True)  # fmt: skip
     page = BrevePage.objects.get(title="Appel au vote")
@@ -58,20 +50,20 @@ def test_existing_campaign_pages_stay_online(client, silence, demo):
     assert client.get(breve.url).status_code == 200
 
 
-def test_publishing_elsewhere_is_not_affected(client, moderator, silence):
+def test_publishing_elsewhere_is_not_affected(client, personas, silence):
     SectionPage.objects.filter(slug="actualite").update(campagne=False)
     listing = BreveIndexPage.objects.get(slug="breves")
-    client.force_login(moderator)
+    client.force_login(personas["moderator"])
     client.post(f"/admin/pages/add/news/brevepage/{listing.pk}/", breve_form("Festival"))
     assert BrevePage.objects.get(title="Festival").live
 
 
-def test_outside_the_period_campaign_sections_publish_normally(client, moderator, silence):
+def test_outside_the_period_campaign_sections_publish_normally(client, personas, silence):
     silence.starts_at = timezone.now() + dt.timedelta(days=2)
     silence.ends_at = timezone.now() + dt.timedelta(days=3)
     silence.save()
     listing = BreveIndexPage.objects.get(slug="breves")
-    client.force_login(moderator)
+    client.force_login(personas["moderator"])
     client.post(f"/admin/pages/add/news/brevepage/{listing.pk}/", breve_form("Meeting"))
     assert BrevePage.objects.get(title="Meeting").live
 
@@ -149,9 +141,9 @@ def test_a_go_live_scheduled_inside_the_silence_waits_for_its_end(demo):
     assert in_campaign.first_published_at >= end
 
 
-def test_scheduling_for_after_the_silence_is_allowed_during_it(client, moderator, silence):
+def test_scheduling_for_after_the_silence_is_allowed_during_it(client, personas, silence):
     listing = BreveIndexPage.objects.get(slug="breves")
-    client.force_login(moderator)
+    client.force_login(personas["moderator"])
     form = breve_form("Résultats du scrutin")
     after = timezone.localtime(silence.ends_at + dt.timedelta(hours=2))
     form["go_live_at"] = after.strftime("%Y-%m-%d %H:%M")
@@ -162,14 +154,14 @@ def test_scheduling_for_after_the_silence_is_allowed_during_it(client, moderator
     assert "Période de réserve électorale" not in response.content.decode()
 
 
-def test_bulk_publishing_in_a_campaign_section_is_refused(client, moderator, silence):
+def test_bulk_publishing_in_a_campaign_section_is_refused(client, personas, silence):
     from django.urls import reverse
 
     listing = BreveIndexPage.objects.get(slug="breves")
     draft = BrevePage(title="Tract du jour", slug="tract-du-jour", live=False)
     listing.add_child(instance=draft)
     draft.save_revision()
-    client.force_login(moderator)
+    client.force_login(personas["moderator"])
     url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
     response = client.post(f"{url}?id={draft.pk}", {"include_descendants": ""}, follow=True)
     draft.refresh_from_db()
@@ -177,23 +169,23 @@ def test_bulk_publishing_in_a_campaign_section_is_refused(client, moderator, sil
     assert "Période de réserve électorale" in response.content.decode()
 
 
-def test_bulk_publishing_elsewhere_still_works(client, moderator, silence):
+def test_bulk_publishing_elsewhere_still_works(client, personas, silence):
     from django.urls import reverse
 
     listing = non_campaign_listing()
     draft = BrevePage(title="Expo photo", slug="expo-photo", live=False)
     listing.add_child(instance=draft)
     draft.save_revision()
-    client.force_login(moderator)
+    client.force_login(personas["moderator"])
     url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
     client.post(f"{url}?id={draft.pk}", {"include_descendants": ""})
     draft.refresh_from_db()
     assert draft.live
 
 
-def test_scheduling_inside_the_silence_warns_that_it_will_wait(client, moderator, silence):
+def test_scheduling_inside_the_silence_warns_that_it_will_wait(client, personas, silence):
     listing = BreveIndexPage.objects.get(slug="breves")
-    client.force_login(moderator)
+    client.force_login(personas["moderator"])
     form = breve_form("Porte-à-porte")
     inside = timezone.localtime(silence.ends_at - dt.timedelta(hours=2))
     form["go_live_at"] = inside.strftime("%Y-%m-%d %H:%M")
@@ -213,12 +205,12 @@ def published_breve(listing, title):
     return breve
 
 
-def test_a_published_copy_into_a_campaign_section_is_refused(client, moderator, silence):
+def test_a_published_copy_into_a_campaign_section_is_refused(client, personas, silence):
     from django.urls import reverse
 
     source = published_breve(non_campaign_listing(), "Vide-grenier")
     campaign = BreveIndexPage.objects.get(slug="breves")
-    client.force_login(moderator)
+    client.force_login(personas["moderator"])
     response = client.post(reverse("wagtailadmin_pages:copy", args=[source.pk]), {
         "new_title": "Copie de campagne", "new_slug": "copie-de-campagne",
         "new_parent_page": campaign.pk, "publish_copies": "on",
@@ -232,12 +224,12 @@ def test_a_published_copy_into_a_campaign_section_is_refused(client, moderator, 
     assert BrevePage.objects.get(slug="brouillon-copie").live is False
 
 
-def test_moving_a_live_page_into_a_campaign_section_is_refused(client, moderator, silence):
+def test_moving_a_live_page_into_a_campaign_section_is_refused(client, personas, silence):
     from django.urls import reverse
 
     page = published_breve(non_campaign_listing(), "Kermesse")
     campaign = BreveIndexPage.objects.get(slug="breves")
-    client.force_login(moderator)
+    client.force_login(personas["moderator"])
     url = reverse("wagtailadmin_pages:move_confirm", args=[page.pk, campaign.pk])
     response = client.post(url, follow=True)
     assert "Période de réserve électorale" in response.content.decode()

@@ -142,6 +142,7 @@ def test_the_site_header_has_a_search_field(client, demo):
 # --- Security cases 20-25 ------------------------------------------------------------------------
 
 
+@pytest.mark.security_case(20)
 def test_case_20_query_is_escaped_in_heading_input_and_title(client, demo):
     payload = '"><script>alert(1)</script>'
     html = client.get("/recherche/", {"q": payload}).content.decode()
@@ -153,6 +154,7 @@ def test_case_20_query_is_escaped_in_heading_input_and_title(client, demo):
     assert f"« {escaped} »" in html[html.index("<h1>") :]
 
 
+@pytest.mark.security_case(21)
 @pytest.mark.parametrize("q", ["' OR 1=1--", "%' UNION SELECT password FROM auth_user--"])
 def test_case_21_sql_looking_text_is_just_text(client, demo, q):
     response = client.get("/recherche/", {"q": q})
@@ -160,12 +162,14 @@ def test_case_21_sql_looking_text_is_just_text(client, demo, q):
     assert "pbkdf2" not in response.content.decode() and "md5$" not in response.content.decode()
 
 
+@pytest.mark.security_case(22)
 @pytest.mark.parametrize("q", ['"', "NEAR(", "*", "a OR", "-", "loyer OR", '"loyer', "title:x",
                                "^loyer", "loyer*", "(", "AND", "NOT loyer", "{}:"])  # fmt: skip
 def test_case_22_fts_syntax_is_inert(client, demo, q):
     assert client.get("/recherche/", {"q": q}).status_code == 200
 
 
+@pytest.mark.security_case(23)
 @pytest.mark.parametrize("q", ["a" * 100_000, "a " * 5000, "réforme " * 20_000])
 def test_case_23_huge_queries_are_cut_and_fast(client, demo, q):
     started = time.perf_counter()
@@ -175,6 +179,7 @@ def test_case_23_huge_queries_are_cut_and_fast(client, demo, q):
     assert ("a" * 201) not in response.content.decode()
 
 
+@pytest.mark.security_case(24)
 @pytest.mark.parametrize("page", ["-1", "0", "abc", "99999999", "1e9", ""])
 def test_case_24_bad_page_numbers_give_a_page(client, demo, page):
     response = client.get("/recherche/", {"q": "loyer", "page": page})
@@ -182,6 +187,7 @@ def test_case_24_bad_page_numbers_give_a_page(client, demo, page):
     assert "Encadrement des" in response.content.decode()
 
 
+@pytest.mark.security_case(25)
 @pytest.mark.parametrize("params", [{"q": ""}, {"q": "   "}, {}, {"q": ["loyer", "gare"]},
                                     {"q": "loyer", "rubrique": "abc", "du": "pas-une-date",
                                      "type": "nimporte"}])  # fmt: skip

@@ -1,4 +1,4 @@
-"""SPIP-shaped sources built by ``redac.spipimport.fixtures`` (no dependency on ../shared)."""
+"""SPIP-shaped sources built by ``tests.support.spip_sites`` (no dependency on ../shared)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from redac.spipimport.fixtures import SiteSpec, build_sqlite, build_xml_dump
+from tests.support.spip_sites import SiteSpec, build_sqlite, build_xml_dump
 
 
 @pytest.fixture(scope="session")

@@ -63,6 +63,7 @@ def test_document_paths_never_leave_the_img_folder(tmp_path):
         assert safe_join(img, evil) is None, evil
 
 
+@pytest.mark.security_case(57)
 def test_titles_and_urls_are_cleaned():
     assert plain_title("3. <script>x()</script>Le <i>titre</i>\x07 {{gras}}") == "Le titre gras"
     assert plain_title("<multi>[fr]Bonjour[en]Hello</multi>", "en") == "Hello"

@@ -10,10 +10,10 @@ import pytest
 
 from redac.comments.models import Comment
 from redac.news.models import ArticlePage
-from redac.spipimport.fixtures import SiteSpec, build_sqlite
 from redac.spipimport.models import ImportRecord
 from redac.visits import services as visits
 from redac.visits.models import DailyPageVisits, DailySiteVisits, PageStats
+from tests.support.spip_sites import SiteSpec, build_sqlite
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def site(tmp_path):
          "Chloé\nBcc: x", "chloe@example.org", "", "", "publie", "198.51.100.8"),
     ]  # fmt: skip
     db = sqlite3.connect(path)
-    db.executemany(f"INSERT INTO spip_forum ({FORUM_COLUMNS}) VALUES ({', '.join('?' * 14)})", rows)  # noqa: S608
+    db.executemany(f"INSERT INTO spip_forum ({FORUM_COLUMNS}) VALUES ({', '.join('?' * 14)})", rows)
     db.execute(
         "UPDATE spip_articles SET texte = ? WHERE id_article = 3",
         ["Voir [l'article->http://old.example/spip.php?article2], "

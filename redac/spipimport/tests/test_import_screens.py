@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from redac.newsroom import roles
-from redac.newsroom.tests.conftest import login
-from redac.spipimport.fixtures import SiteSpec, build_sqlite
+from tests.support.personas import login
+from tests.support.spip_sites import SiteSpec, build_sqlite
 
 pytestmark = pytest.mark.django_db
 

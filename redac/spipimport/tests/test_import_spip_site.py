@@ -24,10 +24,10 @@ from redac.news.models import (
     KeywordGroup,
     SectionPage,
 )
-from redac.spipimport.fixtures import SiteSpec, build_sqlite
 from redac.spipimport.models import ImportRecord, LegacyURL
 from redac.spipimport.tests.conftest import fresh_numbering
 from redac.visits.models import DailyPageVisits, DailyReferrer, DailySiteVisits, PageStats
+from tests.support.spip_sites import SiteSpec, build_sqlite
 
 
 def imported(model):

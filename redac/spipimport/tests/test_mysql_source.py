@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from redac.news.models import ArticlePage
-from redac.spipimport.fixtures import SiteSpec, build_mysql
 from redac.spipimport.tests.conftest import fresh_numbering
+from tests.support.spip_sites import SiteSpec, build_mysql
 
 DB_NAME = "spip_i4_test"
 

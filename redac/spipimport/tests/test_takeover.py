@@ -8,15 +8,16 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 from django.test import TestCase
 from django.utils.text import slugify
 
 from redac.news import numbers
 from redac.news.models import ArticlePage, Author, BrevePage, Keyword, SectionPage
-from redac.spipimport.fixtures import SiteSpec, build_sqlite
 from redac.spipimport.models import ImportRecord
 from redac.spipimport.tests.conftest import fresh_numbering
+from tests.support.spip_sites import SiteSpec, build_sqlite
 
 # SiteSpec(): 23 articles, then 24 redirect, 25 hostile, 26 translation; takeover adds 27 trashed,
 # 28 published virtual -> art4, 29 draft virtual, 30 long title in rubrique 5
@@ -38,6 +39,7 @@ def _import(source: Path, img: Path, *args) -> dict:
     return json.loads(out.read_text())
 
 
+@pytest.mark.slow  # imports a site and asks for every old address it had
 class TestEveryOldAddressOfAnImportedSite(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import skip_or_fail
-from redac.typo.conformance import SiteResolver
+from tests.support.conformance import SiteResolver
 
 #: ../shared beside the repository (redac/typo/tests/conftest.py -> parents[3] = repo root)
 SHARED = (Path(__file__).resolve().parents[3] / ".." / "shared").resolve()

@@ -1,6 +1,6 @@
 """The engine agrees with SPIP 4.3.5 as a browser sees it: on the oracle corpus (SPIP 4.3.5 run on
 173 inputs) and on SPIP's own unit tests, outputs compared as the documents an HTML5 parser
-builds (redac.typo.conformance)."""
+builds (tests.support.conformance)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from redac.typo.conformance import run
+from tests.support.conformance import run
 
 
 @pytest.fixture(scope="module")

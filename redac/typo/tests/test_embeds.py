@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redac.typo import propre, render, typo
-from redac.typo.conformance import output_is_safe
 from redac.typo.embeds import Embeds, providers_from_names, rewrite_iframes
 from redac.typo.sanitize import clean
+from tests.support.conformance import output_is_safe
 
 EMBEDS = Embeds(
     providers_from_names(

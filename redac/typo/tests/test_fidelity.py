@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redac.typo import propre, render, typo
-from redac.typo.conformance import document, output_is_safe, same_html
 from redac.typo.math import MAX_FORMULAS
 from redac.typo.sanitize import (
     ALLOWED_STYLE_PROPERTIES,
@@ -17,6 +16,7 @@ from redac.typo.sanitize import (
     clean,
     filter_style,
 )
+from tests.support.conformance import document, output_is_safe, same_html
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 

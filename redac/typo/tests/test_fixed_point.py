@@ -41,6 +41,7 @@ tag_soup = st.lists(piece, max_size=40).map("".join)
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tag_soup)
+@pytest.mark.slow  # hypothesis, hundreds of examples
 def test_output_proved_stable_is_a_fixed_point(soup):
     once = _CLEANER.clean(soup)
     if reparses_identically(once):

@@ -119,7 +119,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from redac.typo import budget  # noqa: E402
-from redac.typo.tests.shapes import FINAL_CLOSERS, TOKENS, repeat_to  # noqa: E402
+from tests.support.markup_shapes import FINAL_CLOSERS, TOKENS, repeat_to  # noqa: E402
 
 _MOTIFS = st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6).map("".join)
 

@@ -84,6 +84,7 @@ text_with_notes = st.lists(
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text_with_notes, st.booleans())
+@pytest.mark.slow  # hypothesis, hundreds of examples
 def test_shortcuts_give_the_output_of_the_full_path(text, trusted):
     fast, full = both_ways(text, resolver=_DocumentResolver(), trusted=trusted)
     assert fast == full
@@ -165,6 +166,7 @@ around = st.sampled_from(["", "texte ", "[l->http://y.org] ", "<a href='x'>", "<
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(around, tables_text, around, st.sampled_from(["fr", "en"]))
+@pytest.mark.slow  # hypothesis, hundreds of examples
 def test_tables_give_the_output_of_the_full_path(before, table, after, lang):
     text = f"{before}\n{table}\n{after}"
     with checking_cleaned_forms():

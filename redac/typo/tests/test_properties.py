@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from redac.typo import plain, propre, render, typo
-from redac.typo.conformance import output_is_safe
 from redac.typo.sanitize import clean, is_safe_url
+from tests.support.conformance import output_is_safe
 
 #: Fragments of SPIP markup, so that random texts exercise the shortcuts, not just words.
 PIECES = [

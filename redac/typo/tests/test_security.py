@@ -8,7 +8,7 @@ import html5lib
 import pytest
 
 from redac.typo import propre, render, typo
-from redac.typo.conformance import output_is_safe
+from tests.support.conformance import output_is_safe
 
 
 def hrefs(fragment: str) -> list[str]:
@@ -34,6 +34,7 @@ DANGEROUS_LINKS = [
 ]
 
 
+@pytest.mark.security_case(63)
 @pytest.mark.parametrize("source", DANGEROUS_LINKS)
 @pytest.mark.parametrize("trusted", [True, False])
 def test_case_63_javascript_link_is_not_an_href(source, trusted):
@@ -46,6 +47,7 @@ def test_case_63_javascript_link_is_not_an_href(source, trusted):
     assert output_is_safe(html)
 
 
+@pytest.mark.security_case(64)
 def test_case_64_markup_in_link_text_is_escaped_or_sanitised():
     html = propre("[<img src=x onerror=alert(1)>->https://ok.example]")
     assert "onerror" not in html
@@ -53,18 +55,21 @@ def test_case_64_markup_in_link_text_is_escaped_or_sanitised():
     assert 'href="https://ok.example"' in html
 
 
+@pytest.mark.security_case(64)
 def test_case_64_attribute_injection_in_target_stays_inside_the_quotes():
     html = propre('[x->https://ok.example" onmouseover="alert(1)]')
     assert " onmouseover=" not in html.replace("&quot; onmouseover=&quot;", "")
     assert output_is_safe(html)
 
 
+@pytest.mark.security_case(64)
 def test_case_64_php_in_target_is_not_executed_nor_raw():
     html = propre("[x->URL`<?php system('id'); ?>`]")
     assert "<?php" not in html
     assert output_is_safe(html)
 
 
+@pytest.mark.security_case(64)
 def test_case_64_template_syntax_stays_literal():
     # CVE-2024-7954: SPIP evaluated {{ }} in some contexts; redac never evaluates
     html = propre("[x->{{ 7*7 }}]")
@@ -74,6 +79,7 @@ def test_case_64_template_syntax_stays_literal():
     assert "7*7" in propre("{{ 7*7 }}")
 
 
+@pytest.mark.security_case(64)
 def test_case_64_ten_thousand_brackets_are_linear_and_literal():
     source = "[" * 10_000
     html = propre(source)

@@ -115,7 +115,8 @@ def test_do_not_track_and_gpc_are_honoured_when_the_site_enables_it(demo, beacon
     assert PageStats.objects.get(page_id=breve.pk).total == 1
 
 
-def test_unknown_unpublished_restricted_and_root_pages_are_refused(demo, beacon):
+@pytest.mark.security_case("statistics")
+def test_forged_page_ids_unknown_unpublished_restricted_or_root_pages_are_refused(demo, beacon):
     breve = demo["breves"]["petition-guichets"]
     draft = demo["breves"]["assemblee-generale"]
     draft.unpublish()
@@ -126,6 +127,7 @@ def test_unknown_unpublished_restricted_and_root_pages_are_refused(demo, beacon)
     assert nothing_written()
 
 
+@pytest.mark.security_case("statistics")
 @pytest.mark.parametrize(
     ("body", "status"),
     [

@@ -3,28 +3,22 @@ page is refreshed from the API (so that a page from a cache still shows the righ
 
 import pytest
 
+from tests.support.browser import launched_chromium
+
 from .conftest import BROWSER
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True,
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True,
                                                          serialized_rollback=True)]  # fmt: skip
 
 
-def test_a_reader_is_counted_and_sees_the_updated_counter(live_server, demo, chromium_path,
-                                                          monkeypatch):  # fmt: skip
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
+def test_a_reader_is_counted_and_sees_the_updated_counter(live_server, demo):
     from redac.news.models import BrevePage
     from redac.visits.buffer import visit_buffer
 
     breve = demo["breves"]["petition-guichets"]
     # The page as a cache would have kept it: an old figure, which the script must correct.
     BrevePage.objects.filter(pk=breve.pk).update(visit_count=2_000)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-        )
+    with launched_chromium() as browser:
         # Headless chromium says "HeadlessChrome" and would rightly be taken for a robot.
         page = browser.new_page(locale="fr-FR", user_agent=BROWSER)
         errors = []
@@ -40,6 +34,5 @@ def test_a_reader_is_counted_and_sees_the_updated_counter(live_server, demo, chr
         assert page.context.cookies() == []
         assert page.evaluate("localStorage.length + sessionStorage.length") == 0
         assert not errors
-        browser.close()
     visit_buffer.stop()  # the writer thread's connection must not outlive the test database
     visit_buffer._stopping = False

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .live_server import (
+from tests.support.live_server import (
     BROWSER_UA,
     BeaconClient,
     Database,
@@ -26,6 +26,8 @@ from .live_server import (
     prepare_site,
     visitor_ip,
 )
+
+pytestmark = pytest.mark.slow  # starts real servers (left out of make test-fast)
 
 
 @pytest.fixture(scope="module")

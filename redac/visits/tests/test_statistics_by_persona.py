@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from redac.newsroom.tests.conftest import login, newsroom_personas  # noqa: F401 (fixture)
 from redac.visits.models import DailyPageVisits, DailyReferrer, DailySiteVisits, PageStats
+from tests.support.personas import login
 
 MAY_SEE_STATISTICS = {"administrateur", "webmestre"}
 STAFF_REFUSED = {"redacteur", "restricted"}
@@ -24,8 +24,8 @@ MARKER = "fuite-des-statistiques.example"
 
 
 @pytest.fixture
-def article_with_visits(newsroom_personas):  # noqa: F811
-    article = newsroom_personas["article_a"]
+def article_with_visits(personas):
+    article = personas["article_a"]
     today = timezone.localdate()
     DailyPageVisits.objects.create(page_id=article.pk, day=today, visits=42)
     DailySiteVisits.objects.create(day=today, visits=43)
@@ -37,9 +37,9 @@ def article_with_visits(newsroom_personas):  # noqa: F811
 
 
 @pytest.fixture
-def as_persona(client, newsroom_personas):  # noqa: F811
+def as_persona(client, personas):
     def log_in(persona):
-        return client if persona == "anonymous" else login(client, newsroom_personas[persona])
+        return client if persona == "anonymous" else login(client, personas[persona])
 
     return log_in
 

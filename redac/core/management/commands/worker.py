@@ -15,7 +15,7 @@ import uuid
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from redac.core.jobs import registered_jobs, reset_schedule, run_due_jobs
+from redac.core.jobs import every_node_tick, registered_jobs, reset_schedule, run_due_jobs
 from redac.core.models import WorkerLease
 
 logger = logging.getLogger("redac.jobs")
@@ -56,7 +56,7 @@ class Command(BaseCommand):
                 holding, last_renew = lease_step(owner, holding), now
             if holding:
                 run_due_jobs()
-            apply_local_invalidations(self)
+            run_every_node_work(self)
             time.sleep(TICK)
         if holding:
             WorkerLease.release(LEASE, owner)
@@ -86,14 +86,13 @@ def lease_step(owner: str, holding: bool) -> bool:
     return got
 
 
-def apply_local_invalidations(command) -> None:
-    """Every node, lease or not: the purges written by any node, applied to this node's static
-    folder (redac.delivery.outbox.LocalApplier)."""
-    from redac.delivery.outbox import apply_local
-
+def run_every_node_work(command) -> None:
+    """Every node, lease or not: what each node does on its own disk (``every_node_tick``; the
+    purges written by any node, applied to this node's static folder: redac.delivery.outbox)."""
     try:
-        apply_local()
-    except Exception as exc:  # database briefly unavailable: the next tick catches up
-        logger.warning("local purges failed: %s", type(exc).__name__)
+        for receiver, result in every_node_tick.send_robust(sender=None):
+            if isinstance(result, Exception):  # database briefly unavailable: the next tick
+                logger.warning("%s failed: %s", getattr(receiver, "__qualname__", receiver),
+                               type(result).__name__)  # fmt: skip
     finally:
         close_old_connections()
