@@ -50,3 +50,8 @@ def confirmation_path(outbox_send=True) -> str:
         send_pending_mail()
     link = re.search(r"http://[^\s]+/petitions/confirmer/[^\s]+/", mail.outbox[-1].body).group(0)
     return "/" + link.split("/", 3)[3]
+
+
+# The newsroom's personas (rédacteur, administrateur restreint, administrateur, webmestre,
+# outsider) and its login with two-factor authentication done.
+from redac.newsroom.tests.conftest import login, newsroom_personas  # noqa: E402, F401
