@@ -10,7 +10,8 @@ register = template.Library()
 def petition_box(page):
     """The petition of an article: its text, the counter and progress bar (in the HTML, for
     readers without JavaScript; petitions.js refreshes them from the API on cached pages) and
-    the link to the uncached signing page."""
+    the link to the uncached signing page. One query, none more: the box carries its own
+    script tag."""
     petition = Petition.objects.filter(page_id=page.pk).first() if page.pk else None
     if petition is None:
         return {"petition": None}
@@ -22,8 +23,3 @@ def petition_box(page):
         "closed": closed,
         "progress_value": min(petition.signature_count, petition.goal or 0),
     }
-
-
-@register.simple_tag
-def has_petition(page) -> bool:
-    return bool(page.pk) and Petition.objects.filter(page_id=page.pk).exists()
