@@ -123,3 +123,24 @@ def test_the_public_list_shows_names_and_cities_never_addresses(client, petition
     assert (
         client.get(f"/petitions/{petition.page_id}/signatures/", {"page": "2"}).status_code == 200
     )
+
+
+def test_an_administrateur_opens_a_petition_on_an_article_as_the_guide_says(client,
+                                                                           newsroom_personas):  # fmt: skip
+    from redac.news.models import ArticlePage
+
+    article = ArticlePage.objects.get(slug="loyers-encadrement")
+    login(client, newsroom_personas["administrateur"])
+    response = client.post("/admin/snippets/petitions/petition/add/", {
+        "page": article.pk, "text": "Nous demandons l'encadrement partout.", "goal": "500",
+        "opens_at": "", "closes_at": "2099-01-01 12:00", "one_per_email": "on",
+        "list_public": "on",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    petition = Petition.objects.get(page=article)
+    assert petition.goal == 500 and petition.one_per_email and not petition.message_allowed
+    html = client.get(article.url).content.decode()
+    assert "Nous demandons l&#x27;encadrement partout." in html or "encadrement partout" in html
+    assert f"/petitions/{article.pk}/signer/" in html
+    login(client, newsroom_personas["webmestre"])
+    assert client.get("/admin/snippets/petitions/petition/add/").status_code in (302, 403)
