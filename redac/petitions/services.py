@@ -23,6 +23,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from redac.core.lib.params import positive_int
 from redac.news.models import ArticlePage, published
 
 from .infra import queue_mail, silence_active, site_name
@@ -53,7 +54,10 @@ DOMAIN_THROTTLED_MESSAGE = (
 
 
 def petition_for_page(page_id: int) -> Petition | None:
-    """The petition of the published article ``page_id`` (drafts, private pages: None)."""
+    """The petition of the published article ``page_id`` (drafts, private pages, ids no database
+    holds: None)."""
+    if positive_int(page_id) is None:
+        return None
     page = published(ArticlePage).filter(pk=page_id).first()
     if page is None:
         return None
