@@ -49,7 +49,7 @@ def call(app, path, method="GET", host="127.0.0.1"):
                "wsgi.input": io.BytesIO(b""), "REMOTE_ADDR": "203.0.113.5"}  # fmt: skip
     answer = {}
 
-    def start_response(status, headers):
+    def start_response(status, headers, exc_info=None):
         answer["status"], answer["headers"] = status, dict(headers)
 
     answer["body"] = b"".join(app(environ, start_response))
@@ -141,3 +141,23 @@ def test_the_reserve_leaves_a_petition_open_when_it_is_over(sign, petition, sile
     silence.ends_at = timezone.now() - dt.timedelta(minutes=1)
     silence.save()
     assert sign(email="apres@example.net").status_code == 302
+
+
+def test_the_served_stack_answers_the_counter_with_a_request_id(petition, settings):
+    """redac.wsgi.application, as granian runs it: the counter's fast path sits in it."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    from redac import wsgi
+
+    assert "PetitionCounterFastPath" in open(wsgi.__file__).read()
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        answer = call(wsgi.application, f"/api/petitions/{petition.page_id}/")
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    assert answer["status"] == "200 OK"
+    assert json.loads(answer["body"])["signatures"] == 5214
+    assert "X-Request-ID" in answer["headers"]
