@@ -27,6 +27,7 @@ from redac.news.models import (
     SectionPage,
     StandardPage,
 )
+from redac.petitions.demo import build_campaign
 
 SITE_NAME = "L'Horizon commun"
 TAGLINE = (
@@ -324,8 +325,6 @@ def build_demo(now: dt.datetime | None = None) -> dict:
             visits=visits,
         )  # fmt: skip
         breves[slug] = page
-
-    from redac.petitions.demo import build_campaign  # issue 20 (the lead places it at merge)
 
     campaign = build_campaign(
         actualite, page_under=_page_under, authors=[authors["demo:auteur:redaction"]],

@@ -8,11 +8,7 @@ class PetitionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import personal_data  # noqa: F401  (registers the GDPR export/erase provider)
-
-        # The invalidation registry arrives with issue 19 (redac.core.signals); until it is
-        # merged, petitions do not register (the lead removes this guard at merge).
-        try:
-            from . import invalidation  # noqa: F401
-        except ImportError:
-            pass
+        from . import (
+            invalidation,  # noqa: F401  (clock and content_changed: redac.core.signals)
+            personal_data,  # noqa: F401  (registers the GDPR export/erase provider)
+        )

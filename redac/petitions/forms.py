@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from redac.core.lib.antispam import count_links
+from redac.core.lib.antispam import RateLimit, count_links
 from redac.core.lib.usertext import PlainTextField
 
 from .models import MESSAGE_MAX_LENGTH
@@ -16,6 +16,10 @@ _POSTCODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z -]{0,11}$")
 
 class SignForm(forms.Form):
     """The signature form; the petition's options decide which fields are asked and required."""
+
+    #: Signatures per client address per window, shared by every worker and node
+    #: (redac.core.lib.antispam.check_post).
+    rate_limit = RateLimit("petition", limit=10, window=600)
 
     name = PlainTextField(label=_("Votre nom"), max_length=120, single_line=True)
     email = forms.EmailField(

@@ -1,7 +1,7 @@
 """The shared infrastructure petitions use, imported in this one place.
 
-Issue 19 is moving the mail outbox, the personal-data registry, ``uncacheable()`` and the
-anti-spam form flow from ``contact`` to ``core``: when it lands, only the imports below change.
+The mail outbox, the personal-data registry, ``uncacheable()`` and the anti-spam form flow live
+in ``core`` (issue 19).
 The election silence is read through the app registry (``reserve`` is a feature app beside this
 one, not below it), as ``delivery.schedule`` reads it today.
 """
@@ -10,20 +10,14 @@ from __future__ import annotations
 
 from django.apps import apps
 
-from redac.contact.personal_data import register as register_personal_data
-from redac.contact.services import queue_mail, site_name
-from redac.contact.views import uncacheable
-from redac.core.lib.antispam import (
-    THROTTLED_MESSAGE,
-    hit_rate_limit,
-    honeypot_filled,
-    issue_stamp,
-    use_stamp,
-)
+from redac.core.cachecontrol import uncacheable
+from redac.core.lib.antispam import check_post, issue_stamp, restamp
+from redac.core.mail import queue_mail, site_name
+from redac.core.personal_data import register as register_personal_data
 
 __all__ = [
-    "THROTTLED_MESSAGE", "hit_rate_limit", "honeypot_filled", "issue_stamp", "use_stamp",
-    "queue_mail", "register_personal_data", "silence_active", "site_name", "uncacheable",
+    "check_post", "issue_stamp", "queue_mail", "register_personal_data", "restamp",
+    "silence_active", "site_name", "uncacheable",
 ]  # fmt: skip
 
 

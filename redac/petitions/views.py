@@ -14,14 +14,7 @@ from django.views.decorators.http import require_GET
 
 from . import services
 from .forms import SignForm
-from .infra import (
-    THROTTLED_MESSAGE,
-    hit_rate_limit,
-    honeypot_filled,
-    issue_stamp,
-    uncacheable,
-    use_stamp,
-)
+from .infra import check_post, issue_stamp, restamp, uncacheable
 from .models import Signature
 from .services import (
     SignatureForm,
@@ -34,8 +27,6 @@ from .services import (
     sign,
 )
 
-#: Signatures per client address per window (seconds), shared by every worker and node.
-RATE_LIMIT = (10, 600)
 SAME_ANSWER = (
     "Merci ! Si cette signature est nouvelle, un courriel vient de partir vers l'adresse "
     "indiquée : cliquez sur le lien qu'il contient pour que votre signature compte."
@@ -57,28 +48,24 @@ def sign_page(request, page_id: int):
     problem, status = None, 200
     if request.method == "POST":
         form = SignForm(request.POST, petition=petition, consent_text=consent)
-        if closed:
+        check = check_post(request, form) if not closed else None
+        if check is None:
             problem, status = closed, 403
-        elif hit_rate_limit(request, "petition", *RATE_LIMIT):
-            problem, status = THROTTLED_MESSAGE, 429
-        elif honeypot_filled(request.POST):
+            restamp(form)
+        elif check.bot:
             return uncacheable(HttpResponseRedirect(here + "?envoye=1"))
-        elif (problem := use_stamp(request.POST.get("horodatage"))) is not None:
-            status = 400
-        elif form.is_valid():
-            data = form.cleaned_data
-            if domain_throttled(data["email"]):
-                problem, status = services.DOMAIN_THROTTLED_MESSAGE, 429
-            else:
-                sign(petition, SignatureForm(
-                    name=data["name"], email=data["email"], city=data.get("city", ""),
-                    postcode=data.get("postcode", ""), website=data.get("website", ""),
-                    message=data.get("message", "")))  # fmt: skip
-                return uncacheable(HttpResponseRedirect(here + "?envoye=1"))
+        elif not check.passed:
+            problem, status = check.problem, check.status
+        elif domain_throttled(form.cleaned_data["email"]):
+            problem, status = services.DOMAIN_THROTTLED_MESSAGE, 429
+            restamp(form)
         else:
-            status = 400
-        form.data = form.data.copy()
-        form.data["horodatage"] = issue_stamp()
+            data = form.cleaned_data
+            sign(petition, SignatureForm(
+                name=data["name"], email=data["email"], city=data.get("city", ""),
+                postcode=data.get("postcode", ""), website=data.get("website", ""),
+                message=data.get("message", "")))  # fmt: skip
+            return uncacheable(HttpResponseRedirect(here + "?envoye=1"))
     else:
         form = SignForm(petition=petition, consent_text=consent,
                         initial={"horodatage": issue_stamp()})  # fmt: skip

@@ -44,14 +44,9 @@ def sign(client, fresh_stamp, petition):
 
 def confirmation_path(outbox_send=True) -> str:
     """The path of the last confirmation link mailed (after sending the outbox)."""
-    from redac.contact.services import send_pending_mail
+    from redac.core.mail import send_pending_mail
 
     if outbox_send:
         send_pending_mail()
     link = re.search(r"http://[^\s]+/petitions/confirmer/[^\s]+/", mail.outbox[-1].body).group(0)
     return "/" + link.split("/", 3)[3]
-
-
-# The newsroom's personas (rédacteur, administrateur restreint, administrateur, webmestre,
-# outsider) and its login with two-factor authentication done.
-from redac.newsroom.tests.conftest import login, newsroom_personas  # noqa: E402, F401

@@ -10,8 +10,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from redac.petitions.models import Petition, Signature
-
-from .conftest import login
+from tests.support.personas import login
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +35,8 @@ def signer(petition):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_each_persona_opens_exactly_its_screens(client, newsroom_personas, petition, persona):
-    login(client, newsroom_personas[persona])
+def test_each_persona_opens_exactly_its_screens(client, personas, petition, persona):
+    login(client, personas[persona])
     pk = petition.pk
     urls = {
         "index": "/admin/petitions/", "detail": f"/admin/petitions/{pk}/",
@@ -57,19 +56,19 @@ def test_each_persona_opens_exactly_its_screens(client, newsroom_personas, petit
             assert status in (302, 403, 404), f"{persona} must not open {name}: {status}"
 
 
-def test_only_the_webmestre_sees_the_addresses(client, newsroom_personas, petition, signer):
+def test_only_the_webmestre_sees_the_addresses(client, personas, petition, signer):
     url = f"/admin/petitions/{petition.pk}/signatures/"
-    login(client, newsroom_personas["administrateur"])
+    login(client, personas["administrateur"])
     page = client.get(url).content.decode()
     assert "Amiens" in page and "formule@example.net" not in page
     assert "formule@example" not in client.get(url, {"q": "formule@"}).content.decode()
-    login(client, newsroom_personas["webmestre"])
+    login(client, personas["webmestre"])
     assert "formule@example.net" in client.get(url).content.decode()
 
 
-def test_the_export_is_formula_safe_and_written_to_the_audit_log(client, newsroom_personas,
+def test_the_export_is_formula_safe_and_written_to_the_audit_log(client, personas,
                                                                  petition, signer):  # fmt: skip
-    webmestre = newsroom_personas["webmestre"]
+    webmestre = personas["webmestre"]
     login(client, webmestre)
     response = client.get(f"/admin/petitions/{petition.pk}/export.csv")
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
@@ -82,26 +81,26 @@ def test_the_export_is_formula_safe_and_written_to_the_audit_log(client, newsroo
     assert entry.data["signatures"] == len(rows) - 1
 
 
-def test_the_webmestre_erases_a_signer_and_the_count_follows(client, newsroom_personas, petition,
+def test_the_webmestre_erases_a_signer_and_the_count_follows(client, personas, petition,
                                                              signer):  # fmt: skip
     before = Petition.objects.get(pk=petition.pk).signature_count
     url = f"/admin/petitions/{petition.pk}/actions/"
-    login(client, newsroom_personas["administrateur"])
+    login(client, personas["administrateur"])
     assert client.post(url, {"action": "effacer", "ids": [signer.pk]}).status_code in (302, 403)
     assert Signature.objects.filter(pk=signer.pk).exists()
-    login(client, newsroom_personas["webmestre"])
+    login(client, personas["webmestre"])
     assert client.post(url, {"action": "effacer", "ids": [signer.pk]}).status_code == 302
     assert not Signature.objects.filter(pk=signer.pk).exists()
     assert Petition.objects.get(pk=petition.pk).signature_count == before - 1
     assert ModelLogEntry.objects.filter(action="petitions.erase").exists()
 
 
-def test_the_administrateur_removes_a_signature_and_hides_a_message(client, newsroom_personas,
+def test_the_administrateur_removes_a_signature_and_hides_a_message(client, personas,
                                                                     petition, signer):  # fmt: skip
     Petition.objects.filter(pk=petition.pk).update(list_public=True)
     before = Petition.objects.get(pk=petition.pk).signature_count
     url = f"/admin/petitions/{petition.pk}/actions/"
-    login(client, newsroom_personas["administrateur"])
+    login(client, personas["administrateur"])
     client.post(url, {"action": "masquer", "ids": [signer.pk]})
     listing = client.get(f"/petitions/{petition.page_id}/signatures/").content.decode()
     assert "calc" not in listing
@@ -126,11 +125,11 @@ def test_the_public_list_shows_names_and_cities_never_addresses(client, petition
 
 
 def test_an_administrateur_opens_a_petition_on_an_article_as_the_guide_says(client,
-                                                                           newsroom_personas):  # fmt: skip
+                                                                           personas):  # fmt: skip
     from redac.news.models import ArticlePage
 
     article = ArticlePage.objects.get(slug="loyers-encadrement")
-    login(client, newsroom_personas["administrateur"])
+    login(client, personas["administrateur"])
     response = client.post("/admin/snippets/petitions/petition/add/", {
         "page": article.pk, "text": "Nous demandons l'encadrement partout.", "goal": "500",
         "opens_at": "", "closes_at": "2099-01-01 12:00", "one_per_email": "on",
@@ -142,5 +141,5 @@ def test_an_administrateur_opens_a_petition_on_an_article_as_the_guide_says(clie
     html = client.get(article.url).content.decode()
     assert "Nous demandons l&#x27;encadrement partout." in html or "encadrement partout" in html
     assert f"/petitions/{article.pk}/signer/" in html
-    login(client, newsroom_personas["webmestre"])
+    login(client, personas["webmestre"])
     assert client.get("/admin/snippets/petitions/petition/add/").status_code in (302, 403)

@@ -4,9 +4,9 @@ its link built from the site's URL; following it counts the signature once."""
 import pytest
 from django.core.mail import get_connection
 
-from redac.contact.services import send_pending_mail
-from redac.contact.tests.smtp_sink import SmtpSink, free_port
+from redac.core.mail import send_pending_mail
 from redac.petitions.models import Petition, Signature
+from tests.support.smtp_sink import SmtpSink, free_port
 
 pytestmark = pytest.mark.django_db
 

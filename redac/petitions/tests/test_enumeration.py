@@ -57,9 +57,10 @@ def test_the_honeypot_and_a_replayed_stamp_store_nothing(sign, client, petition,
 
 
 def test_the_rate_limit_per_client_is_shared_through_the_cache(sign, monkeypatch):
-    from redac.petitions import views
+    from redac.core.lib.antispam import RateLimit
+    from redac.petitions.forms import SignForm
 
-    monkeypatch.setattr(views, "RATE_LIMIT", (2, 600))
+    monkeypatch.setattr(SignForm, "rate_limit", RateLimit("petition", limit=2, window=600))
     assert sign(email="r1@example.net", ip="198.51.100.50").status_code == 302
     assert sign(email="r2@example.net", ip="198.51.100.50").status_code == 302
     assert sign(email="r3@example.net", ip="198.51.100.50").status_code == 429

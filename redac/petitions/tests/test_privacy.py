@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from redac.contact import personal_data
+from redac.core import personal_data
 from redac.petitions import services
 from redac.petitions.models import Petition, Signature
 

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from redac.contact.models import OutgoingMail
+from redac.core.models import OutgoingMail
 from redac.petitions.models import Petition, Signature
 
 pytestmark = pytest.mark.django_db
