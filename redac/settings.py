@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "redac.comments",
     "redac.newsletter",
     "redac.reserve",
+    "redac.petitions",  # issue 20: petitions on articles
     "redac.newsroom",  # before wagtail.*: its French catalogue names the SPIP statuses
     "redac.theme",  # the public theme's page chrome (template tags over the content apps)
     "redac.demo",  # redac demo: above every content app, imported by none
@@ -445,3 +446,6 @@ LOGGING = __import__("redac.core.logs", fromlist=["logging_config"]).logging_con
 REDAC_CONTACT_RETENTION_DAYS = env_int("REDAC_CONTACT_RETENTION_DAYS", 365, minimum=1)
 REDAC_OUTBOX_CLAIM_SECONDS = env_int("REDAC_OUTBOX_CLAIM_SECONDS", 300, minimum=1)
 REDAC_FORM_MIN_SECONDS = env_int("REDAC_FORM_MIN_SECONDS", 3, minimum=0)
+# Issue 20: confirmed signatures are erased this many days after their petition closes (imported
+# ones, which carry no consent record, this many days after their import).
+REDAC_PETITION_RETENTION_DAYS = env_int("REDAC_PETITION_RETENTION_DAYS", 180, minimum=1)

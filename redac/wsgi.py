@@ -18,14 +18,18 @@ from redac.core.health import HealthApp  # noqa: E402
 from redac.core.lastresort import last_resort  # noqa: E402
 from redac.core.logs import RequestContext  # noqa: E402
 from redac.delivery.wsgi import CachedApp  # noqa: E402
+from redac.petitions.fastpath import PetitionCounterFastPath  # noqa: E402
 from redac.visits.fastpath import BeaconFastPath  # noqa: E402
 
 # Outermost first: health probes (core/health.py, never cached); a bound on the threads that
-# wait for request bodies (core/bodies.py); then visit beacons (visits/fastpath.py) and
-# cached pages (delivery/wsgi.py) are answered before Django's middleware; everything else
+# wait for request bodies (core/bodies.py); then visit beacons (visits/fastpath.py), petition
+# counters (petitions/fastpath.py) and cached pages (delivery/wsgi.py) are answered before
+# Django's middleware; everything else
 # reaches Django. Around them, the last-resort error answer that keeps the security headers
 # (core/lastresort.py); RequestContext is outermost of all: every request, answered by any
 # layer, has its id.
 application = RequestContext(
-    last_resort(HealthApp(BodyGuard(BeaconFastPath(CachedApp(django_application)))))
+    last_resort(
+        HealthApp(BodyGuard(BeaconFastPath(PetitionCounterFastPath(CachedApp(django_application)))))
+    )
 )

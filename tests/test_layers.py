@@ -24,7 +24,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "redac"
 
-FEATURES = ["flash", "reserve", "comments", "contact", "newsletter", "search", "visits"]
+FEATURES = [
+    "flash",
+    "reserve",
+    "comments",
+    "contact",
+    "newsletter",
+    "petitions",
+    "search",
+    "visits",
+]
 #: Each layer's packages, from the bottom up; a module imports only from its layer and below.
 LAYERS: list[list[str]] = [
     ["typo"],

@@ -27,6 +27,7 @@ from redac.news.models import (
     SectionPage,
     StandardPage,
 )
+from redac.petitions.demo import build_campaign
 
 SITE_NAME = "L'Horizon commun"
 TAGLINE = (
@@ -325,6 +326,11 @@ def build_demo(now: dt.datetime | None = None) -> dict:
         )  # fmt: skip
         breves[slug] = page
 
+    campaign = build_campaign(
+        actualite, page_under=_page_under, authors=[authors["demo:auteur:redaction"]],
+        keywords=[keywords["Transports"], keywords["Services publics"]], body=_spip_body, now=now,
+    )  # fmt: skip
+
     for ref, title, slug, days_ago in FLASHES:
         _publish_snippet(FlashItem, ref, title=title, link_page=breves[slug],
                          date=now - dt.timedelta(days=days_ago))  # fmt: skip
@@ -332,7 +338,7 @@ def build_demo(now: dt.datetime | None = None) -> dict:
         CampaignBanner, "demo:campagne",
         title="La campagne « Un guichet dans chaque gare »",
         text="Signez la pétition et venez au rassemblement régional.",
-        link_page=breves["petition-guichets"],
+        link_page=campaign,
         starts_at=now - dt.timedelta(days=7), ends_at=now + dt.timedelta(days=365),
     )  # fmt: skip
 

@@ -76,6 +76,9 @@ MODEL_PERMISSIONS = {
         # issue 18: the SPIP import's screens, read only (« objets importés », « anciennes adresses »)
         "spipimport.view_importrecord",
         "spipimport.view_legacyurl",
+        # issue 20: petitions and their moderation, never the signers' addresses (GDPR art. 9)
+        *(f"petitions.{action}_petition" for action in ("add", "change", "delete", "view")),
+        "petitions.moderate_signature",
     ],
     WEBMASTER: [
         "wagtailadmin.access_admin",
@@ -86,6 +89,11 @@ MODEL_PERMISSIONS = {
         "newsroom.assign_sections",
         "spipimport.view_importrecord",
         "spipimport.view_legacyurl",
+        # issue 20: the signers' data (export, erasure), as for the contact messages
+        "petitions.view_petition",
+        "petitions.moderate_signature",
+        "petitions.view_signer_data",
+        "petitions.delete_signature",
     ],
 }
 #: Every permission of these apps, when they are installed (issue 8: contact, issue 5: visits).
@@ -169,6 +177,12 @@ CAPABILITIES = [
     ("Pages contact et mentions légales", "page:simple_pages", (ADMINISTRATOR, WEBMASTER)),
     ("Statistiques de visites", "visits.view_statistics", (ADMINISTRATOR, WEBMASTER)),
     ("Messages du formulaire de contact", "contact.view_contactmessage", (WEBMASTER,)),
+    ("Pétitions : créer, modifier, ouvrir et fermer", "petitions.change_petition",
+     (ADMINISTRATOR,)),
+    ("Pétitions : retirer des signatures, masquer des messages", "petitions.moderate_signature",
+     (ADMINISTRATOR, WEBMASTER)),
+    ("Pétitions : adresses des signataires, export CSV, effacement",
+     "petitions.view_signer_data", (WEBMASTER,)),
     ("Utilisateurs : inviter, modifier, donner les rôles", "auth.change_user", (WEBMASTER,)),
 ]  # fmt: skip
 

@@ -32,10 +32,11 @@ def test_an_article_three_levels_down_renders_in_at_most_12_queries(
     assert 'class="breadcrumb"' in html and ">International<" in html
 
 
-def test_even_a_cold_worker_stays_under_20_queries(client, deep_article, page_cache):
+def test_even_a_cold_worker_stays_under_21_queries(client, deep_article, page_cache):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(deep_article.url).status_code == 200
-    assert len(queries) <= 20, [q["sql"][:120] for q in queries.captured_queries]
+    # 20 until issue 20; then one more: whether the article carries a petition
+    assert len(queries) <= 21, [q["sql"][:120] for q in queries.captured_queries]
 
 
 def test_the_breadcrumb_and_menu_are_the_same_as_wagtails_own_lookups(client, deep_article):

@@ -31,7 +31,7 @@ history goes to ``redac.visits`` (``import_histories``): both are idempotent (se
 
 The import is one :class:`Importer` put together from one module per SPIP object kind (each a
 step of the run, in this order): ``keywords``, ``authors``, ``documents``, ``sections``,
-``items`` (articles and brèves, one path for both), ``forums``, ``visits``, ``redirects``, then
+``items`` (articles and brèves, one path for both), ``forums``, ``petitions``, ``visits``, ``redirects``, then
 ``texts`` (pass 2). ``base`` holds the run's state and the plumbing every step uses (records,
 batches, slugs, page saves, SPIP numbers); ``wagtail_bulk`` the Wagtail bookkeeping done in bulk
 (tree appends, reference index), guarded by tests against Wagtail's own; ``common`` the report
@@ -45,6 +45,7 @@ from .documents import DocumentsImport
 from .forums import ForumsImport, forum_text
 from .items import ItemsImport
 from .keywords import KeywordsImport
+from .petitions import PetitionsImport
 from .redirects import RedirectsImport
 from .sections import SectionsImport
 from .texts import TextsCheck
@@ -58,6 +59,7 @@ class Importer(
     SectionsImport,
     ItemsImport,
     ForumsImport,
+    PetitionsImport,
     VisitsImport,
     RedirectsImport,
     TextsCheck,

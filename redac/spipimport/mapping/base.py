@@ -154,6 +154,7 @@ class ImporterBase:
             ("articles", self.import_articles),
             ("breves", self.import_breves),
             ("forums", self.import_forums),
+            ("petitions", self.import_petitions),
             ("visites", self.import_visits),
             ("redirects", self.import_redirects),
         ]

@@ -353,6 +353,25 @@ class SqlReader:
                 date=parse_datetime(r.get("date")), links=links.get(ident, []),
             )  # fmt: skip
 
+    def petitions(self) -> list[dict]:
+        """``spip_petitions`` (the « pétitions » plugin shipped with SPIP) as plain rows of
+        strings, read by :func:`redac.petitions.spip.import_spip_petitions`; none without it."""
+        wanted = ["id_petition", "id_article", "email_unique", "site_obli", "site_unique",
+                  "message", "texte", "statut"]  # fmt: skip
+        return [{k: _str(v) for k, v in r.items()}
+                for r in self.rows("petitions", wanted, order="id_petition")]  # fmt: skip
+
+    def signatures(self) -> list[dict]:
+        """``spip_signatures``: plain rows of strings, ``date_time`` parsed (naive, SPIP's)."""
+        wanted = ["id_signature", "id_petition", "id_article", "date_time", "nom_email",
+                  "ad_email", "nom_site", "url_site", "message", "statut"]  # fmt: skip
+        rows = []
+        for r in self.rows("signatures", wanted, order="id_signature"):
+            row = {k: _str(v) for k, v in r.items() if k != "date_time"}
+            row["date_time"] = parse_datetime(r.get("date_time"))
+            rows.append(row)
+        return rows
+
     def forums(self) -> Iterator[ForumMessage]:
         cols = self.cols("forum")
         wanted = ["id_forum", "id_objet", "objet", "id_article", "id_breve", "id_rubrique",
