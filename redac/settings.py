@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "redac.comments",
     "redac.newsletter",
     "redac.reserve",
+    "redac.agenda",  # issue 21: events, the « Agenda » page, iCalendar feeds
     "redac.newsroom",  # before wagtail.*: its French catalogue names the SPIP statuses
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",

@@ -336,6 +336,11 @@ def build_demo(now: dt.datetime | None = None) -> dict:
         starts_at=now - dt.timedelta(days=7), ends_at=now + dt.timedelta(days=365),
     )  # fmt: skip
 
+    # issue 21: « l'agenda de nos actions », at /agenda/
+    from redac.agenda.demo import build_agenda
+
+    build_agenda(home, sections, keywords, [authors["demo:auteur:redaction"]], now=now)
+
     identity = SiteIdentity.for_site(site)
     identity.name, identity.tagline = SITE_NAME, TAGLINE
     identity.contact_page, identity.legal_page = contact, legal

@@ -1,0 +1,84 @@
+"""The agenda in the theme's templates: « Prochains rendez-vous » on the home page, and an
+event's ``Event`` JSON-LD (schema.org, with the properties search engines require: name,
+startDate, location; eventStatus and the rest when known)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from redac.news.templatetags.news_seo import json_ld
+from redac.news.text import absolute_url, summary
+
+from ..models import AgendaPage, EventOccurrence, EventStatus, site_zone
+
+register = template.Library()
+
+NEXT_EVENTS = 4
+SCHEMA_STATUS = {
+    EventStatus.SCHEDULED: "https://schema.org/EventScheduled",
+    EventStatus.CANCELLED: "https://schema.org/EventCancelled",
+    EventStatus.POSTPONED: "https://schema.org/EventPostponed",
+}
+
+
+@register.inclusion_tag("agenda/next_events.html", takes_context=True)
+def next_events(context, count: int = NEXT_EVENTS):
+    """What is happening next, site-wide (the home page: one query, and one for the agenda's
+    address). The page cache keeps the home page until the next event starts or ends
+    (redac.agenda.invalidation)."""
+    occurrences = list(
+        EventOccurrence.objects.published().for_cards().upcoming(timezone.now())[:count]
+    )
+    agenda = None
+    if occurrences:
+        agenda = AgendaPage.objects.live().order_by("depth", "path").first()
+    return {"occurrences": occurrences, "agenda": agenda, "request": context.get("request")}
+
+
+def _iso(event, value, *, date_only: bool):
+    local = timezone.localtime(value, site_zone())
+    return local.date().isoformat() if date_only else local.isoformat(timespec="seconds")
+
+
+@register.simple_tag
+def event_json_ld(event):
+    parts = event.get_url_parts()
+    url = absolute_url(parts[2]) if parts else ""
+    all_day = event.is_all_day
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "startDate": _iso(event, event.starts_at, date_only=all_day),
+        "eventStatus": SCHEMA_STATUS.get(event.status, SCHEMA_STATUS[EventStatus.SCHEDULED]),
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "url": url,
+        "inLanguage": event.lang or "fr",
+    }
+    if event.ends_at and event.ends_at > event.starts_at:
+        end = event.ends_at
+        if all_day:  # the end instant is midnight after the last day
+            end = end - timezone.timedelta(days=1)
+        data["endDate"] = _iso(event, end, date_only=all_day)
+    description = summary(event, 300)
+    if description:
+        data["description"] = description
+    place = {"@type": "Place", "name": event.place_name or event.place_address or event.title}
+    if event.place_address:
+        place["address"] = " ".join(event.place_address.split())
+    if event.latitude is not None and event.longitude is not None:
+        place["geo"] = {"@type": "GeoCoordinates", "latitude": float(event.latitude),
+                        "longitude": float(event.longitude)}  # fmt: skip
+    data["location"] = place
+    if event.lead_image_id:
+        try:
+            data["image"] = [absolute_url(event.lead_image.get_rendition("fill-1200x630").url)]
+        except Exception:  # noqa: S110  (a missing file: the event is still described)
+            pass
+    if event.authors:
+        data["organizer"] = [{"@type": "Person" if not a.is_collective else "Organization",
+                              "name": a.name} for a in event.authors]  # fmt: skip
+    if event.registration_url:
+        data["offers"] = {"@type": "Offer", "url": event.registration_url}
+    return json_ld(data)
