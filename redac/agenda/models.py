@@ -160,6 +160,9 @@ class EventPage(BasePage):
     ]  # fmt: skip
     parent_page_types = ["news.SectionPage"]
     subpage_types: list[str] = []
+    # A duplicate is a new event: a calendar must not take it for the original (its UID is its
+    # own page number), and it was imported from nowhere.
+    exclude_fields_in_copy = ["import_ref", "sequence", "calendar_fingerprint"]
 
     class Meta:
         verbose_name = _("évènement")
