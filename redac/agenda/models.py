@@ -372,6 +372,29 @@ class EventOccurrence(models.Model):
         return occurrence_phrase(self.event, self.starts_at, self.ends_at)
 
 
+def with_urls(occurrences, request=None) -> list:
+    """The occurrences, each with ``event_url``: its event's address, made from the tree path as
+    Wagtail's routing reads it. A listing of a hundred events would otherwise reverse a URL for
+    each one (``{% pageurl %}``), a third of the page's time."""
+    from wagtail.models import Site
+
+    occurrences = list(occurrences)
+    roots = Site.get_site_root_paths()
+    if settings.WAGTAIL_I18N_ENABLED or len(roots) != 1:
+        for occurrence in occurrences:  # language prefixes or several sites: Wagtail's own way
+            occurrence.event_url = occurrence.event.get_url(request)
+        return occurrences
+    root_path = roots[0].root_path
+    for occurrence in occurrences:
+        url_path = occurrence.event.url_path
+        occurrence.event_url = (
+            "/" + url_path[len(root_path) :]
+            if url_path.startswith(root_path)
+            else occurrence.event.get_url(request)
+        )
+    return occurrences
+
+
 # --- The « Agenda » page -----------------------------------------------------------------------
 
 #: Lines per page of the upcoming events, and past events shown under them.
@@ -461,6 +484,7 @@ class AgendaPage(RoutablePageMixin, BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["filters"] = self.filter_choices()
+        context["agenda_url"] = self.url  # once: each filter link starts with it
         return context
 
     def filter_choices(self) -> dict:
@@ -497,7 +521,8 @@ class AgendaPage(RoutablePageMixin, BasePage):
         now = timezone.now()
         base = self.occurrences(flt).for_cards()
         upcoming = paginate(request, base.upcoming(now), per_page=LISTING_SIZE)
-        past = list(base.past(now)[:LISTING_SIZE]) if upcoming.number == 1 else []
+        upcoming.object_list = with_urls(upcoming.object_list, request)
+        past = with_urls(base.past(now)[:LISTING_SIZE], request) if upcoming.number == 1 else []
         zone = site_zone()
         months: dict[tuple[int, int], list] = {}
         for occurrence in past:
@@ -525,7 +550,8 @@ class AgendaPage(RoutablePageMixin, BasePage):
         start = timing.exact(first, dt.time(0), zone)
         end = timing.exact(following, dt.time(0), zone)
         by_day: dict[dt.date, list] = {}
-        for occurrence in self.occurrences(flt).for_cards().between(start, end):
+        occurrences = with_urls(self.occurrences(flt).for_cards().between(start, end), request)
+        for occurrence in occurrences:
             local_start = timezone.localtime(occurrence.starts_at, zone).date()
             # the last day it takes place on: an end at midnight belongs to the day before
             last_instant = max(occurrence.starts_at, occurrence.ends_at - dt.timedelta(seconds=1))

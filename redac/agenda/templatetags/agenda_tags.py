@@ -10,7 +10,7 @@ from django.utils import timezone
 from redac.news.templatetags.news_seo import json_ld
 from redac.news.text import absolute_url, summary
 
-from ..models import AgendaPage, EventOccurrence, EventStatus, site_zone
+from ..models import AgendaPage, EventOccurrence, EventStatus, site_zone, with_urls
 
 register = template.Library()
 
@@ -27,13 +27,14 @@ def next_events(context, count: int = NEXT_EVENTS):
     """What is happening next, site-wide (the home page: one query, and one for the agenda's
     address). The page cache keeps the home page until the next event starts or ends
     (redac.agenda.invalidation)."""
-    occurrences = list(
-        EventOccurrence.objects.published().for_cards().upcoming(timezone.now())[:count]
+    request = context.get("request")
+    occurrences = with_urls(
+        EventOccurrence.objects.published().for_cards().upcoming(timezone.now())[:count], request
     )
     agenda = None
     if occurrences:
         agenda = AgendaPage.objects.live().order_by("depth", "path").first()
-    return {"occurrences": occurrences, "agenda": agenda, "request": context.get("request")}
+    return {"occurrences": occurrences, "agenda": agenda, "request": request}
 
 
 def _iso(event, value, *, date_only: bool):
