@@ -22,7 +22,7 @@ from redac.news.models import restricted_paths
 from redac.news.text import absolute_url, site_root, summary, xml_safe
 
 from . import ics
-from .models import AgendaPage, EventPage, EventStatus, Filter, site_zone
+from .models import AgendaPage, EventPage, EventStatus, Filter, site_zone, with_urls
 
 FEED_MAX_AGE = 300
 #: The calendar holds what is coming and the last year: what a calendar application shows, in a
@@ -126,23 +126,17 @@ def agenda_rss(request, prefix: str = ""):
         description=f"Les prochains évènements — {_calendar_name(agenda, flt)}",
         language="fr", feed_url=link + "rss.xml",
     )  # fmt: skip
-    upcoming = agenda.occurrences(flt).for_cards().upcoming(timezone.now())[:RSS_SIZE]
-    for occurrence in upcoming:
-        event = occurrence.event
-        url, _text = _describe_light(event)
-        prefix_label = ics.PREFIXES.get(event.status, "")
-        description = " — ".join(p for p in (occurrence.when, event.place_name,
-                                             xml_safe(event.descriptif)) if p)  # fmt: skip
+    upcoming = with_urls(agenda.occurrences(flt).for_cards().upcoming(timezone.now())[:RSS_SIZE])
+    for line in upcoming:
+        event, url = line.event, absolute_url(line.event_url)
+        description = " — ".join(
+            p for p in (line.when, event.place_name, xml_safe(event.descriptif)) if p
+        )
         feed.add_item(
-            title=xml_safe(prefix_label + event.title), link=url, description=description,
-            unique_id=f"{url}#{occurrence.starts_at:%Y%m%dT%H%M%SZ}", unique_id_is_permalink=False,
-            pubdate=event.last_published_at or occurrence.starts_at,
+            title=xml_safe(ics.PREFIXES.get(event.status, "") + event.title), link=url,
+            description=description, unique_id=f"{url}#{line.starts_at:%Y%m%dT%H%M%SZ}",
+            unique_id_is_permalink=False, pubdate=event.last_published_at or line.starts_at,
         )  # fmt: skip
     response = HttpResponse(content_type="application/xml; charset=utf-8")
     feed.write(response, "utf-8")
     return _cacheable(response)
-
-
-def _describe_light(event) -> tuple[str, str]:
-    parts = event.get_url_parts()
-    return (absolute_url(parts[2]) if parts else ""), ""

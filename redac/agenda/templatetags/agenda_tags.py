@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
+from redac.core.templatetags.redac_tags import typo_filter
 from redac.news.templatetags.news_seo import json_ld
 from redac.news.text import absolute_url, summary
 
@@ -35,6 +38,29 @@ def next_events(context, count: int = NEXT_EVENTS):
     if occurrences:
         agenda = AgendaPage.objects.live().order_by("depth", "path").first()
     return {"occurrences": occurrences, "agenda": agenda, "request": request}
+
+
+@register.simple_tag
+def agenda_line(line):
+    """One line of an agenda listing (an :class:`~redac.agenda.models.AgendaLine`). Written here
+    rather than as an included template: a listing has a hundred of them, and an include's
+    context and node walk cost more than the rest of the line."""
+    event = line.event
+    status = {EventStatus.CANCELLED: _("Annulé"), EventStatus.POSTPONED: _("Reporté")}.get(
+        event.status
+    )
+    place = ""
+    if event.place_name:
+        place = format_html('\n  <p class="agenda-event__place">{}</p>',
+                            typo_filter(event.place_name, event.lang))  # fmt: skip
+    return format_html(
+        '<li class="agenda-event{}">\n  <p class="agenda-event__when"><time datetime="{}">{}'
+        '</time></p>\n  <h3 class="agenda-event__title">{}<a href="{}">{}</a></h3>{}\n</li>',
+        f" agenda-event--{event.status}" if status else "",
+        timezone.localtime(line.starts_at, site_zone()).isoformat(), line.when,
+        format_html('<span class="agenda-status">{}</span> ', status) if status else "",
+        line.event_url, typo_filter(event.title, event.lang), place,
+    )  # fmt: skip
 
 
 def _iso(event, value, *, date_only: bool):
