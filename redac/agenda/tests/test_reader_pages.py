@@ -34,7 +34,7 @@ def test_the_month_view_is_a_table_with_a_caption_and_column_headers(client, dem
     response = client.get(f"/agenda/{today.year}/{today.month}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<caption>" in html and html.count('<th scope="col">') == 7
+    assert "<caption id=" in html and html.count('<th scope="col">') == 7
     assert 'abbr title="samedi"' in html
     assert client.get("/agenda/2026/13/").status_code == 404
 
