@@ -39,7 +39,6 @@ from redac.news.models import (
     BasePage,
     Keyword,
     SectionPage,
-    paginate,
     restricted_paths,
 )
 from redac.news.widgets import keyword_field_panel
@@ -224,10 +223,7 @@ class EventPage(BasePage):
     def save(self, *args, **kwargs):
         full = kwargs.get("update_fields") is None
         if full and self.start_date:
-            first = timing.Schedule(**{**self.schedule().__dict__, "rule": "",
-                                       "exceptions": frozenset()}).slot(self.start_date,
-                                                                        site_zone())  # fmt: skip
-            self.starts_at, self.ends_at = first.start, first.end
+            self.starts_at, self.ends_at = self.first_slot()
             fingerprint = self._fingerprint()
             if self.calendar_fingerprint and fingerprint != self.calendar_fingerprint:
                 self.sequence += 1
@@ -258,9 +254,14 @@ class EventPage(BasePage):
     def local_start(self) -> dt.datetime | None:
         return timezone.localtime(self.starts_at, site_zone()) if self.starts_at else None
 
+    def first_slot(self) -> tuple[dt.datetime, dt.datetime]:
+        """The first occurrence's instants, from what is typed (a preview has not been saved)."""
+        slot = self.schedule().slot(self.start_date, site_zone())
+        return slot.start, slot.end
+
     def when(self) -> str:
         """« samedi 12 décembre 2026 de 14 h à 17 h » (the first occurrence)."""
-        return occurrence_phrase(self, self.starts_at, self.ends_at)
+        return occurrence_phrase(self, *self.first_slot())
 
     def upcoming_dates(self, now: dt.datetime | None = None, limit: int = 12) -> list:
         """The next occurrences of a recurring event, as phrases."""
@@ -331,12 +332,21 @@ class OccurrenceQuerySet(models.QuerySet):
     def under(self, path: str):
         return self.filter(event__path__startswith=path) if path else self
 
-    def upcoming(self, now: dt.datetime):
-        """Not over yet: an event in progress is still « à venir » until it ends."""
-        return self.filter(ends_at__gt=now).order_by("starts_at", "event_id")
+    def upcoming(self, now: dt.datetime, limit: int, offset: int = 0) -> list:
+        """Not over yet, by start: those in progress (still « à venir » until they end), then
+        those to come. Two queries that each walk one index in order and stop at ``limit``
+        (one query with « ends after now, by start » sorted every future occurrence)."""
+        ongoing = list(self.filter(starts_at__lte=now, ends_at__gt=now)
+                       .order_by("starts_at", "event_id"))  # fmt: skip
+        lines = ongoing[offset : offset + limit]
+        start = max(0, offset - len(ongoing))
+        future = self.filter(starts_at__gt=now).order_by("starts_at", "event_id")
+        return lines + list(future[start : start + limit - len(lines)])
 
     def past(self, now: dt.datetime):
-        return self.filter(ends_at__lte=now).order_by("-starts_at", "-event_id")
+        """Over, the latest first (read along the start index, newest first)."""
+        return self.filter(starts_at__lte=now, ends_at__lte=now).order_by("-starts_at",
+                                                                          "-event_id")  # fmt: skip
 
     def between(self, start: dt.datetime, end: dt.datetime):
         """Occurrences that take place (even in part) in [start, end)."""
@@ -409,6 +419,8 @@ class EventOccurrence(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
+        # « in progress now »: ends after now and started before, read from the index alone
+        indexes = [models.Index(fields=["ends_at", "starts_at"], name="agenda_occ_ongoing")]
         verbose_name = _("occurrence")
 
     def __str__(self) -> str:
@@ -535,13 +547,22 @@ class AgendaPage(RoutablePageMixin, BasePage):
         return context
 
     def filter_choices(self) -> dict:
-        """The sections and keywords a reader may narrow the agenda to (two queries)."""
-        sections = (SectionPage.objects.live().filter(path__startswith=self.scope_path,
-                                                       depth=self.depth)
-                    .order_by("path").only("id", "title", "slug", "path", "depth"))  # fmt: skip
-        keywords = (Keyword.objects.filter(events__live=True, events__path__startswith=self.scope_path)
-                    .distinct().order_by("name"))  # fmt: skip
-        return {"sections": list(sections), "keywords": list(keywords)}
+        """The sections and keywords a reader may narrow the agenda to (three small queries)."""
+        # Sections are few: their keys from their own table, then those pages by key (a join
+        # from the page table walked all of its rows, events included).
+        keys = list(SectionPage.objects.values_list("page_ptr_id", flat=True))
+        found = (
+            Page.objects.live()
+            .filter(pk__in=keys, depth=self.depth)
+            .only("id", "title", "slug", "path", "depth")
+        )
+        sections = sorted((s for s in found if s.path.startswith(self.scope_path)),
+                          key=lambda section: section.path)  # fmt: skip
+        # Keywords given to events (read from the link table's keyword index alone): a keyword
+        # whose events are all unpublished leads to an empty list, never to a hidden event.
+        used = EventPage.keywords.through.objects.values("keyword_id").distinct()
+        keywords = Keyword.objects.filter(pk__in=used).order_by("name")
+        return {"sections": sections, "keywords": list(keywords)}
 
     @route("")
     def index(self, request):
@@ -567,9 +588,14 @@ class AgendaPage(RoutablePageMixin, BasePage):
     def listing(self, request, flt: Filter):
         now = timezone.now()
         base = self.occurrences(flt).for_cards()
-        upcoming = paginate(request, base.upcoming(now), per_page=LISTING_SIZE)
-        upcoming.object_list = with_urls(upcoming.object_list, request)
-        past = with_urls(base.past(now)[:LISTING_SIZE], request) if upcoming.number == 1 else []
+        raw = request.GET.get("page", "1")
+        number = int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
+        lines = base.upcoming(now, LISTING_SIZE + 1, offset=(number - 1) * LISTING_SIZE)
+        upcoming = {
+            "lines": with_urls(lines[:LISTING_SIZE], request), "number": number,
+            "has_previous": number > 1, "has_next": len(lines) > LISTING_SIZE,
+        }  # fmt: skip
+        past = with_urls(base.past(now)[:LISTING_SIZE], request) if number == 1 else []
         zone = site_zone()
         months: dict[tuple[int, int], list] = {}
         for occurrence in past:

@@ -126,7 +126,7 @@ def agenda_rss(request, prefix: str = ""):
         description=f"Les prochains évènements — {_calendar_name(agenda, flt)}",
         language="fr", feed_url=link + "rss.xml",
     )  # fmt: skip
-    upcoming = with_urls(agenda.occurrences(flt).for_cards().upcoming(timezone.now())[:RSS_SIZE])
+    upcoming = with_urls(agenda.occurrences(flt).for_cards().upcoming(timezone.now(), RSS_SIZE))
     for line in upcoming:
         event, url = line.event, absolute_url(line.event_url)
         description = " — ".join(

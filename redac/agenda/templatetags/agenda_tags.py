@@ -32,7 +32,7 @@ def next_events(context, count: int = NEXT_EVENTS):
     (redac.agenda.invalidation)."""
     request = context.get("request")
     occurrences = with_urls(
-        EventOccurrence.objects.published().for_cards().upcoming(timezone.now())[:count], request
+        EventOccurrence.objects.published().for_cards().upcoming(timezone.now(), count), request
     )
     agenda = None
     if occurrences:
@@ -73,18 +73,19 @@ def event_json_ld(event):
     parts = event.get_url_parts()
     url = absolute_url(parts[2]) if parts else ""
     all_day = event.is_all_day
+    starts_at, ends_at = event.first_slot()  # a preview's own dates, not the saved ones
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": event.title,
-        "startDate": _iso(event, event.starts_at, date_only=all_day),
+        "startDate": _iso(event, starts_at, date_only=all_day),
         "eventStatus": SCHEMA_STATUS.get(event.status, SCHEMA_STATUS[EventStatus.SCHEDULED]),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "url": url,
         "inLanguage": event.lang or "fr",
     }
-    if event.ends_at and event.ends_at > event.starts_at:
-        end = event.ends_at
+    if ends_at > starts_at:
+        end = ends_at
         if all_day:  # the end instant is midnight after the last day
             end = end - timezone.timedelta(days=1)
         data["endDate"] = _iso(event, end, date_only=all_day)

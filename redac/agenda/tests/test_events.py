@@ -127,3 +127,13 @@ def test_a_cancelled_event_stays_listed_and_says_so(make_event, client):
     assert "Concert annulé" in text
     page = client.get(EventPage.objects.get(slug="annule").url).content.decode()
     assert "EventCancelled" in page and 'role="status"' in page
+
+
+def test_an_unsaved_draft_says_its_own_dates_for_a_preview(demo):
+    from redac.agenda.templatetags.agenda_tags import event_json_ld
+
+    draft = EventPage(title="Aperçu", slug="apercu", start_date=dt.date(2026, 12, 12),
+                      start_time=dt.time(14), end_time=dt.time(17))  # fmt: skip
+    assert draft.starts_at is None
+    assert draft.when() == "samedi 12 décembre 2026 de 14 h à 17 h"
+    assert '"startDate": "2026-12-12T14:00:00+01:00"' in event_json_ld(draft)
