@@ -96,7 +96,8 @@ def _load(rng: random.Random) -> dict:
             recurrence_interval=1, latitude=None, longitude=None, visit_count=0, sequence=0,
             calendar_fingerprint="",
         ))  # fmt: skip
-        occurrences.append(EventOccurrence(event_id=pk, starts_at=slot.start, ends_at=slot.end))
+        occurrences.append(EventOccurrence(event_id=pk, starts_at=slot.start, ends_at=slot.end,
+                                           crosses_midnight=False))  # fmt: skip
         if keywords and n % 5 == 0:
             links.append(EventPage.keywords.through(eventpage_id=pk,
                                                     keyword_id=rng.choice(keywords).pk))  # fmt: skip

@@ -238,8 +238,10 @@ class EventPage(BasePage):
         with transaction.atomic():
             EventOccurrence.objects.filter(event_id=self.pk).delete()
             EventOccurrence.objects.bulk_create(
-                EventOccurrence(event_id=self.pk, starts_at=s.start, ends_at=s.end) for s in slots
-            )
+                EventOccurrence(event_id=self.pk, starts_at=s.start, ends_at=s.end,
+                                crosses_midnight=crosses_midnight(s.start, s.end))
+                for s in slots
+            )  # fmt: skip
 
     # --- what readers see ----------------------------------------------------------------------
 
@@ -286,6 +288,14 @@ class EventPage(BasePage):
         context["keywords"] = self.keyword_list
         context["agenda"] = AgendaPage.for_event(self)
         return context
+
+
+def crosses_midnight(start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether an occurrence goes on past a midnight (an end at midnight belongs to the day
+    before), in the site's zone."""
+    zone = site_zone()
+    last = max(start, end - dt.timedelta(seconds=1))
+    return timezone.localtime(last, zone).date() > timezone.localtime(start, zone).date()
 
 
 def occurrence_phrase(event, starts_at, ends_at) -> str:
@@ -349,11 +359,20 @@ class OccurrenceQuerySet(models.QuerySet):
                                                                           "-event_id")  # fmt: skip
 
     def between(self, start: dt.datetime, end: dt.datetime):
-        """Occurrences that take place (even in part) in [start, end)."""
+        """Occurrences that take place (even in part) in [start, end), ``start`` a midnight:
+        those starting in it, and those begun before and still going — which crossed a
+        midnight to get there (each side of the OR reads its own index: an « ends after
+        start » alone would read every later occurrence)."""
         return self.filter(
             models.Q(starts_at__gte=start, starts_at__lt=end)
-            | models.Q(starts_at__lt=start, ends_at__gt=start)
-        ).order_by("starts_at", "event_id")
+            | models.Q(crosses_midnight=True, ends_at__gt=start)  # starts before: see below
+        ).order_by()  # unordered: SQLite would rather walk the whole start index than sort
+
+    def sorted_between(self, start: dt.datetime, end: dt.datetime) -> list:
+        """:meth:`between`, less the long ones that start after ``end``, sorted here (a month
+        holds a few hundred at most)."""
+        found = (o for o in self.between(start, end) if o.starts_at < end)
+        return sorted(found, key=lambda o: (o.starts_at, o.event.pk))
 
     def for_cards(self):
         """What a line of the agenda shows, read as plain values in the same query: building
@@ -413,14 +432,22 @@ class EventOccurrence(models.Model):
 
     event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="occurrences")
     starts_at = models.DateTimeField(db_index=True)
-    ends_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()  # indexed with starts_at and crosses_midnight (Meta)
+    crosses_midnight = models.BooleanField(
+        default=False, help_text="Ends on a later day than it starts (site's time zone)."
+    )
 
     objects = OccurrenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at"]
-        # « in progress now »: ends after now and started before, read from the index alone
-        indexes = [models.Index(fields=["ends_at", "starts_at"], name="agenda_occ_ongoing")]
+        # By end: the clock's next end, « in progress now » (ends after, started before) and
+        # a month's long occurrences begun earlier, each read from this index alone.
+        indexes = [
+            models.Index(
+                fields=["ends_at", "starts_at", "crosses_midnight"], name="agenda_occ_end"
+            ),
+        ]
         verbose_name = _("occurrence")
 
     def __str__(self) -> str:
@@ -550,7 +577,7 @@ class AgendaPage(RoutablePageMixin, BasePage):
         """The sections and keywords a reader may narrow the agenda to (three small queries)."""
         # Sections are few: their keys from their own table, then those pages by key (a join
         # from the page table walked all of its rows, events included).
-        keys = list(SectionPage.objects.values_list("page_ptr_id", flat=True))
+        keys = list(SectionPage.objects.order_by().values_list("page_ptr_id", flat=True))
         found = (
             Page.objects.live()
             .filter(pk__in=keys, depth=self.depth)
@@ -623,7 +650,9 @@ class AgendaPage(RoutablePageMixin, BasePage):
         start = timing.exact(first, dt.time(0), zone)
         end = timing.exact(following, dt.time(0), zone)
         by_day: dict[dt.date, list] = {}
-        occurrences = with_urls(self.occurrences(flt).for_cards().between(start, end), request)
+        occurrences = with_urls(
+            self.occurrences(flt).for_cards().sorted_between(start, end), request
+        )
         for occurrence in occurrences:
             local_start = timezone.localtime(occurrence.starts_at, zone).date()
             # the last day it takes place on: an end at midnight belongs to the day before

@@ -66,3 +66,17 @@ def test_the_home_page_shows_the_next_events(client, demo):
     text = text_of(client.get("/"))
     assert "Prochains rendez-vous" in text
     assert "Tout l'agenda" in text
+
+
+def test_the_demo_has_a_dozen_events_and_running_it_again_adds_none(demo):
+    from redac.agenda.models import EventStatus
+    from redac.core.demo import build_demo
+
+    events = EventPage.objects.live()
+    assert events.count() == 12
+    assert events.filter(status=EventStatus.CANCELLED).count() == 1
+    assert events.exclude(recurrence="").count() == 1
+    now = timezone.now()
+    assert events.filter(ends_at__lt=now).exists() and events.filter(starts_at__gt=now).exists()
+    build_demo()
+    assert EventPage.objects.count() == 12 and AgendaPage.objects.count() == 1
