@@ -137,3 +137,15 @@ def test_an_unsaved_draft_says_its_own_dates_for_a_preview(demo):
     assert draft.starts_at is None
     assert draft.when() == "samedi 12 décembre 2026 de 14 h à 17 h"
     assert '"startDate": "2026-12-12T14:00:00+01:00"' in event_json_ld(draft)
+
+
+def test_an_event_begun_last_month_shows_in_this_months_table(make_event, client):
+    make_event("nuit-blanche", title="Nuit blanche", start_date=dt.date(2030, 11, 30),
+               start_time=dt.time(20), end_date=dt.date(2030, 12, 2),
+               end_time=dt.time(1))  # fmt: skip
+    make_event("la-veille", title="La veille", start_date=dt.date(2030, 11, 30),
+               start_time=dt.time(20), end_time=dt.time(23))  # fmt: skip
+    december = client.get("/agenda/2030/12/").content.decode()
+    assert december.count("Nuit blanche") == 2  # the 1st and the 2nd
+    assert "La veille" not in december
+    assert client.get("/agenda/2030/11/").content.decode().count("Nuit blanche") == 1
