@@ -684,4 +684,5 @@ class AgendaPage(RoutablePageMixin, BasePage):
         context.update(extra)
         context["ics_url"] = self.address(flt, "agenda.ics")
         context["rss_url"] = self.address(flt, "rss.xml")
+        context["atom_url"] = self.address(flt, "atom.xml")
         return TemplateResponse(request, template, context)

@@ -9,5 +9,6 @@ _PREFIX = r"(?P<prefix>(?:[\w\-]+/)+)"
 urlpatterns = [
     re_path(rf"^{_PREFIX}agenda\.ics$", views.agenda_ics, name="ics"),
     re_path(rf"^{_PREFIX}rss\.xml$", views.agenda_rss, name="rss"),
+    re_path(rf"^{_PREFIX}atom\.xml$", views.agenda_atom, name="atom"),
     re_path(rf"^{_PREFIX}evenement-(?P<pk>[0-9]+)\.ics$", views.event_ics, name="event_ics"),
 ]

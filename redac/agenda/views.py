@@ -1,4 +1,4 @@
-"""The agenda's files: ``agenda.ics`` and ``rss.xml`` under each agenda address (the whole
+"""The agenda's files: ``agenda.ics``, ``rss.xml`` and ``atom.xml`` under each agenda address (the whole
 agenda, ``rubrique/<slug>/``, ``mot/<slug>/``), and ``evenement-<n>.ics`` for one event.
 
 Wagtail's page routes only take addresses that end with a slash and hold no dot, so these are
@@ -14,7 +14,7 @@ import datetime as dt
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
@@ -118,13 +118,24 @@ def event_ics(request, prefix: str, pk: int):
 
 @require_safe
 def agenda_rss(request, prefix: str = ""):
+    return _feed(request, prefix, Rss201rev2Feed, "rss.xml")
+
+
+@require_safe
+def agenda_atom(request, prefix: str = ""):
+    return _feed(request, prefix, Atom1Feed, "atom.xml")
+
+
+def _feed(request, prefix: str, feed_class, name: str):
+    """What is coming, as RSS 2.0 or Atom: one item per occurrence (a weekly meeting is there
+    each week), a cancelled or postponed one saying so in its title."""
     agenda, flt = _agenda_and_filter(request, prefix)
     parts = agenda.get_url_parts(request)
     link = absolute_url(parts[2] + flt.prefix)
-    feed = Rss201rev2Feed(
+    feed = feed_class(
         title=_calendar_name(agenda, flt), link=link,
         description=f"Les prochains évènements — {_calendar_name(agenda, flt)}",
-        language="fr", feed_url=link + "rss.xml",
+        language="fr", feed_url=link + name,
     )  # fmt: skip
     upcoming = with_urls(agenda.occurrences(flt).for_cards().upcoming(timezone.now(), RSS_SIZE))
     for line in upcoming:
@@ -136,6 +147,7 @@ def agenda_rss(request, prefix: str = ""):
             title=xml_safe(ics.PREFIXES.get(event.status, "") + event.title), link=url,
             description=description, unique_id=f"{url}#{line.starts_at:%Y%m%dT%H%M%SZ}",
             unique_id_is_permalink=False, pubdate=event.last_published_at or line.starts_at,
+            updateddate=event.last_published_at or line.starts_at,  # Atom requires <updated>
         )  # fmt: skip
     response = HttpResponse(content_type="application/xml; charset=utf-8")
     feed.write(response, "utf-8")

@@ -134,3 +134,17 @@ def test_a_status_change_is_in_the_calendar_with_a_new_sequence(client, make_eve
     republish(event, status=EventStatus.CANCELLED)
     cancelled = vevents(client.get("/agenda/agenda.ics"))["Annulé : Statut"]
     assert cancelled["STATUS"] == "CANCELLED" and cancelled["SEQUENCE"] == 1
+
+
+def test_the_atom_feed_has_the_same_items(client, demo):
+    response = client.get("/agenda/rubrique/culture/atom.xml")
+    assert response.status_code == 200
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ElementTree.fromstring(response.content).findall(f"{atom}entry")
+    titles = [entry.findtext(f"{atom}title") for entry in entries]
+    assert "Festival des solidarités" in titles and "Manifestation régionale" not in " ".join(
+        titles
+    )
+    assert all(
+        entry.findtext(f"{atom}id") and entry.findtext(f"{atom}updated") for entry in entries
+    )
