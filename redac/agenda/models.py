@@ -170,8 +170,11 @@ class EventPage(BasePage):
     # --- when --------------------------------------------------------------------------------
 
     def schedule(self) -> timing.Schedule:
-        # the exception dates the page holds (in memory for a preview or a revision)
-        exceptions = frozenset(e.date for e in self.exception_dates.all() if e.date)
+        # the exception dates the page holds (in memory for a preview or a revision); read once
+        # per render (get_context), every time otherwise (a save must see the latest ones)
+        exceptions = self.__dict__.get("_render_exceptions")
+        if exceptions is None:
+            exceptions = frozenset(e.date for e in self.exception_dates.all() if e.date)
         return timing.Schedule(
             start_date=self.start_date, start_time=self.start_time, end_date=self.end_date,
             end_time=self.end_time, all_day=self.start_time is None, rule=self.recurrence,
@@ -285,6 +288,8 @@ class EventPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        self._render_exceptions = None
+        self._render_exceptions = self.schedule().exceptions
         context["keywords"] = self.keyword_list
         context["agenda"] = AgendaPage.for_event(self)
         return context

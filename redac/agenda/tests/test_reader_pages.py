@@ -80,3 +80,20 @@ def test_the_demo_has_a_dozen_events_and_running_it_again_adds_none(demo):
     assert events.filter(ends_at__lt=now).exists() and events.filter(starts_at__gt=now).exists()
     build_demo()
     assert EventPage.objects.count() == 12 and AgendaPage.objects.count() == 1
+
+
+def test_agenda_pages_render_in_a_bounded_number_of_queries(client, demo,
+                                                            django_assert_max_num_queries):  # fmt: skip
+    """Under 12 queries, as the bench (bench/agenda.py) measures them at 20,000 events: each
+    address after a sibling of it (the worker then has its site-wide fragments and compiled
+    queries, not this page)."""
+    today = timezone.localtime(timezone.now(), site_zone())
+    event = EventPage.objects.get(slug="permanence-logement")
+    pairs = [("/agenda/?page=2", "/agenda/"),
+             ("/agenda/2020/1/", f"/agenda/{today.year}/{today.month}/"),
+             ("/agenda/rubrique/actualite/", "/agenda/rubrique/culture/"),
+             (EventPage.objects.get(slug="atelier-ecriture").url, event.url)]  # fmt: skip
+    for sibling, url in pairs:
+        assert client.get(sibling).status_code == 200
+        with django_assert_max_num_queries(11):
+            assert client.get(url).status_code == 200
