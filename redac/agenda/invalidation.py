@@ -25,7 +25,9 @@ def next_changes(now: dt.datetime) -> Iterable[dt.datetime | None]:
     """The next moment an event starts and the next moment one ends, after ``now`` (one query)."""
     from .models import EventOccurrence
 
-    found = EventOccurrence.objects.published().aggregate(
+    # Live events, restricted ones included: their moments only bring an expiry forward, and the
+    # restricted paths are kept in a per-worker memo whose own expiry is this very computation.
+    found = EventOccurrence.objects.published(paths=()).aggregate(
         start=Min("starts_at", filter=Q(starts_at__gt=now)),
         end=Min("ends_at", filter=Q(ends_at__gt=now)),
     )
