@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "redac.newsletter",
     "redac.reserve",
     "redac.petitions",  # issue 20: petitions on articles
+    "redac.agenda",  # issue 21: events, the « Agenda » page, iCalendar feeds
     "redac.newsroom",  # before wagtail.*: its French catalogue names the SPIP statuses
     "redac.theme",  # the public theme's page chrome (template tags over the content apps)
     "redac.demo",  # redac demo: above every content app, imported by none

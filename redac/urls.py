@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("redac.comments.urls")),  # issue 8: reader comments
     path("", include("redac.newsletter.urls")),  # issue 8: newsletter sign-up
     path("", include("redac.petitions.urls")),  # issue 20: petitions
+    path("", include("redac.agenda.urls")),  # issue 21: agenda.ics, rss.xml, evenement-<n>.ics
 ]
 
 urlpatterns += [path("", include(wagtail_urls))]

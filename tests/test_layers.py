@@ -30,6 +30,7 @@ FEATURES = [
     "comments",
     "contact",
     "newsletter",
+    "agenda",
     "petitions",
     "search",
     "visits",

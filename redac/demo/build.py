@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from redac.agenda.demo import build_agenda
 from redac.core.models import SiteIdentity
 from redac.flash.models import CampaignBanner, FlashItem
 from redac.news.models import (
@@ -341,6 +342,9 @@ def build_demo(now: dt.datetime | None = None) -> dict:
         link_page=campaign,
         starts_at=now - dt.timedelta(days=7), ends_at=now + dt.timedelta(days=365),
     )  # fmt: skip
+
+    # issue 21: « l'agenda de nos actions », at /agenda/
+    build_agenda(home, sections, keywords, [authors["demo:auteur:redaction"]], now=now)
 
     identity = SiteIdentity.for_site(site)
     identity.name, identity.tagline = SITE_NAME, TAGLINE

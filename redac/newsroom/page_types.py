@@ -15,7 +15,7 @@ from wagtail.admin.views.pages.create import AddSubpageView
 
 #: What a person with the "add" permission writes (``app_label.ModelName``): everything else is
 #: the site's structure.
-TEXT_PAGE_TYPES = ("news.ArticlePage", "news.BrevePage")
+TEXT_PAGE_TYPES = ("news.ArticlePage", "news.BrevePage", "agenda.EventPage")
 
 
 def is_text_type(page_class) -> bool:

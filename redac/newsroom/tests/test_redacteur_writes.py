@@ -179,19 +179,20 @@ def test_a_redactrice_in_one_section_goes_straight_to_the_form(demo):
                                            args=["news", "articlepage", section.pk])  # fmt: skip
 
 
-def test_a_redactrice_is_offered_only_articles_and_breves(demo, personas):
+def test_a_redactrice_is_offered_only_articles_breves_and_events(demo, personas):
     from redac.news.models import HomePage, SectionPage
 
     people = personas
     section = SectionPage.objects.get(slug="actualite")
     client = login(Client(), people["redacteur"])
     chooser = client.get(reverse("wagtailadmin_pages:add_subpage", args=[section.pk]))
-    # only « article » is hers under a section: straight to its form
-    assert chooser.status_code == 302
-    assert chooser["Location"] == reverse("wagtailadmin_pages:add",
-                                          args=["news", "articlepage", section.pk])  # fmt: skip
-    for model in ("sectionpage", "breveindexpage"):
-        url = reverse("wagtailadmin_pages:add", args=["news", model, section.pk])
+    # under a section, « article » and « évènement » (issue 21) are hers, nothing else
+    assert chooser.status_code == 200
+    offered = set(re.findall(r"/admin/pages/add/(\w+/\w+)/", chooser.content.decode()))
+    assert offered == {"news/articlepage", "agenda/eventpage"}
+    for app, model in (("news", "sectionpage"), ("news", "breveindexpage"),
+                       ("agenda", "agendapage")):  # fmt: skip
+        url = reverse("wagtailadmin_pages:add", args=[app, model, section.pk])
         assert _refused(client.get(url))
         assert _refused(client.post(url, {"title": "Nouvelle rubrique", "slug": "nouvelle"}))
     assert not SectionPage.objects.filter(title="Nouvelle rubrique").exists()
