@@ -176,7 +176,10 @@ def test_administrator_reviews_schedules_and_publishes(demo_server, desktop, sho
     # --- The rédactrice's notification ----------------------------------------------------------
     mail = demo_server.wait_for_mail(RITA, timeout=120)
     assert mail.body.startswith("Bonjour") and "Salut" not in mail.body
-    assert mail.links and all(link.startswith(base + "/") for link in mail.links), mail.links
+    assert mail.links and all(link.startswith(base + "/") for link in mail.links), (
+        base,
+        mail.links,
+    )
     assert mail.sender.startswith(site_name) or f'"{site_name}"' in mail.sender, mail.sender
     assert "workflow" not in (mail.subject + mail.body).lower()
 

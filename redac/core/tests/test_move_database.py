@@ -18,7 +18,8 @@ pytestmark = pytest.mark.slow  # runs redac in subprocesses (left out of make te
 
 BIN = Path(sys.executable).parent
 PG = "postgres://postgres@127.0.0.1:5432/"
-DB = "redac_operator_move"
+#: One per test process: the SQLite and PostgreSQL passes (and their xdist workers) may run at once.
+DB = f"redac_operator_move_{os.getpid()}"
 
 COUNTS = (
     "import json; from django.apps import apps; from wagtail.models import ModelLogEntry; "

@@ -32,11 +32,14 @@ def test_an_article_three_levels_down_renders_in_at_most_12_queries(
     assert 'class="breadcrumb"' in html and ">International<" in html
 
 
-def test_even_a_cold_worker_stays_under_21_queries(client, deep_article, page_cache):
+def test_even_a_cold_worker_stays_under_23_queries(client, deep_article, page_cache):
+    """A worker's first render of an article. 23: the page's own queries, plus one per moment
+    that changes by the clock (redac.core.signals.register_clock: flash expiry, banner, réserve,
+    petitions' opening and closing, agenda), each computed once per worker per five minutes
+    (the warm render below stays at 12)."""
     with CaptureQueriesContext(connection) as queries:
         assert client.get(deep_article.url).status_code == 200
-    # 20 until issue 20; then one more: whether the article carries a petition
-    assert len(queries) <= 21, [q["sql"][:120] for q in queries.captured_queries]
+    assert len(queries) <= 23, [q["sql"][:80] for q in queries.captured_queries]
 
 
 def test_the_breadcrumb_and_menu_are_the_same_as_wagtails_own_lookups(client, deep_article):
