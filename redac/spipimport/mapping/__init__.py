@@ -31,13 +31,14 @@ history goes to ``redac.visits`` (``import_histories``): both are idempotent (se
 
 The import is one :class:`Importer` put together from one module per SPIP object kind (each a
 step of the run, in this order): ``keywords``, ``authors``, ``documents``, ``sections``,
-``items`` (articles and brèves, one path for both), ``forums``, ``petitions``, ``visits``, ``redirects``, then
+``items`` (articles and brèves, one path for both), ``forums``, ``petitions``, ``evenements``, ``visits``, ``redirects``, then
 ``texts`` (pass 2). ``base`` holds the run's state and the plumbing every step uses (records,
 batches, slugs, page saves, SPIP numbers); ``wagtail_bulk`` the Wagtail bookkeeping done in bulk
 (tree appends, reference index), guarded by tests against Wagtail's own; ``common`` the report
 and small helpers.
 """
 
+from .agenda import AgendaImport
 from .authors import AuthorsImport
 from .base import ImporterBase
 from .common import ALL_TYPES, DEFAULT_RESERVE, Report, aware, ref, safe_join
@@ -60,6 +61,7 @@ class Importer(
     ItemsImport,
     ForumsImport,
     PetitionsImport,
+    AgendaImport,
     VisitsImport,
     RedirectsImport,
     TextsCheck,

@@ -155,6 +155,7 @@ class ImporterBase:
             ("breves", self.import_breves),
             ("forums", self.import_forums),
             ("petitions", self.import_petitions),
+            ("evenements", self.import_evenements),
             ("visites", self.import_visits),
             ("redirects", self.import_redirects),
         ]

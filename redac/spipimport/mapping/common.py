@@ -24,9 +24,9 @@ PAGE_KINDS = {"article": "articles", "breve": "breves", "rubrique": "rubriques"}
 IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp"}
 LANGS = {code for code, _label in LANGUAGE_CHOICES}
 ALL_TYPES = ("rubriques", "articles", "breves", "auteurs", "mots", "documents", "forums",
-             "petitions", "visites", "redirects")  # fmt: skip
+             "petitions", "evenements", "visites", "redirects")  # fmt: skip
 REPORT_KEYS = ("rubriques", "articles", "breves", "auteurs", "groupes_mots", "mots", "documents",
-               "forums", "petitions", "signatures", "visits_days", "redirects",
+               "forums", "petitions", "signatures", "evenements", "visits_days", "redirects",
                "slugs_updated")  # fmt: skip
 #: SPIP author statuses -> the Wagtail group their (inactive) account joins. Wagtail's own
 #: "Moderators" and "Editors" already carry the right page permissions: a SPIP administrator

@@ -353,6 +353,14 @@ class SqlReader:
                 date=parse_datetime(r.get("date")), links=links.get(ident, []),
             )  # fmt: skip
 
+    def evenements(self) -> list[dict]:
+        """``spip_evenements`` (the « Agenda » plugin) as plain rows of strings, read by
+        :func:`redac.agenda.spip.read_events`; none without the plugin."""
+        wanted = ["id_evenement", "id_article", "id_evenement_source", "date_debut", "date_fin",
+                  "titre", "descriptif", "lieu", "adresse", "horaire", "statut", "places"]  # fmt: skip
+        return [{k: _str(v) for k, v in r.items()}
+                for r in self.rows("evenements", wanted, order="id_evenement")]  # fmt: skip
+
     def petitions(self) -> list[dict]:
         """``spip_petitions`` (the « pétitions » plugin shipped with SPIP) as plain rows of
         strings, read by :func:`redac.petitions.spip.import_spip_petitions`; none without it."""
