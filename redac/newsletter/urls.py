@@ -7,4 +7,5 @@ urlpatterns = [
     path("lettre/", views.signup, name="signup"),
     path("lettre/confirmer/<str:token>/", views.confirm, name="confirm"),
     path("lettre/desinscription/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("lettre/quitter/<str:token>/", views.leave, name="leave"),
 ]
