@@ -452,7 +452,7 @@ REDAC_FORM_MIN_SECONDS = env_int("REDAC_FORM_MIN_SECONDS", 3, minimum=0)
 REDAC_PETITION_RETENTION_DAYS = env_int("REDAC_PETITION_RETENTION_DAYS", 180, minimum=1)
 # Issue 22: sending letters (redac.newsletter.sending). Messages per second handed to the SMTP
 # relay (0: as fast as it takes them), rows per batch of the background job, and temporary
-# bounces in a row after which an address gets no more letters.
+# bounces after which an address gets no more letters.
 REDAC_NEWSLETTER_RATE = env_int("REDAC_NEWSLETTER_RATE", 20, minimum=0)
 REDAC_NEWSLETTER_BATCH = env_int("REDAC_NEWSLETTER_BATCH", 200, minimum=1)
 REDAC_NEWSLETTER_SOFT_BOUNCES = env_int("REDAC_NEWSLETTER_SOFT_BOUNCES", 3, minimum=1)

@@ -36,7 +36,7 @@ class Subscriber(models.Model):
     consent_text = models.TextField(_("texte du consentement"))
     unsubscribe_token = models.CharField(max_length=64, unique=True)
     # Bounces (redac newsletter-bounces, RFC 3464): a permanent failure stops every send to the
-    # address at once; temporary ones only after REDAC_NEWSLETTER_SOFT_BOUNCES of them in a row.
+    # address at once; temporary ones only after REDAC_NEWSLETTER_SOFT_BOUNCES of them.
     hard_bounced_at = models.DateTimeField(_("adresse refusée le"), null=True, blank=True)
     soft_bounces = models.PositiveIntegerField(_("échecs temporaires"), default=0)
 
