@@ -151,6 +151,7 @@ class Letter(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("send_letter", "Peut écrire et envoyer les lettres d'information")]
         verbose_name = _("lettre")
         verbose_name_plural = _("lettres")
 
