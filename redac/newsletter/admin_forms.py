@@ -1,7 +1,7 @@
 from django import forms
 
 from . import composing
-from .models import Letter
+from .models import Letter, NewsletterList
 
 
 def page_label(page) -> str:
@@ -38,3 +38,27 @@ class LetterForm(forms.ModelForm):
         if self.cleaned_data.get("since_last"):
             return composing.since_last_letter(self.cleaned_data["list"])
         return [self.offered[pk] for pk in self.cleaned_data.get("pages", [])]
+
+
+class ImportForm(forms.Form):
+    list = forms.ModelChoiceField(label="Liste", queryset=NewsletterList.objects.all())
+    file = forms.FileField(label="Fichier CSV",
+                           help_text="Une adresse par ligne (la première colonne qui contient "
+                                     "une adresse) ; une ligne d'en-tête est ignorée.")  # fmt: skip
+    consent = forms.BooleanField(
+        label="Ces personnes ont consenti à recevoir cette lettre, et je peux le prouver.",
+        required=True,
+        error_messages={"required": "Sans ce consentement, aucune adresse n'est importée."},
+    )  # fmt: skip
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("Fichier trop gros (10 Mo au plus).")
+        raw = upload.read()
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise forms.ValidationError("Ce fichier n'est pas un texte CSV lisible.")

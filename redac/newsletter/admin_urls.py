@@ -6,6 +6,7 @@ app_name = "newsletter_admin"
 urlpatterns = [
     path("", admin_views.index, name="index"),
     path("nouvelle/", admin_views.edit, name="add"),
+    path("import/", admin_views.import_subscribers, name="import"),
     path("<int:pk>/", admin_views.detail, name="detail"),
     path("<int:pk>/modifier/", admin_views.edit, name="edit"),
     path("<int:pk>/apercu/", admin_views.preview, name="preview"),

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_POST
 from redac.core.lib.csvsafe import csv_response
 
 from . import composing, sending
-from .admin_forms import LetterForm
+from .admin_forms import ImportForm, LetterForm
+from .importing import import_csv
 from .models import Letter, Subscriber
 from .services import unsubscribe_url
 
@@ -143,3 +144,24 @@ def export_csv(request):
     return csv_response("abonnes.csv",
                         ["adresse", "confirmé le", "version du consentement", "désinscription"],
                         rows)  # fmt: skip
+
+
+def import_subscribers(request):
+    """Import an existing list (CSV): only with the attestation that these people consented."""
+    _require(request, "newsletter.add_subscriber")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            result = import_csv(form.cleaned_data["file"], form.cleaned_data["list"],
+                                consent_confirmed=True, by=request.user.get_username())  # fmt: skip
+            messages.success(request, f"{result.added} adresse(s) ajoutée(s), {result.already} "
+                                      f"déjà inscrite(s), {len(result.refused)} refusée(s).")  # fmt: skip
+            for number, value in result.refused[:20]:
+                messages.warning(request, f"Ligne {number} : « {value} » n'est pas une adresse.")
+            return redirect("newsletter_admin:import")
+        status = 400
+    response = _render(request, "newsletter/admin/import.html", {"form": form},
+                       "Importer des abonnés")  # fmt: skip
+    response.status_code = status
+    return response

@@ -101,6 +101,11 @@ class Subscription(models.Model):
     consent_text = models.TextField(_("texte du consentement"))
     confirm_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     confirm_sent_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(
+        _("origine"), max_length=20, default="formulaire",
+        help_text=_("« formulaire » (double opt-in sur le site) ou « import » (liste importée, "
+                    "consentement attesté par la personne qui l'a importée)."),
+    )  # fmt: skip
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["subscriber", "list"],

@@ -100,6 +100,7 @@ MODEL_PERMISSIONS = {
         # issue 22: letters, and the subscribers' addresses (export), as for the contact messages
         "newsletter.send_letter",
         "newsletter.view_subscriber",
+        "newsletter.add_subscriber",
     ],
 }
 #: Every permission of these apps, when they are installed (issue 8: contact, issue 5: visits).
@@ -194,6 +195,8 @@ CAPABILITIES = [
     ("Listes de diffusion : créer, modifier", "newsletter.change_newsletterlist",
      (ADMINISTRATOR,)),
     ("Lettres d'information : adresses des abonnés, export CSV", "newsletter.view_subscriber",
+     (WEBMASTER,)),
+    ("Lettres d'information : importer des abonnés (CSV)", "newsletter.add_subscriber",
      (WEBMASTER,)),
     ("Utilisateurs : inviter, modifier, donner les rôles", "auth.change_user", (WEBMASTER,)),
 ]  # fmt: skip
