@@ -43,6 +43,7 @@ from django.utils.html import strip_tags
 
 from redac.core.mail import site_name
 
+from . import archive
 from .models import Delivery, Letter, NewsletterList, Subscriber, Subscription
 
 logger = logging.getLogger(__name__)
@@ -237,9 +238,11 @@ def _claim(letter: Letter, now) -> str | None:
 
 def _finish_if_done(letter: Letter) -> None:
     if not Delivery.objects.filter(letter=letter, state=Delivery.State.PENDING).exists():
-        Letter.objects.filter(pk=letter.pk, status=Letter.Status.SENDING).update(
+        finished = Letter.objects.filter(pk=letter.pk, status=Letter.Status.SENDING).update(
             status=Letter.Status.SENT, finished_at=timezone.now()
         )
+        if finished:
+            archive.archive_changed(Letter)  # the public archive now lists it
 
 
 def send_batch(letter: Letter, *, connection=None, now=None, limit: int | None = None) -> int:

@@ -5,6 +5,7 @@ must not subscribe or unsubscribe anyone."""
 from __future__ import annotations
 
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -12,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from redac.core.cachecontrol import uncacheable
 from redac.core.lib.antispam import check_post, issue_stamp
 
-from . import sending, services
+from . import archive, sending, services
 from .forms import SignupForm
 
 SAME_ANSWER = (
@@ -96,3 +97,15 @@ def leave(request, token):
               if s.list_id != newsletter_list.pk]  # fmt: skip
     return _render(request, "newsletter/leave.html",
                    {"email": subscriber.email, "list": newsletter_list, "others": others})  # fmt: skip
+
+
+def archive_index(request):
+    """Public and cacheable: the same for every reader."""
+    return TemplateResponse(request, "newsletter/archive_index.html",
+                            {"letters": archive.archived_letters()})  # fmt: skip
+
+
+def archive_letter(request, pk):
+    letter = get_object_or_404(archive.archived_letters(), pk=pk)
+    return TemplateResponse(request, "newsletter/archive_letter.html",
+                            sending.letter_context(letter))  # fmt: skip
