@@ -108,8 +108,12 @@ def recipients(newsletter_list: NewsletterList):
     )
 
 
-def new_message_id(letter: Letter, subscriber_pk: int) -> str:
-    domain = parseaddr(sender_address(letter.list))[1].rsplit("@", 1)[-1] or site_domain()
+def message_id_domain(newsletter_list: NewsletterList) -> str:
+    return parseaddr(sender_address(newsletter_list))[1].rsplit("@", 1)[-1] or site_domain()
+
+
+def new_message_id(letter: Letter, subscriber_pk: int, domain: str = "") -> str:
+    domain = domain or message_id_domain(letter.list)
     return f"<lettre{letter.pk}.{subscriber_pk}.{secrets.token_hex(6)}@{domain}>"
 
 
@@ -121,9 +125,12 @@ def start_sending(letter: Letter, now=None) -> bool:
         letter = Letter.objects.select_for_update().select_related("list").get(pk=letter.pk)
         if letter.status not in (Letter.Status.DRAFT, Letter.Status.SCHEDULED):
             return False
+        domain = message_id_domain(letter.list)
         Delivery.objects.bulk_create(
             (
-                Delivery(letter=letter, subscriber_id=pk, message_id=new_message_id(letter, pk))
+                Delivery(
+                    letter=letter, subscriber_id=pk, message_id=new_message_id(letter, pk, domain)
+                )  # fmt: skip
                 for pk in recipients(letter.list).values_list("pk", flat=True).iterator()
             ),
             batch_size=1000,
@@ -178,6 +185,7 @@ def letter_items(letter: Letter) -> list[dict]:
 
 def letter_context(letter: Letter) -> dict:
     return {"letter": letter, "items": letter_items(letter), "site_name": site_name(),
+            "from_email": sender_address(letter.list), "list_domain": site_domain(),
             "site_url": settings.SITE_URL.rstrip("/"),
             "editorial_paragraphs": [p.strip() for p in letter.editorial.split("\n\n") if p.strip()]}  # fmt: skip
 
@@ -191,11 +199,11 @@ def build_message(letter: Letter, subscriber: Subscriber, message_id: str, share
     message = EmailMultiAlternatives(
         subject=letter.subject,
         body=render_to_string("newsletter/mail/letter.txt", context),
-        from_email=sender_address(letter.list),
+        from_email=shared.get("from_email") or sender_address(letter.list),
         to=[subscriber.email],
         headers={
             "Message-ID": message_id,
-            "List-Id": f"{letter.list.slug} <{letter.list.slug}.{site_domain()}>",
+            "List-Id": f"{letter.list.slug} <{letter.list.slug}.{shared['list_domain']}>",
             "List-Unsubscribe": f"<{leave}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
