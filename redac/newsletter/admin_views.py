@@ -25,7 +25,7 @@ from redac.core.lib.csvsafe import csv_response
 from . import composing, sending
 from .admin_forms import ImportForm, LetterForm
 from .importing import import_csv
-from .models import Letter, Subscriber
+from .models import Letter, NewsletterList, Subscriber, Subscription
 from .services import unsubscribe_url
 
 SEND = "newsletter.send_letter"
@@ -165,3 +165,53 @@ def import_subscribers(request):
                        "Importer des abonnés")  # fmt: skip
     response.status_code = status
     return response
+
+
+SEE_SUBSCRIBERS = "newsletter.view_subscriber"
+
+
+def subscribers(request):
+    """The subscribers: search by address, filter by list and state; each row's lists with their
+    state, origin and dates of consent and confirmation. Personal data: Webmestre and the
+    « Messages » group only; the page is never cached."""
+    _require(request, SEE_SUBSCRIBERS)
+    query = request.GET.get("q", "").strip()
+    rows = Subscription.objects.select_related("subscriber", "list").order_by("subscriber__email",
+                                                                             "list__name")  # fmt: skip
+    if query:
+        rows = rows.filter(subscriber__email__icontains=query)
+    chosen_list = request.GET.get("liste", "")
+    if chosen_list.isdigit():
+        rows = rows.filter(list_id=int(chosen_list))
+    state = request.GET.get("etat", "")
+    if state in Subscription.Status.values:
+        rows = rows.filter(status=state)
+    return _render(request, "newsletter/admin/subscribers.html", {
+        "rows": rows[:200], "count": rows.count(), "query": query, "lists": NewsletterList.objects.all(),
+        "chosen_list": chosen_list, "state": state, "states": Subscription.Status.choices,
+    }, "Abonnés")  # fmt: skip
+
+
+@require_POST
+def remove_subscription(request, pk):
+    """Take an address off one list (at its owner's request, by mail or phone)."""
+    _require(request, SEE_SUBSCRIBERS)
+    from .services import leave_list
+
+    subscription = get_object_or_404(Subscription.objects.select_related("subscriber", "list"),
+                                     pk=pk)  # fmt: skip
+    leave_list(subscription.subscriber, subscription.list)
+    messages.success(request, f"{subscription.subscriber.email} ne reçoit plus « "
+                              f"{subscription.list.name} ».")  # fmt: skip
+    return redirect("newsletter_admin:subscribers")
+
+
+@require_POST
+def erase_subscriber(request, pk):
+    """Erase an address and everything held under it in the newsletter (GDPR art. 17)."""
+    _require(request, SEE_SUBSCRIBERS)
+    subscriber = get_object_or_404(Subscriber, pk=pk)
+    email = subscriber.email
+    subscriber.delete()
+    messages.success(request, f"{email} a été effacée de toutes les listes.")
+    return redirect("newsletter_admin:subscribers")

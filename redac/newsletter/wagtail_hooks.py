@@ -40,8 +40,8 @@ class LettersMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_export_menu_item():
-    return ExportMenuItem("Abonnés à la lettre (CSV)", reverse("newsletter_export"),
-                          icon_name="download", order=270)  # fmt: skip
+    return ExportMenuItem("Abonnés à la lettre", reverse("newsletter_admin:subscribers"),
+                          icon_name="user", order=270)  # fmt: skip
 
 
 @hooks.register("register_admin_menu_item")
