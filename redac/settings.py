@@ -450,3 +450,9 @@ REDAC_FORM_MIN_SECONDS = env_int("REDAC_FORM_MIN_SECONDS", 3, minimum=0)
 # Issue 20: confirmed signatures are erased this many days after their petition closes (imported
 # ones, which carry no consent record, this many days after their import).
 REDAC_PETITION_RETENTION_DAYS = env_int("REDAC_PETITION_RETENTION_DAYS", 180, minimum=1)
+# Issue 22: sending letters (redac.newsletter.sending). Messages per second handed to the SMTP
+# relay (0: as fast as it takes them), rows per batch of the background job, and temporary
+# bounces after which an address gets no more letters.
+REDAC_NEWSLETTER_RATE = env_int("REDAC_NEWSLETTER_RATE", 20, minimum=0)
+REDAC_NEWSLETTER_BATCH = env_int("REDAC_NEWSLETTER_BATCH", 200, minimum=1)
+REDAC_NEWSLETTER_SOFT_BOUNCES = env_int("REDAC_NEWSLETTER_SOFT_BOUNCES", 3, minimum=1)

@@ -8,4 +8,6 @@ class NewsletterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import personal_data  # noqa: F401  (registers the GDPR export/erase provider)
+        from . import archive, personal_data  # noqa: F401  (registers the GDPR export/erase provider)
+
+        archive.register()  # the public archive's cached copies go when a letter is sent

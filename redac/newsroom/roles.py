@@ -79,6 +79,9 @@ MODEL_PERMISSIONS = {
         # issue 20: petitions and their moderation, never the signers' addresses (GDPR art. 9)
         *(f"petitions.{action}_petition" for action in ("add", "change", "delete", "view")),
         "petitions.moderate_signature",
+        # issue 22: writing and sending letters, and the lists; the subscribers only as counts
+        "newsletter.send_letter",
+        *(f"newsletter.{action}_newsletterlist" for action in ("add", "change", "delete", "view")),
     ],
     WEBMASTER: [
         "wagtailadmin.access_admin",
@@ -94,6 +97,10 @@ MODEL_PERMISSIONS = {
         "petitions.moderate_signature",
         "petitions.view_signer_data",
         "petitions.delete_signature",
+        # issue 22: letters, and the subscribers' addresses (export), as for the contact messages
+        "newsletter.send_letter",
+        "newsletter.view_subscriber",
+        "newsletter.add_subscriber",
     ],
 }
 #: Every permission of these apps, when they are installed (issue 8: contact, issue 5: visits).
@@ -183,6 +190,15 @@ CAPABILITIES = [
      (ADMINISTRATOR, WEBMASTER)),
     ("Pétitions : adresses des signataires, export CSV, effacement",
      "petitions.view_signer_data", (WEBMASTER,)),
+    ("Lettres d'information : écrire, essayer, programmer, envoyer", "newsletter.send_letter",
+     (ADMINISTRATOR, WEBMASTER)),
+    ("Listes de diffusion : créer, modifier", "newsletter.change_newsletterlist",
+     (ADMINISTRATOR,)),
+    ("Lettres d'information : abonnés (adresses, recherche, export CSV, effacement)",
+     "newsletter.view_subscriber",
+     (WEBMASTER,)),
+    ("Lettres d'information : importer des abonnés (CSV)", "newsletter.add_subscriber",
+     (WEBMASTER,)),
     ("Utilisateurs : inviter, modifier, donner les rôles", "auth.change_user", (WEBMASTER,)),
 ]  # fmt: skip
 

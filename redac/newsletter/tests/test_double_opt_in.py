@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from redac.core.mail import send_pending_mail
-from redac.newsletter.models import Subscriber
+from redac.newsletter.models import Subscriber, Subscription
 from redac.newsletter.services import purge_unconfirmed, subscribe
 
 
@@ -40,7 +40,9 @@ def test_sign_up_sends_a_confirmation_and_lists_nobody_until_confirmed(sign_up, 
     assert response.status_code == 302
     subscriber = Subscriber.objects.get()
     assert subscriber.status == Subscriber.Status.PENDING
-    assert subscriber.consent_version and "désinscrire" in subscriber.consent_text
+    subscription = Subscription.objects.get()
+    assert subscription.list.name == "Lettre d'information"  # the default list
+    assert subscription.consent_version and "désinscrire" in subscription.consent_text
     link = _link("confirmer")
     assert link.startswith("http://127.0.0.1:8000/")  # built from REDAC_SITE_URL
     path = link.split("8000", 1)[1]
@@ -49,6 +51,7 @@ def test_sign_up_sends_a_confirmation_and_lists_nobody_until_confirmed(sign_up, 
     client.post(path)
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED and subscriber.confirmed_at
+    assert Subscription.objects.get().status == Subscription.Status.CONFIRMED
 
 
 @pytest.mark.security_case("newsletter")
@@ -88,14 +91,15 @@ def test_tokens_are_single_purpose(sign_up, client):
     assert client.post(f"/lettre/desinscription/{confirm_token}/").status_code == 404
     assert client.post(f"/lettre/confirmer/{subscriber.unsubscribe_token}/").status_code == 404
     assert Subscriber.objects.get().status == Subscriber.Status.PENDING
-    assert subscriber.confirm_token_hash != confirm_token  # only a hash is stored
+    assert Subscription.objects.get().confirm_token_hash != confirm_token  # only a hash is stored
 
 
 def test_unconfirmed_addresses_are_purged_after_seven_days(db):
     subscribe("vieille@example.org")
     subscribe("recente@example.org")
-    Subscriber.objects.filter(email="vieille@example.org").update(
-        created_at=timezone.now() - dt.timedelta(days=8))  # fmt: skip
+    old = timezone.now() - dt.timedelta(days=8)
+    Subscriber.objects.filter(email="vieille@example.org").update(created_at=old)
+    Subscription.objects.filter(subscriber__email="vieille@example.org").update(created_at=old)
     assert purge_unconfirmed() == 1
     assert list(Subscriber.objects.values_list("email", flat=True)) == ["recente@example.org"]
 
