@@ -193,7 +193,9 @@ class DemoServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = Path(tempfile.mkdtemp(prefix="redac-demo-"))
-        self.log_path = self.artifacts / "server.log"
+        # In the server's own folder (two suite passes at once share test-artifacts/: one read
+        # the other's mails); copied to test-artifacts/ when the server stops.
+        self.log_path = self.data_dir / "server.log"
         self.demo_output = ""
         self.username = ""
         self.password = ""
@@ -273,6 +275,9 @@ class DemoServer:
         if self._log is not None:
             self._log.close()
             self._log = None
+        if self.log_path.exists():
+            self.artifacts.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.log_path, self.artifacts / "server.log")
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def log(self) -> str:
