@@ -3,7 +3,8 @@
 Pure functions (no Django) so that the request path and the importer agree on one normalisation.
 SPIP answers the same object under many addresses (SPIP's ``urls/*.php`` and ``.htaccess``):
 
-- "page" URLs: ``spip.php?article12``, ``?article12``, ``spip.php?page=article&id_article=12``;
+- "page" URLs: ``spip.php?article12``, ``?article12``, ``spip.php?page=article&id_article=12``
+  (and the Agenda plugin's ``spip.php?page=evenement&id_evenement=3``);
 - "html" URLs: ``article12.html``; SPIP 1.x: ``article.php3?id_article=12`` (and ``.php``);
 - "propres"/"propres2"/"libres"/"arbo" URLs: a slug from ``spip_urls``, with markers around it
   telling the type in "propres" mode: ``-rubrique-``, ``+breve+``, ``+-mot-+``, ``_auteur_``,
@@ -19,7 +20,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote
 
-KINDS = ("article", "breve", "rubrique", "mot", "auteur", "site")
+KINDS = ("article", "breve", "rubrique", "mot", "auteur", "site", "evenement")  # (Agenda plugin)
 _KIND_RE = "|".join(KINDS)
 _SHORT = re.compile(rf"^({_KIND_RE})(\d+)$")
 _HTML = re.compile(rf"^({_KIND_RE})(\d+)\.html?$")

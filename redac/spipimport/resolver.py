@@ -16,6 +16,8 @@ adds what the import keeps beside the content:
 
 from __future__ import annotations
 
+from wagtail.models import Page
+
 
 def _record(ref: str):
     from .models import ImportRecord
@@ -40,7 +42,7 @@ def object_for_ref(ref: str):
     obj = model._default_manager.filter(pk=object_id).first()
     if obj is None:
         return None
-    if model_label.startswith("news.") and model_label.endswith("page"):
+    if isinstance(obj, Page):  # news' pages and the feature apps' (events)
         return _visible_page(obj)
     if hasattr(obj, "collection_id") and not in_public_collection(obj):
         return None

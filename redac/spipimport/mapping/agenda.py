@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.apps import apps
 
+from .common import ref
+
 
 class AgendaImport:
     """Step « evenements »."""
@@ -41,6 +43,9 @@ class AgendaImport:
 
         pages = import_events(events, parent_for_article=parent_for_article,
                               keyword_for=keyword_for)  # fmt: skip
+        for ident, page in pages.items():
+            # its old addresses (``spip.php?page=evenement&id_evenement=N``) follow the record
+            self._record(ref("evenement", ident), "", page, status="publie" if page.live else "")
         self.report.counts["evenements"] += len(pages)
         missing = len(events) - len(pages)
         if missing:

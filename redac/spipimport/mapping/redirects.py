@@ -21,7 +21,7 @@ class RedirectsImport:
             if len(parts) != 3:
                 continue
             _spip, kind, ident = parts
-            if kind in ("article", "breve", "rubrique", "mot", "auteur"):
+            if kind in ("article", "breve", "rubrique", "mot", "auteur", "evenement"):
                 wanted[legacy.canonical(kind, int(ident))] = (key, "")
             elif kind == "document":
                 pass

@@ -70,3 +70,18 @@ def test_events_are_filed_under_their_article_s_section_with_their_dates(site, r
     again = run_import(path)
     assert again["evenements"] == 3
     assert EventPage.objects.filter(import_ref__startswith="spip:").count() == 3
+
+
+def test_old_event_addresses_answer_301_to_the_event_and_drafts_404(site, run_import, client):
+    path, _mot = site
+    run_import(path)
+    assembly = EventPage.objects.get(import_ref="spip:evenement:1")
+    for old in ("/spip.php?page=evenement&id_evenement=1", "/evenement1.html",
+                "/spip.php?evenement1"):  # fmt: skip
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert response["Location"].endswith(assembly.url), (old, response["Location"])
+    # a draft, the bin, an event never imported: not found, never the home page
+    for old in ("/spip.php?page=evenement&id_evenement=3", "/spip.php?page=evenement&id_evenement=4",
+                "/evenement999.html"):  # fmt: skip
+        assert client.get(old).status_code == 404, old
