@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import skip_or_fail
 from tests.support.redis_server import RedisServer, free_port
 
 pytestmark = [
@@ -138,9 +139,9 @@ def cluster():
     if os.environ.get("CI") == "true" and not _DATABASE_URL.startswith("postgres"):
         pytest.skip("CI runs the multi-node test once, in its PostgreSQL pass")
     if not postgres_answers():
-        pytest.skip(f"PostgreSQL does not answer at {PG}: the multi-node test needs it")
+        skip_or_fail(f"PostgreSQL does not answer at {PG}: the multi-node test needs it")
     if not RedisServer.available():
-        pytest.skip("redis-server is not installed")
+        skip_or_fail("redis-server is not installed")
     sql_admin = f"{PG}/postgres"
     import psycopg
 

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.core.cache import caches
 
+from conftest import skip_or_fail
 from redac.core.lib import shared
 from redac.delivery import conf, outbox
 from redac.delivery.models import Invalidation
@@ -30,7 +31,7 @@ def entry(body=b"<html>page</html>" * 100):
 @pytest.fixture
 def redis_server(settings):
     if not RedisServer.available():
-        pytest.skip("redis-server is not installed")
+        skip_or_fail("redis-server is not installed")
     settings.REDAC_REDIS_TIMEOUT_MS = TIMEOUT_MS
     settings.REDAC_REDIS_RETRY_SECONDS = 1
     shared.forget()

@@ -7,6 +7,7 @@ import time
 import pytest
 from django.db import connection
 
+from conftest import skip_or_fail
 from redac.core.lib import shared
 from redac.visits.visitor import DailySecret
 from tests.support.redis_server import RedisServer
@@ -19,7 +20,7 @@ DAY = dt.date(2026, 5, 4)
 @pytest.fixture
 def redis_server(settings):
     if not RedisServer.available():
-        pytest.skip("redis-server is not installed")
+        skip_or_fail("redis-server is not installed")
     server = RedisServer().start()
     settings.REDAC_PAGE_CACHE = {**settings.REDAC_PAGE_CACHE, "URL": server.url,
                                  "REDIS_PREFIX": "site-a:"}  # fmt: skip
